@@ -1,0 +1,463 @@
+// Schema-driven protobuf codec for the Core ML format.
+//
+// Why not a generated protobufjs codec: it turns `repeated float` weights into JS number arrays
+// (slow, 2-3x the memory), drops unknown fields, and re-encodes everything canonically. This codec
+// - keeps weight payloads as typed-array views of the input (`repeated float` -> Float32Array,
+//   `bytes` -> Uint8Array subarray);
+// - keeps unknown fields and re-emits them;
+// - remembers the exact bytes each decoded message came from, so an untouched message (same
+//   object: documents are immutable and edits replace the objects on the path they change) is
+//   written back byte for byte, and only edited messages are re-encoded.
+import { ENUMS, MESSAGES } from '../schema/descriptors.generated';
+import type { FieldDescriptor, MessageDescriptor, ScalarType } from '../schema/descriptor';
+import { DecodeError } from './errors';
+import { WIRE_I32, WIRE_I64, WIRE_LEN, WIRE_VARINT, WireReader, WireWriter, varintSize } from './wire';
+
+type Msg = Record<string, unknown>;
+
+/** Objects are trees at most this deep; deeper input is rejected rather than risking the stack. */
+export const MAX_DEPTH = 100;
+
+const rawEncoding = new WeakMap<object, Uint8Array>();
+const unknownFields = new WeakMap<object, readonly Uint8Array[]>();
+
+/** The bytes a decoded message came from (undefined for messages built or edited in memory). */
+export function rawEncodingOf(msg: object): Uint8Array | undefined {
+  return rawEncoding.get(msg);
+}
+
+/** Fields of a decoded message that the schema does not know, each as its raw tag+value bytes. */
+export function unknownFieldsOf(msg: object): readonly Uint8Array[] {
+  return unknownFields.get(msg) ?? [];
+}
+
+/**
+ * Carries a message's unknown fields over to an edited copy, so an edit never drops data the
+ * schema does not describe. Surgery operations call it through `withFields`.
+ */
+export function copyUnknownFields<T extends object>(from: object, to: T): T {
+  const u = unknownFields.get(from);
+  if (u) unknownFields.set(to, u);
+  return to;
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+interface CompiledField {
+  readonly d: FieldDescriptor;
+  readonly name: string;
+  readonly no: number;
+  /** Scalar type used on the wire (enums are int32). */
+  readonly scalar?: ScalarType;
+  /** Wire type of one value. */
+  readonly wire: number;
+  readonly packable: boolean;
+  readonly message?: string;
+  readonly siblings?: readonly string[];
+  readonly tagSize: number;
+}
+
+interface CompiledMessage {
+  readonly desc: MessageDescriptor;
+  readonly byNo: Map<number, CompiledField>;
+  readonly ordered: readonly CompiledField[];
+}
+
+const compiled = new Map<string, CompiledMessage>();
+
+function scalarWire(t: ScalarType): number {
+  switch (t) {
+    case 'double': case 'fixed64': case 'sfixed64': return WIRE_I64;
+    case 'float': case 'fixed32': case 'sfixed32': return WIRE_I32;
+    case 'string': case 'bytes': return WIRE_LEN;
+    default: return WIRE_VARINT;
+  }
+}
+
+export function messageDescriptor(typeName: string): MessageDescriptor {
+  const d = MESSAGES[typeName];
+  if (!d) throw new Error(`unknown message type ${typeName}`);
+  return d;
+}
+
+function compile(typeName: string): CompiledMessage {
+  let c = compiled.get(typeName);
+  if (c) return c;
+  const desc = messageDescriptor(typeName);
+  const byNo = new Map<number, CompiledField>();
+  const fields: CompiledField[] = desc.fields.map((d) => {
+    const scalar: ScalarType | undefined = d.kind === 'scalar' ? (d.type as ScalarType) : d.kind === 'enum' ? 'int32' : undefined;
+    const wire = d.kind === 'message' || d.kind === 'map' ? WIRE_LEN : scalarWire(scalar!);
+    const f: CompiledField = {
+      d, name: d.name, no: d.no, scalar, wire,
+      packable: d.repeated && wire !== WIRE_LEN,
+      message: d.kind === 'message' ? d.type : undefined,
+      siblings: d.oneof ? desc.oneofs[d.oneof].filter((n) => n !== d.name) : undefined,
+      tagSize: varintSize(d.no * 8),
+    };
+    byNo.set(d.no, f);
+    return f;
+  });
+  c = { desc, byNo, ordered: [...fields].sort((a, b) => a.no - b.no) };
+  compiled.set(typeName, c);
+  return c;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const utf8Encoder = new TextEncoder();
+
+function readScalar(r: WireReader, t: ScalarType): unknown {
+  switch (t) {
+    case 'int32': return r.int32();
+    case 'uint32': return r.uint32();
+    case 'sint32': return r.sint32();
+    case 'int64': return r.int64();
+    case 'uint64': return r.uint64();
+    case 'sint64': return r.sint64();
+    case 'bool': return r.bool();
+    case 'fixed32': return r.fixed32();
+    case 'sfixed32': return r.sfixed32();
+    case 'fixed64': return r.fixed64();
+    case 'sfixed64': return r.sfixed64();
+    case 'float': return r.float();
+    case 'double': return r.double();
+    case 'string': {
+      const [s, e] = r.lengthDelimited();
+      try { return utf8.decode(r.buf.subarray(s, e)); } catch { throw new DecodeError('string is not valid UTF-8', s); }
+    }
+    case 'bytes': {
+      const [s, e] = r.lengthDelimited();
+      return r.buf.subarray(s, e);
+    }
+  }
+}
+
+/** A typed array over bytes [s, e) of buf: a view when aligned, otherwise one copy. */
+function floatArray(buf: Uint8Array, s: number, e: number, double: boolean): Float32Array | Float64Array {
+  const size = double ? 8 : 4;
+  if ((e - s) % size !== 0) throw new DecodeError(`packed ${double ? 'double' : 'float'} payload of ${e - s} bytes is not a multiple of ${size}`, s);
+  const n = (e - s) / size;
+  const off = buf.byteOffset + s;
+  if (LITTLE_ENDIAN) {
+    if (off % size === 0) return double ? new Float64Array(buf.buffer, off, n) : new Float32Array(buf.buffer, off, n);
+    const copy = Uint8Array.prototype.slice.call(buf, s, e);
+    return double ? new Float64Array(copy.buffer, 0, n) : new Float32Array(copy.buffer, 0, n);
+  }
+  const dv = new DataView(buf.buffer, off, e - s);
+  const out = double ? new Float64Array(n) : new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = double ? dv.getFloat64(i * 8, true) : dv.getFloat32(i * 4, true);
+  return out;
+}
+
+function concatFloat(a: ArrayLike<number> | undefined, b: ArrayLike<number>, double: boolean): Float32Array | Float64Array {
+  const out = double ? new Float64Array((a?.length ?? 0) + b.length) : new Float32Array((a?.length ?? 0) + b.length);
+  if (a) out.set(a as ArrayLike<number>, 0);
+  out.set(b as ArrayLike<number>, a?.length ?? 0);
+  return out;
+}
+
+function defaultScalar(t: ScalarType): unknown {
+  return t === 'string' ? '' : t === 'bool' ? false : t === 'bytes' ? new Uint8Array(0) : 0;
+}
+
+function decodeMapEntry(r: WireReader, f: CompiledField, depth: number): [unknown, unknown] {
+  const [s, e] = r.lengthDelimited();
+  const sub = new WireReader(r.buf, s, e);
+  const keyType = f.d.keyType!;
+  const valueScalar: ScalarType | undefined = f.d.valueKind === 'scalar' ? (f.d.type as ScalarType) : f.d.valueKind === 'enum' ? 'int32' : undefined;
+  let key: unknown = defaultScalar(keyType);
+  let value: unknown = valueScalar ? defaultScalar(valueScalar) : undefined;
+  while (sub.pos < sub.end) {
+    const at = sub.pos;
+    const tag = sub.uint32();
+    const no = tag >>> 3, wt = tag & 7;
+    if (no === 1 && wt === scalarWire(keyType)) key = readScalar(sub, keyType);
+    else if (no === 2 && valueScalar && wt === scalarWire(valueScalar)) value = readScalar(sub, valueScalar);
+    else if (no === 2 && !valueScalar && wt === WIRE_LEN) {
+      const [vs, ve] = sub.lengthDelimited();
+      value = decodeRange(sub.buf, vs, ve, f.d.type, depth + 1);
+    } else {
+      if (no === 0) throw new DecodeError('field number 0', at);
+      sub.skip(wt, no);
+    }
+  }
+  if (value === undefined) value = Object.freeze({});
+  return [key, value];
+}
+
+function decodeRange(buf: Uint8Array, start: number, end: number, typeName: string, depth: number): Msg {
+  if (depth > MAX_DEPTH) throw new DecodeError(`messages nested deeper than ${MAX_DEPTH} levels`, start);
+  const t = compile(typeName);
+  const r = new WireReader(buf, start, end);
+  const obj: Msg = {};
+  let unknown: Uint8Array[] | undefined;
+  let unpacked: Map<CompiledField, number[]> | undefined;
+  while (r.pos < end) {
+    const at = r.pos;
+    const tag = r.uint32();
+    const no = tag >>> 3, wt = tag & 7;
+    if (no === 0) throw new DecodeError('field number 0 (not a protobuf message here)', at);
+    const f = t.byNo.get(no);
+    if (f === undefined || (wt !== f.wire && !(f.packable && wt === WIRE_LEN))) {
+      r.skip(wt, no);
+      (unknown ??= []).push(buf.subarray(at, r.pos));
+      continue;
+    }
+    const name = f.name;
+    if (f.siblings) for (const s of f.siblings) delete obj[s];
+    try {
+      switch (f.d.kind) {
+        case 'message': {
+          const [s, e] = r.lengthDelimited();
+          const v = decodeRange(buf, s, e, f.message!, depth + 1);
+          if (f.d.repeated) ((obj[name] as Msg[] | undefined) ?? (obj[name] = [] as Msg[]) as Msg[]).push(v);
+          else obj[name] = obj[name] === undefined ? v : Object.freeze({ ...(obj[name] as Msg), ...v });
+          break;
+        }
+        case 'map': {
+          const [k, v] = decodeMapEntry(r, f, depth);
+          ((obj[name] as Map<unknown, unknown> | undefined) ?? (obj[name] = new Map()) as Map<unknown, unknown>).set(k, v);
+          break;
+        }
+        default: {
+          const st = f.scalar!;
+          if (!f.d.repeated) { obj[name] = readScalar(r, st); break; }
+          if (st === 'float' || st === 'double') {
+            const double = st === 'double';
+            if (wt === WIRE_LEN) {
+              const [s, e] = r.lengthDelimited();
+              const arr = floatArray(buf, s, e, double);
+              const prev = obj[name] as Float32Array | undefined;
+              obj[name] = prev === undefined ? arr : concatFloat(prev, arr, double);
+            } else {
+              const list = (unpacked ??= new Map()).get(f) ?? [];
+              unpacked.set(f, list);
+              list.push(readScalar(r, st) as number);
+            }
+            break;
+          }
+          const list = (obj[name] as unknown[] | undefined) ?? (obj[name] = [] as unknown[]) as unknown[];
+          if (wt === WIRE_LEN && f.packable) {
+            const [s, e] = r.lengthDelimited();
+            const sub = new WireReader(buf, s, e);
+            while (sub.pos < e) list.push(readScalar(sub, st));
+          } else list.push(readScalar(r, st));
+        }
+      }
+    } catch (e) {
+      if (e instanceof DecodeError) {
+        const n = f.d.repeated ? ((obj[name] as unknown[] | undefined)?.length ?? 0) : -1;
+        e.path.unshift(f.d.kind === 'message' && n >= 0 ? `${name}[${n}]` : name);
+      }
+      throw e;
+    }
+  }
+  if (unpacked) {
+    for (const [f, list] of unpacked) obj[f.name] = concatFloat(obj[f.name] as Float32Array | undefined, list, f.scalar === 'double');
+  }
+  for (const k in obj) {
+    const v = obj[k];
+    if (Array.isArray(v)) Object.freeze(v);
+  }
+  rawEncoding.set(obj, buf.subarray(start, end));
+  if (unknown) unknownFields.set(obj, unknown);
+  return Object.freeze(obj);
+}
+
+/** Decodes `bytes` as the named message type (e.g. 'CoreML.Specification.Model'). */
+export function decodeMessage<T>(typeName: string, bytes: Uint8Array): T {
+  // A plain Uint8Array view of the same memory: Node's Buffer subclass changes what slice() means.
+  const plain = Object.getPrototypeOf(bytes) === Uint8Array.prototype ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return decodeRange(plain, 0, plain.length, typeName, 0) as T;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Encoding: measure, then write into one buffer.
+
+export interface EncodeOptions {
+  /** Write untouched decoded messages from their original bytes (default). Off: re-encode all. */
+  reuseRawEncoding?: boolean;
+}
+
+class Encoder {
+  private readonly sizes = new Map<object, number>();
+  private readonly strings = new Map<string, Uint8Array>();
+  constructor(private readonly reuse: boolean) {}
+
+  utf8(s: string): Uint8Array {
+    let b = this.strings.get(s);
+    if (!b) { b = utf8Encoder.encode(s); this.strings.set(s, b); }
+    return b;
+  }
+
+  scalarSize(t: ScalarType, v: unknown): number {
+    switch (t) {
+      case 'double': case 'fixed64': case 'sfixed64': return 8;
+      case 'float': case 'fixed32': case 'sfixed32': return 4;
+      case 'bool': return 1;
+      case 'string': { const b = this.utf8(v as string); return varintSize(b.length) + b.length; }
+      case 'bytes': { const b = v as Uint8Array; return varintSize(b.length) + b.length; }
+      case 'sint32': { const n = v as number; return varintSize(((n << 1) ^ (n >> 31)) >>> 0); }
+      case 'sint64': { const n = BigInt(v as number); return varintSize(BigInt.asUintN(64, (n << 1n) ^ (n >> 63n))); }
+      case 'uint32': return varintSize((v as number) >>> 0);
+      default: return varintSize(v as number);
+    }
+  }
+
+  messageSize(obj: Msg, typeName: string): number {
+    if (this.reuse) { const raw = rawEncoding.get(obj); if (raw) return raw.length; }
+    const cached = this.sizes.get(obj);
+    if (cached !== undefined) return cached;
+    const t = compile(typeName);
+    let size = 0;
+    for (const f of t.ordered) {
+      const v = obj[f.name];
+      if (v !== undefined) size += this.fieldSize(f, v);
+    }
+    for (const u of unknownFields.get(obj) ?? []) size += u.length;
+    this.sizes.set(obj, size);
+    return size;
+  }
+
+  mapEntrySize(f: CompiledField, k: unknown, v: unknown): number {
+    const ks = 1 + this.scalarSize(f.d.keyType!, k);
+    let vs: number;
+    if (f.d.valueKind === 'message') { const m = this.messageSize(v as Msg, f.d.type); vs = 1 + varintSize(m) + m; }
+    else vs = 1 + this.scalarSize(f.d.valueKind === 'enum' ? 'int32' : (f.d.type as ScalarType), v);
+    return ks + vs;
+  }
+
+  packedPayloadSize(f: CompiledField, v: ArrayLike<unknown>): number {
+    const st = f.scalar!;
+    if (f.wire === WIRE_I32) return v.length * 4;
+    if (f.wire === WIRE_I64) return v.length * 8;
+    let s = 0;
+    for (let i = 0; i < v.length; i++) s += this.scalarSize(st, v[i]);
+    return s;
+  }
+
+  fieldSize(f: CompiledField, v: unknown): number {
+    switch (f.d.kind) {
+      case 'message': {
+        if (f.d.repeated) {
+          let s = 0;
+          for (const m of v as Msg[]) { const n = this.messageSize(m, f.message!); s += f.tagSize + varintSize(n) + n; }
+          return s;
+        }
+        const n = this.messageSize(v as Msg, f.message!);
+        return f.tagSize + varintSize(n) + n;
+      }
+      case 'map': {
+        let s = 0;
+        for (const [k, val] of v as Map<unknown, unknown>) { const n = this.mapEntrySize(f, k, val); s += f.tagSize + varintSize(n) + n; }
+        return s;
+      }
+      default: {
+        if (!f.d.repeated) return f.tagSize + this.scalarSize(f.scalar!, v);
+        const arr = v as ArrayLike<unknown>;
+        if (arr.length === 0) return 0;
+        if (f.packable) { const n = this.packedPayloadSize(f, arr); return f.tagSize + varintSize(n) + n; }
+        let s = 0;
+        for (let i = 0; i < arr.length; i++) s += f.tagSize + this.scalarSize(f.scalar!, arr[i]);
+        return s;
+      }
+    }
+  }
+
+  writeScalar(w: WireWriter, t: ScalarType, v: unknown): void {
+    switch (t) {
+      case 'double': w.double(v as number); return;
+      case 'float': w.float(v as number); return;
+      case 'fixed32': case 'sfixed32': w.fixed32(v as number); return;
+      case 'fixed64': case 'sfixed64': w.fixed64(v as number); return;
+      case 'bool': w.uint32(v ? 1 : 0); return;
+      case 'string': { const b = this.utf8(v as string); w.uint32(b.length); w.bytes(b); return; }
+      case 'bytes': { const b = v as Uint8Array; w.uint32(b.length); w.bytes(b); return; }
+      case 'sint32': { const n = v as number; w.uint32(((n << 1) ^ (n >> 31)) >>> 0); return; }
+      case 'sint64': { const n = BigInt(v as number); w.varint(BigInt.asUintN(64, (n << 1n) ^ (n >> 63n))); return; }
+      case 'uint32': w.uint32(v as number); return;
+      default: w.varint(v as number);
+    }
+  }
+
+  writeMessage(w: WireWriter, obj: Msg, typeName: string): void {
+    if (this.reuse) { const raw = rawEncoding.get(obj); if (raw) { w.bytes(raw); return; } }
+    const t = compile(typeName);
+    for (const f of t.ordered) {
+      const v = obj[f.name];
+      if (v !== undefined) this.writeField(w, f, v);
+    }
+    for (const u of unknownFields.get(obj) ?? []) w.bytes(u);
+  }
+
+  writeField(w: WireWriter, f: CompiledField, v: unknown): void {
+    const tag = (f.no * 8) | f.wire;
+    switch (f.d.kind) {
+      case 'message': {
+        for (const m of f.d.repeated ? (v as Msg[]) : [v as Msg]) {
+          w.uint32(tag);
+          w.uint32(this.messageSize(m, f.message!));
+          this.writeMessage(w, m, f.message!);
+        }
+        return;
+      }
+      case 'map': {
+        const valueKind = f.d.valueKind;
+        for (const [k, val] of v as Map<unknown, unknown>) {
+          w.uint32(tag);
+          w.uint32(this.mapEntrySize(f, k, val));
+          const kt = f.d.keyType!;
+          w.uint32((1 << 3) | scalarWire(kt));
+          this.writeScalar(w, kt, k);
+          if (valueKind === 'message') {
+            w.uint32((2 << 3) | WIRE_LEN);
+            w.uint32(this.messageSize(val as Msg, f.d.type));
+            this.writeMessage(w, val as Msg, f.d.type);
+          } else {
+            const vt: ScalarType = valueKind === 'enum' ? 'int32' : (f.d.type as ScalarType);
+            w.uint32((2 << 3) | scalarWire(vt));
+            this.writeScalar(w, vt, val);
+          }
+        }
+        return;
+      }
+      default: {
+        const st = f.scalar!;
+        if (!f.d.repeated) { w.uint32(tag); this.writeScalar(w, st, v); return; }
+        const arr = v as ArrayLike<unknown>;
+        if (arr.length === 0) return;
+        if (!f.packable) { for (let i = 0; i < arr.length; i++) { w.uint32(tag); this.writeScalar(w, st, arr[i]); } return; }
+        w.uint32((f.no * 8) | WIRE_LEN);
+        w.uint32(this.packedPayloadSize(f, arr));
+        if (LITTLE_ENDIAN && ((st === 'float' && arr instanceof Float32Array) || (st === 'double' && arr instanceof Float64Array))) {
+          w.bytes(new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength));
+          return;
+        }
+        for (let i = 0; i < arr.length; i++) this.writeScalar(w, st, arr[i]);
+      }
+    }
+  }
+}
+
+/** Encodes a message; untouched decoded sub-messages are copied from their original bytes. */
+export function encodeMessage(typeName: string, obj: object, options: EncodeOptions = {}): Uint8Array {
+  const reuse = options.reuseRawEncoding !== false;
+  if (reuse) {
+    const raw = rawEncoding.get(obj);
+    if (raw) return new Uint8Array(raw);
+  }
+  const enc = new Encoder(reuse);
+  const size = enc.messageSize(obj as Msg, typeName);
+  const w = new WireWriter(size);
+  enc.writeMessage(w, obj as Msg, typeName);
+  if (w.pos !== size) throw new Error(`internal: encoded ${w.pos} bytes, measured ${size}`);
+  return w.buf;
+}
+
+/** Value names of an enum, for display: number -> NAME. */
+export function enumValueName(enumName: string, value: number): string | undefined {
+  const e = ENUMS[enumName];
+  if (!e) return undefined;
+  for (const [k, v] of Object.entries(e.values)) if (v === value) return k;
+  return undefined;
+}

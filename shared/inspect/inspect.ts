@@ -1,0 +1,230 @@
+// `mlsurgeon inspect` and the model panel: the facts of a model in one plain object.
+import { modelTypeOf, MODEL_TYPE } from '../format/model';
+import type { MlPackage } from '../format/mlpackage';
+import { resolveModelPath } from '../format/mlpackage';
+import type { Model, NeuralNetworkLayer, WeightParams, MILSpec_Operation, Pipeline } from '../format/schema/types.generated';
+import { MESSAGES } from '../format/schema/descriptors.generated';
+import { walkMessages, whichOneof, formatPath, type PathStep } from '../format/walk';
+import { featureInfo, type FeatureInfo } from './features';
+
+export interface LayerInfo {
+  readonly name: string;
+  /** The NeuralNetworkLayer `layer` oneof member ("convolution", …) or the MIL op type. */
+  readonly type: string;
+  readonly inputs: readonly string[];
+  readonly outputs: readonly string[];
+  /** Spec path of the layer or operation. */
+  readonly path: string;
+}
+
+export interface ModelTreeNode {
+  readonly modelType: string;
+  readonly models?: readonly ModelTreeNode[];
+}
+
+export interface WeightsSummary {
+  /** Bytes by storage kind. */
+  readonly bytes: Readonly<Record<string, number>>;
+  /** Number of weight tensors by storage kind. */
+  readonly counts: Readonly<Record<string, number>>;
+}
+
+export interface InspectResult {
+  readonly format: 'mlmodel' | 'mlpackage';
+  readonly specificationVersion: number;
+  readonly modelType: string | null;
+  readonly models: readonly ModelTreeNode[];
+  readonly isUpdatable: boolean;
+  readonly inputs: readonly FeatureInfo[];
+  readonly outputs: readonly FeatureInfo[];
+  readonly trainingInputs: readonly FeatureInfo[];
+  readonly predictedFeatureName?: string;
+  readonly predictedProbabilitiesName?: string;
+  readonly metadata: {
+    readonly shortDescription: string;
+    readonly author: string;
+    readonly license: string;
+    readonly versionString: string;
+    readonly userDefined: Readonly<Record<string, string>>;
+  };
+  readonly classLabels?: readonly { readonly path: string; readonly kind: 'string' | 'int64'; readonly count: number; readonly first: readonly string[] }[];
+  readonly preprocessing: readonly { readonly path: string; readonly featureName: string; readonly kind: string }[];
+  readonly layers: readonly LayerInfo[];
+  readonly layerCount: number;
+  readonly layerTypes: Readonly<Record<string, number>>;
+  readonly mlProgram?: { readonly functions: readonly string[]; readonly opsets: readonly string[]; readonly opCount: number };
+  readonly weights: WeightsSummary;
+  readonly warnings: readonly string[];
+}
+
+/** Core ML specification versions and the OS releases that introduced them (Model.proto). */
+export const SPEC_VERSION_OS: Readonly<Record<number, string>> = {
+  1: 'iOS 11, macOS 10.13 (Core ML 1)',
+  2: 'iOS 11.2, macOS 10.13.2 (Core ML 1.2)',
+  3: 'iOS 12, macOS 10.14 (Core ML 2)',
+  4: 'iOS 13, macOS 10.15 (Core ML 3)',
+  5: 'iOS 14, macOS 11 (Core ML 4)',
+  6: 'iOS 15, macOS 12 (Core ML 5)',
+  7: 'iOS 16, macOS 13 (Core ML 6)',
+  8: 'iOS 17, macOS 14 (Core ML 7)',
+  9: 'iOS 18, macOS 15 (Core ML 8)',
+};
+
+const QUANTIZATION_PARAMS = new Set(['CoreML.Specification.LinearQuantizationParams', 'CoreML.Specification.LookUpTableQuantizationParams']);
+
+const PIPELINE_TYPES = new Set(['pipeline', 'pipelineClassifier', 'pipelineRegressor']);
+
+export function pipelineOf(spec: Model): Pipeline | undefined {
+  return spec.pipeline ?? spec.pipelineClassifier?.pipeline ?? spec.pipelineRegressor?.pipeline;
+}
+
+export function modelTree(spec: Model): ModelTreeNode[] {
+  const p = pipelineOf(spec);
+  if (!p) return [];
+  return (p.models ?? []).map((m) => {
+    const t = modelTypeOf(m) ?? 'none';
+    return PIPELINE_TYPES.has(t) ? { modelType: t, models: modelTree(m) } : { modelType: t };
+  });
+}
+
+function layerType(layer: NeuralNetworkLayer): string {
+  return whichOneof('CoreML.Specification.NeuralNetworkLayer', layer, 'layer') ?? 'none';
+}
+
+/** Names an operation's outputs, and its inputs as the names they bind (MIL arguments by name). */
+function opInfo(op: MILSpec_Operation, path: readonly PathStep[]): LayerInfo {
+  const inputs: string[] = [];
+  for (const [, arg] of op.inputs ?? new Map()) for (const b of arg.arguments ?? []) if (b.name !== undefined) inputs.push(b.name);
+  const outputs = (op.outputs ?? []).map((o) => o.name ?? '');
+  const nameAttr = op.attributes?.get('name')?.immediateValue?.tensor?.strings?.values?.[0];
+  return { name: nameAttr ?? outputs[0] ?? '', type: op.type ?? '', inputs, outputs, path: formatPath(path) };
+}
+
+function add(rec: Record<string, number>, k: string, n: number): void {
+  rec[k] = (rec[k] ?? 0) + n;
+}
+
+/** Storage kind and byte size of one NeuralNetwork weight tensor. */
+export function weightStorage(w: WeightParams): { kind: string; bytes: number } | undefined {
+  if (w.floatValue?.length) return { kind: 'float32', bytes: w.floatValue.length * 4 };
+  if (w.float16Value?.length) return { kind: 'float16', bytes: w.float16Value.length };
+  if (w.rawValue?.length) {
+    const q = w.quantization;
+    const bits = q?.numberOfBits ?? 0;
+    const kind = q?.lookupTableQuantization ? `quantized-lut-${bits}bit` : q?.linearQuantization ? `quantized-linear-${bits}bit` : 'raw';
+    return { kind, bytes: w.rawValue.length };
+  }
+  if (w.int8RawValue?.length) return { kind: 'int8', bytes: w.int8RawValue.length };
+  return undefined;
+}
+
+export function inspectModel(spec: Model, format: 'mlmodel' | 'mlpackage', pkg?: MlPackage): InspectResult {
+  const d = spec.description ?? {};
+  const md = d.metadata ?? {};
+  const layers: LayerInfo[] = [];
+  const layerTypes: Record<string, number> = {};
+  const bytes: Record<string, number> = {};
+  const counts: Record<string, number> = {};
+  const classLabels: { path: string; kind: 'string' | 'int64'; count: number; first: string[] }[] = [];
+  const preprocessing: { path: string; featureName: string; kind: string }[] = [];
+  const functions: string[] = [];
+  const opsets = new Set<string>();
+  const weightRecords = new Map<string, Map<number, number>>();
+  for (const wf of pkg?.weightFiles ?? []) {
+    weightRecords.set(wf.path, new Map((wf.parsed?.blobs ?? []).map((b) => [b.metadataOffset, b.sizeInBytes])));
+  }
+  let opCount = 0;
+  let hasProgram = false;
+
+  for (const v of walkMessages(MODEL_TYPE, spec)) {
+    const m = v.message;
+    switch (v.typeName) {
+      case 'CoreML.Specification.NeuralNetworkLayer': {
+        const l = m as NeuralNetworkLayer;
+        const type = layerType(l);
+        layers.push({ name: l.name ?? '', type, inputs: l.input ?? [], outputs: l.output ?? [], path: formatPath(v.path) });
+        add(layerTypes, type, 1);
+        break;
+      }
+      case 'CoreML.Specification.WeightParams': {
+        const s = weightStorage(m as WeightParams);
+        if (s) { add(bytes, s.kind, s.bytes); add(counts, s.kind, 1); }
+        break;
+      }
+      case 'CoreML.Specification.NeuralNetworkPreprocessing': {
+        const kind = whichOneof(v.typeName, m, 'preprocessor') ?? 'none';
+        preprocessing.push({ path: formatPath(v.path), featureName: (m.featureName as string) ?? '', kind });
+        break;
+      }
+      case 'CoreML.Specification.MILSpec.Program': {
+        hasProgram = true;
+        for (const [name, fn] of (m.functions as Map<string, { opset?: string }>) ?? []) { functions.push(name); if (fn.opset) opsets.add(fn.opset); }
+        break;
+      }
+      case 'CoreML.Specification.MILSpec.Operation': {
+        const info = opInfo(m as MILSpec_Operation, v.path);
+        layers.push(info);
+        add(layerTypes, info.type, 1);
+        opCount++;
+        break;
+      }
+      case 'CoreML.Specification.MILSpec.Value.BlobFileValue': {
+        const file = pkg ? resolveModelPath(pkg.modelPath, (m.fileName as string) ?? '') : '';
+        const size = weightRecords.get(file)?.get(Number(m.offset ?? 0));
+        add(bytes, 'blobFile', size ?? 0);
+        add(counts, 'blobFile', 1);
+        break;
+      }
+      case 'CoreML.Specification.MILSpec.TensorValue.RepeatedFloats':
+        add(bytes, 'immediate', ((m.values as Float32Array | undefined)?.length ?? 0) * 4);
+        break;
+      default: {
+        if ('stringClassLabels' in m || 'int64ClassLabels' in m) {
+          const s = m.stringClassLabels as { vector?: readonly string[] } | undefined;
+          const i = m.int64ClassLabels as { vector?: readonly number[] } | undefined;
+          const list = s ? s.vector ?? [] : (i?.vector ?? []).map(String);
+          classLabels.push({ path: formatPath(v.path), kind: s ? 'string' : 'int64', count: list.length, first: list.slice(0, 10) });
+        }
+        // Classic models keep their parameters as repeated doubles (GLM, SVM, tree ensembles, …);
+        // quantization scales, biases and lookup tables are counted apart from the weights.
+        const kind = QUANTIZATION_PARAMS.has(v.typeName) ? 'quantizationParams' : undefined;
+        for (const f of MESSAGES[v.typeName]?.fields ?? []) {
+          if (f.repeated && (f.type === 'double' || f.type === 'float')) {
+            const arr = m[f.name] as Float64Array | Float32Array | undefined;
+            if (arr?.length) add(bytes, kind ?? (f.type === 'double' ? 'float64' : 'float32'), arr.byteLength);
+          }
+        }
+      }
+    }
+  }
+
+  const userDefined: Record<string, string> = {};
+  for (const [k, val] of md.userDefined ?? new Map<string, string>()) userDefined[k] = val;
+  return {
+    format,
+    specificationVersion: spec.specificationVersion ?? 0,
+    modelType: modelTypeOf(spec) ?? null,
+    models: modelTree(spec),
+    isUpdatable: !!spec.isUpdatable,
+    inputs: (d.input ?? []).map(featureInfo),
+    outputs: (d.output ?? []).map(featureInfo),
+    trainingInputs: (d.trainingInput ?? []).map(featureInfo),
+    ...(d.predictedFeatureName ? { predictedFeatureName: d.predictedFeatureName } : {}),
+    ...(d.predictedProbabilitiesName ? { predictedProbabilitiesName: d.predictedProbabilitiesName } : {}),
+    metadata: {
+      shortDescription: md.shortDescription ?? '',
+      author: md.author ?? '',
+      license: md.license ?? '',
+      versionString: md.versionString ?? '',
+      userDefined,
+    },
+    ...(classLabels.length ? { classLabels } : {}),
+    preprocessing,
+    layers,
+    layerCount: layers.length,
+    layerTypes,
+    ...(hasProgram ? { mlProgram: { functions, opsets: [...opsets], opCount } } : {}),
+    weights: { bytes, counts },
+    warnings: pkg?.warnings ?? [],
+  };
+}
