@@ -28,17 +28,10 @@ export interface DesktopApi {
   saveAs(suggestedName: string, payload: SavePayload): Promise<string | null>;
   recentFiles(): Promise<string[]>;
   /** The path of a File from a drop event (Electron's webUtils.getPathForFile). */
-  pathForFile(file: File): string;
+  pathForFile(file: unknown): string;
   /** Models the main process asks the window to open (argv, File > Open Recent, the OS). */
   onOpenRequest(listener: (payload: FilePayload) => void): () => void;
   onMenuCommand(listener: (command: MenuCommand) => void): () => void;
   /** Tells the main process whether there are unsaved changes (title bar, close confirmation). */
   setDocumentState(state: { title: string; dirty: boolean }): void;
-}
-
-declare global {
-  interface Window {
-    /** Present only in the Electron host (exposed by electron/preload.ts). */
-    mlsurgeon?: DesktopApi;
-  }
 }
