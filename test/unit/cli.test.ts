@@ -1,0 +1,70 @@
+// The installed `mlsurgeon` command, run as a user runs it: a child process through the bin
+// launcher, checking exit codes and output streams.
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { manifest, modelPath, repoRoot, sharedPresent } from '../support/shared-data';
+
+const exec = promisify(execFile);
+const BIN = join(repoRoot, 'cli', 'mlsurgeon.mjs');
+
+async function mlsurgeon(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const r = await exec(process.execPath, [BIN, ...args], { cwd: repoRoot, maxBuffer: 64 * 1024 * 1024 });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (e) {
+    const x = e as { code: number; stdout: string; stderr: string };
+    return { code: x.code, stdout: x.stdout, stderr: x.stderr };
+  }
+}
+
+let dir = '';
+beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), 'mlsurgeon-cli-')); });
+afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
+
+describe('mlsurgeon command', () => {
+  it('usage errors exit 2', async () => {
+    expect((await mlsurgeon()).code).toBe(2);
+    const r = await mlsurgeon('frobnicate');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('unknown command frobnicate');
+    expect((await mlsurgeon('inspect')).code).toBe(2);
+    expect((await mlsurgeon('inspect', 'a', '--nope')).stderr).toContain('unknown option --nope');
+  });
+
+  it('an empty file exits 3 with one line naming the file', async () => {
+    const p = join(dir, 'empty.mlmodel');
+    await writeFile(p, new Uint8Array(0));
+    const r = await mlsurgeon('inspect', p);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toBe(`mlsurgeon: ${p}: empty file\n`);
+  });
+
+  it('a missing file exits 3', async () => {
+    const r = await mlsurgeon('inspect', join(dir, 'missing.mlmodel'));
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/missing\.mlmodel: no such file or folder/);
+  });
+
+  it.skipIf(!sharedPresent)('resave writes a byte-identical file', async () => {
+    const m = manifest().find((x) => x.file.endsWith('SqueezeNetInt8LUT.mlmodel'))!;
+    const out = join(dir, 'resaved.mlmodel');
+    const r = await mlsurgeon('resave', modelPath(m), out);
+    expect(r.code).toBe(0);
+    expect(Buffer.compare(await readFile(out), await readFile(modelPath(m)))).toBe(0);
+  });
+
+  it.skipIf(!sharedPresent)('inspect --json of a package names its format, weights and ML Program', async () => {
+    const m = manifest().find((x) => x.file.endsWith('yolov8n.mlpackage'))!;
+    const r = await mlsurgeon('inspect', modelPath(m), '--json');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.format).toBe('mlpackage');
+    expect(j.models.map((x: { modelType: string }) => x.modelType)).toEqual(['mlProgram', 'nonMaximumSuppression']);
+    expect(j.weights.counts.blobFile).toBe(193);
+    expect(j.mlProgram.opCount).toBe(647);
+  });
+});

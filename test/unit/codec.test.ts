@@ -1,0 +1,91 @@
+// The codec's contract on hand-made messages: wire-level facts that real files rarely exercise.
+import { describe, expect, it } from 'vitest';
+import { decodeMessage, encodeMessage, rawEncodingOf, unknownFieldsOf, copyUnknownFields } from '../../shared/format/protobuf/codec';
+import { decodeModel, encodeModel } from '../../shared/format/model';
+import { diffWire, formatWirePath } from '../../shared/format/wirediff';
+import type { Model, WeightParams, ArrayFeatureType, Metadata } from '../../shared/format/schema/types.generated';
+
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+
+describe('codec', () => {
+  it('int64 -1 (an unbounded range) takes ten bytes and comes back as -1', () => {
+    const bytes = encodeMessage('CoreML.Specification.SizeRange', { lowerBound: 1, upperBound: -1 });
+    expect(hex(bytes)).toBe('080110ffffffffffffffffff01');
+    expect(decodeMessage('CoreML.Specification.SizeRange', bytes)).toEqual({ lowerBound: 1, upperBound: -1 });
+  });
+
+  it('uint64 beyond 2^53 round-trips as a bigint', () => {
+    const bytes = new Uint8Array([0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]);
+    const m = decodeMessage<{ lowerBound: unknown }>('CoreML.Specification.SizeRange', bytes);
+    expect(m.lowerBound).toBe(2n ** 64n - 1n);
+    expect(hex(encodeMessage('CoreML.Specification.SizeRange', m, { reuseRawEncoding: false }))).toBe(hex(bytes));
+  });
+
+  it('packed floats become a Float32Array, unaligned input is copied once, values exact', () => {
+    const floats = new Float32Array([1.5, -2.25, 3e-8]);
+    const encoded = encodeMessage('CoreML.Specification.WeightParams', { floatValue: floats });
+    const shifted = new Uint8Array(encoded.length + 1);
+    shifted.set(encoded, 1);
+    const w = decodeMessage<WeightParams>('CoreML.Specification.WeightParams', shifted.subarray(1));
+    expect(w.floatValue).toBeInstanceOf(Float32Array);
+    expect([...w.floatValue!]).toEqual([...floats]);
+  });
+
+  it('unpacked floats (legal on the wire) decode too', () => {
+    const bytes = new Uint8Array([0x0d, 0, 0, 0x80, 0x3f, 0x0d, 0, 0, 0, 0x40]);
+    const w = decodeMessage<WeightParams>('CoreML.Specification.WeightParams', bytes);
+    expect([...w.floatValue!]).toEqual([1, 2]);
+    // Untouched, it is written back as it was; re-encoded, it is packed.
+    expect(hex(encodeMessage('CoreML.Specification.WeightParams', w))).toBe(hex(bytes));
+    expect(hex(encodeMessage('CoreML.Specification.WeightParams', w, { reuseRawEncoding: false }))).toBe('0a080000803f00000040');
+  });
+
+  it('bytes fields are views of the input, not copies', () => {
+    const input = encodeMessage('CoreML.Specification.WeightParams', { float16Value: new Uint8Array([1, 2, 3, 4]) });
+    const w = decodeMessage<WeightParams>('CoreML.Specification.WeightParams', input);
+    expect(w.float16Value!.buffer).toBe(input.buffer);
+  });
+
+  it('map entries keep their file order', () => {
+    const md: Metadata = { userDefined: new Map([['z', '1'], ['10', '2'], ['a', '3']]) };
+    const back = decodeMessage<Metadata>('CoreML.Specification.Metadata', encodeMessage('CoreML.Specification.Metadata', md));
+    expect([...back.userDefined!.keys()]).toEqual(['z', '10', 'a']);
+  });
+
+  it('a later oneof member replaces an earlier one, as protobuf requires', () => {
+    // enumeratedShapes (21) then shapeRange (31) in one ArrayFeatureType.
+    const bytes = new Uint8Array([0xaa, 0x01, 0x00, 0xfa, 0x01, 0x00]);
+    const a = decodeMessage<ArrayFeatureType>('CoreML.Specification.ArrayFeatureType', bytes);
+    expect(a.enumeratedShapes).toBeUndefined();
+    expect(a.shapeRange).toEqual({});
+  });
+
+  it('unknown fields survive decoding, untouched saves and edits that carry them over', () => {
+    // Metadata with author "a" and an unknown field 7 (varint 5).
+    const bytes = new Uint8Array([0x1a, 0x01, 0x61, 0x38, 0x05]);
+    const md = decodeMessage<Metadata>('CoreML.Specification.Metadata', bytes);
+    expect(unknownFieldsOf(md).map(hex)).toEqual(['3805']);
+    expect(hex(encodeMessage('CoreML.Specification.Metadata', md, { reuseRawEncoding: false }))).toBe('1a01613805');
+    const edited = copyUnknownFields(md, { ...md, author: 'b' });
+    expect(hex(encodeMessage('CoreML.Specification.Metadata', edited))).toBe('1a01623805');
+  });
+
+  it('an edit re-encodes only the path to the change; siblings are copied from the original bytes', () => {
+    const spec: Model = {
+      specificationVersion: 4,
+      description: { input: [{ name: 'a' }, { name: 'b', shortDescription: 'kept' }], metadata: { author: 'x' } },
+      neuralNetwork: { layers: [{ name: 'l', input: ['a'], output: ['y'] }] },
+    };
+    const decoded = decodeModel(encodeModel(spec));
+    expect(rawEncodingOf(decoded.description!.input![1])).toBeDefined();
+    const edited: Model = { ...decoded, description: { ...decoded.description!, input: [{ ...decoded.description!.input![0], name: 'A' }, decoded.description!.input![1]] } };
+    const diffs = diffWire(encodeModel(decoded), encodeModel(edited));
+    expect(diffs.map((d) => `${formatWirePath(d.path)} ${d.before} -> ${d.after}`)).toEqual(['2.1.1 "a" -> "A"']);
+  });
+
+  it('decoded documents are frozen: an accidental mutation throws instead of corrupting a save', () => {
+    const decoded = decodeModel(encodeModel({ specificationVersion: 1, neuralNetwork: { layers: [{ name: 'l' }] } }));
+    expect(() => { (decoded as { specificationVersion: number }).specificationVersion = 2; }).toThrow(TypeError);
+    expect(() => { (decoded.neuralNetwork!.layers as unknown[]).push({}); }).toThrow(TypeError);
+  });
+});
