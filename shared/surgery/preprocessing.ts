@@ -47,7 +47,7 @@ export function setPreprocessing(spec: Model, args: SetPreprocessingArgs): Model
   if (!feature.type?.imageType) throw new SurgeryError(`"${args.input}" is not an image input; preprocessing applies to images (turn it into an image first)`);
   const netPath = networkPath(spec, modelPath);
   const net = getIn(spec, netPath) as NeuralNetwork;
-  const others = (net.preprocessing ?? []).filter((p) => p.featureName !== args.input && !(p.featureName === '' && (model.description?.input ?? []).filter((f) => f.type?.imageType).length === 1));
+  const others = (net.preprocessing ?? []).filter((p) => p.featureName !== args.input && !((p.featureName ?? '') === '' && (model.description?.input ?? []).filter((f) => f.type?.imageType).length === 1));
   if (args.remove) return setIn(spec, [...netPath, 'preprocessing'], Object.freeze(others));
 
   const p = { ...(args.preset ? PRESETS[args.preset] : {}), ...stripUndefined(args) };

@@ -34,14 +34,18 @@ const startsWith = (p: readonly PathStep[], prefix: readonly PathStep[]) => pref
 
 export function convertToFloat16(spec: Model, args: Float16Args = {}): Model {
   const targets: PathStep[][] = [];
+  let updatable = 0;
   for (const v of walkMessages(MODEL_TYPE, spec)) {
     if (v.typeName !== 'CoreML.Specification.WeightParams') continue;
     const w = v.message as WeightParams;
-    if (!w.floatValue?.length || w.isUpdatable) continue;
+    if (!w.floatValue?.length) continue;
+    if (w.isUpdatable) { updatable++; continue; }
     if (args.under && !args.under.some((p) => startsWith(v.path, p))) continue;
     targets.push([...v.path]);
   }
-  if (targets.length === 0) throw new SurgeryError('there are no fp32 weights to convert');
+  if (targets.length === 0) {
+    throw new SurgeryError(updatable ? `there are no fp32 weights to convert (${updatable} updatable weight tensors stay fp32 for on-device training)` : 'there are no fp32 weights to convert');
+  }
   let out = spec;
   for (const path of targets) {
     out = updateIn(out, path, (old) => {
