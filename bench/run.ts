@@ -1,0 +1,260 @@
+// `npm run bench`: decode and encode speed and peak memory of our codec on the largest real models
+// in ../shared/models and on synthetic models, against protobufjs on the same bytes in the same
+// run. Prints tables and writes bench/out/results.{json,md}. Never part of the tests.
+//
+// Speed is measured warm in this process (median of several runs, a full GC before each, so one
+// run's garbage is not charged to the next). Memory is measured cold in a fresh child process per
+// file and decoder (bench/decode-child.ts), where nothing else has touched the heap.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import * as fsp from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runInNewContext } from 'node:vm';
+import { setFlagsFromString } from 'node:v8';
+import { build } from 'esbuild';
+import type protobuf from 'protobufjs';
+import { decodeModel, encodeModel } from '../shared/format/model';
+import type { Model } from '../shared/format/schema/types.generated';
+import { openModelFile } from '../shared/io/document';
+import { nodeFileSystem } from '../shared/io/filesystem';
+import type { DecodeMemory } from './decode-child';
+import { loadReferenceModelType } from './protobufjs-reference';
+import { buildChainModel, buildLargeModel, LARGE_MODEL_LAYERS, LARGE_MODEL_WIDTH } from './synthetic';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const outDir = join(root, 'bench', 'out');
+const protoDir = join(root, 'proto');
+const modelsDir = resolve(root, '..', 'shared', 'models');
+
+/** Targets for the large synthetic model (issue 2). */
+const TARGET_DECODE_MS = 150;
+const TARGET_PEAK_RATIO = 2;
+const REAL_MODELS = 4;
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+interface Subject {
+  readonly name: string;
+  /** Where the protobuf bytes came from. */
+  readonly source: string;
+  /** The protobuf file a child process decodes. */
+  readonly file: string;
+  readonly bytes: Uint8Array;
+  /** For synthetic models: the spec as built (encoding it is the cost of a first save). */
+  readonly built?: Model;
+}
+
+interface Timing { readonly medianMs: number; readonly minMs: number; readonly runs: number }
+
+interface Row {
+  readonly name: string;
+  readonly source: string;
+  readonly bytes: number;
+  readonly decode: Timing;
+  readonly refDecode: Timing | { readonly error: string };
+  readonly encode: Timing;
+  readonly refEncode: Timing | { readonly error: string };
+  readonly memory: DecodeMemory | { readonly error: string };
+  readonly refMemory: DecodeMemory | { readonly error: string };
+}
+
+/** Runs `fn` at least `minRuns` times and until `budgetMs` is spent (at most `maxRuns`), after one warm-up. */
+function time(fn: () => unknown, { minRuns = 5, maxRuns = 25, budgetMs = 1500 } = {}): Timing {
+  fn();
+  const samples: number[] = [];
+  const start = performance.now();
+  while (samples.length < minRuns || (samples.length < maxRuns && performance.now() - start < budgetMs)) {
+    gc();
+    const t0 = performance.now();
+    fn();
+    samples.push(performance.now() - t0);
+  }
+  samples.sort((a, b) => a - b);
+  return { medianMs: samples[Math.floor(samples.length / 2)], minMs: samples[0], runs: samples.length };
+}
+
+function attempt<T>(fn: () => T): T | { error: string } {
+  try {
+    return fn();
+  } catch (e) {
+    return { error: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+function childMemory(childScript: string, file: string, decoder: 'ours' | 'protobufjs'): DecodeMemory | { error: string } {
+  const r = spawnSync(process.execPath, ['--expose-gc', childScript, file, decoder, protoDir], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (r.status !== 0) return { error: (r.stderr || `exit ${r.status}`).trim().split('\n')[0] };
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as DecodeMemory;
+}
+
+async function realModels(): Promise<Subject[]> {
+  const manifestPath = join(modelsDir, 'manifest.json');
+  if (!existsSync(manifestPath)) {
+    console.warn(`${modelsDir} is absent: real models skipped, synthetic only`);
+    return [];
+  }
+  const entries = (JSON.parse(readFileSync(manifestPath, 'utf8')) as { models: { file: string; bytes: number; parse_status: string }[] }).models
+    .filter((m) => m.parse_status === 'ok')
+    .sort((a, b) => b.bytes - a.bytes)
+    .slice(0, REAL_MODELS);
+  const fs = nodeFileSystem(fsp);
+  const out: Subject[] = [];
+  for (const m of entries) {
+    const path = join(modelsDir, m.file);
+    const opened = await openModelFile(fs, path);
+    // A package's protobuf is its model specification; its weight file is passed through as read.
+    const file = opened.package ? join(path, opened.package.modelPath) : path;
+    out.push({ name: m.file.split('/').pop()!, source: opened.package ? `${m.file} (${opened.package.modelPath})` : m.file, file, bytes: readFileSync(file) });
+  }
+  return out;
+}
+
+function syntheticModels(): Subject[] {
+  mkdirSync(outDir, { recursive: true });
+  const make = (name: string, source: string, built: Model): Subject => {
+    const bytes = encodeModel(built);
+    const file = join(outDir, `${name}.mlmodel`);
+    writeFileSync(file, bytes);
+    return { name, source, file, bytes, built };
+  };
+  return [
+    make('synthetic-large', `bench/synthetic.ts buildLargeModel(): ${LARGE_MODEL_LAYERS} innerProduct ${LARGE_MODEL_WIDTH}×${LARGE_MODEL_WIDTH} fp32`, buildLargeModel()),
+    make('synthetic-chain-3000', 'bench/synthetic.ts buildChainModel(3000): innerProduct 4×4 / ReLU', buildChainModel(3000)),
+  ];
+}
+
+interface ColdResult {
+  readonly memory: DecodeMemory | { readonly error: string };
+  readonly refMemory: DecodeMemory | { readonly error: string };
+}
+
+/**
+ * Cold decodes, each in a fresh process: ours three times (memory from the first, time the
+ * median), protobufjs once. Run before any warm timing, while this process is quiet: its own
+ * garbage collection would otherwise compete for the CPUs the child runs on.
+ */
+function measureCold(s: Subject, childScript: string): ColdResult {
+  const ours = [0, 1, 2].map(() => childMemory(childScript, s.file, 'ours'));
+  const first = ours[0];
+  const times = ours.flatMap((m) => ('error' in m ? [] : [m.decodeMs])).sort((a, b) => a - b);
+  const memory = 'error' in first ? first : { ...first, decodeMs: times[Math.floor(times.length / 2)] };
+  return { memory, refMemory: childMemory(childScript, s.file, 'protobufjs') };
+}
+
+function measureWarm(s: Subject, ref: protobuf.Type, cold: ColdResult): Row {
+  const big = s.bytes.length > 50e6;
+  const opts = big ? { minRuns: 5, maxRuns: 9, budgetMs: 4000 } : {};
+  const refOpts = big ? { minRuns: 3, maxRuns: 3, budgetMs: 0 } : {};
+  const spec = decodeModel(s.bytes, s.name);
+  const decode = time(() => decodeModel(s.bytes, s.name), opts);
+  // A first save of an edited model: everything re-encoded, nothing copied from the input bytes.
+  const toEncode = s.built ?? spec;
+  const encode = time(() => encodeModel(toEncode, { reuseRawEncoding: false }), opts);
+  const refDecode = attempt(() => time(() => ref.decode(s.bytes), refOpts));
+  const refMessage = attempt(() => ref.decode(s.bytes));
+  const refEncode = 'error' in refMessage ? refMessage : attempt(() => time(() => ref.encode(refMessage).finish(), refOpts));
+  return { name: s.name, source: s.source, bytes: s.bytes.length, decode, refDecode, encode, refEncode, ...cold };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reporting.
+
+const MB = 1e6;
+const mb = (n: number): string => (n / MB).toFixed(2);
+const ms = (t: Timing | { error: string }): string => ('error' in t ? 'error' : t.medianMs.toFixed(1));
+const rate = (bytes: number, t: Timing | { error: string }): string => ('error' in t ? '-' : (bytes / MB / (t.medianMs / 1000)).toFixed(0));
+const ratio = (a: number | undefined, b: number | undefined): string => (a === undefined || b === undefined || b === 0 ? '-' : `${(a / b).toFixed(2)}×`);
+const medianOf = (t: Timing | { error: string }): number | undefined => ('error' in t ? undefined : t.medianMs);
+const peakOf = (m: DecodeMemory | { error: string }): number | undefined => ('error' in m ? undefined : m.peakRssDelta);
+
+function table(head: string[], rows: string[][]): string {
+  const all = [head, ...rows];
+  const w = head.map((_, i) => Math.max(...all.map((r) => r[i].length)));
+  const line = (r: string[]): string => `| ${r.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join(' | ')} |`;
+  return [line(head), `|${w.map((n, i) => (i === 0 ? `:${'-'.repeat(n + 1)}` : `${'-'.repeat(n + 1)}:`)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+function report(rows: Row[]): { text: string; targets: { name: string; value: string; target: string; pass: boolean }[] } {
+  const speed = table(
+    ['model', 'MB', 'decode ms', 'MB/s', 'protobufjs ms', 'ours/pbjs', 'encode ms', 'MB/s', 'protobufjs ms', 'ours/pbjs'],
+    rows.map((r) => [
+      r.name, mb(r.bytes),
+      ms(r.decode), rate(r.bytes, r.decode), ms(r.refDecode), ratio(r.decode.medianMs, medianOf(r.refDecode)),
+      ms(r.encode), rate(r.bytes, r.encode), ms(r.refEncode), ratio(r.encode.medianMs, medianOf(r.refEncode)),
+    ]),
+  );
+  const memory = table(
+    ['model', 'MB', 'peak RSS Δ MB', '× file', 'cold decode ms (median of 3)', 'protobufjs peak Δ MB', '× file', 'ours/pbjs', 'our arrayBuffers Δ MB', 'our heap Δ MB'],
+    rows.map((r) => {
+      const m = r.memory, p = r.refMemory;
+      return [
+        r.name, mb(r.bytes),
+        'error' in m ? 'error' : mb(m.peakRssDelta), 'error' in m ? '-' : ratio(m.peakRssDelta, r.bytes), 'error' in m ? '-' : m.decodeMs.toFixed(1),
+        'error' in p ? 'error' : mb(p.peakRssDelta), 'error' in p ? '-' : ratio(p.peakRssDelta, r.bytes), ratio(peakOf(m), peakOf(p)),
+        'error' in m ? '-' : mb(m.arrayBuffersDelta), 'error' in m ? '-' : mb(m.heapUsedDelta),
+      ];
+    }),
+  );
+  const large = rows.find((r) => r.name === 'synthetic-large');
+  const targets: { name: string; value: string; target: string; pass: boolean }[] = [];
+  if (large) {
+    targets.push({
+      name: `decode ${mb(large.bytes)} MB synthetic model (warm median)`,
+      value: `${large.decode.medianMs.toFixed(1)} ms`, target: `< ${TARGET_DECODE_MS} ms`, pass: large.decode.medianMs < TARGET_DECODE_MS,
+    });
+    if (!('error' in large.memory)) {
+      targets.push({
+        name: `decode ${mb(large.bytes)} MB synthetic model (cold: fresh process, median of 3)`,
+        value: `${large.memory.decodeMs.toFixed(1)} ms`, target: `< ${TARGET_DECODE_MS} ms`, pass: large.memory.decodeMs < TARGET_DECODE_MS,
+      });
+      const r = large.memory.peakRssDelta / large.bytes;
+      targets.push({
+        name: 'peak memory of read + decode, synthetic model',
+        value: `${r.toFixed(2)}× file size`, target: `< ${TARGET_PEAK_RATIO}×`, pass: r < TARGET_PEAK_RATIO,
+      });
+    }
+  }
+  const targetTable = table(['target', 'measured', 'goal', 'result'], targets.map((t) => [t.name, t.value, t.target, t.pass ? 'PASS' : 'FAIL']));
+  const sources = rows.map((r) => `- ${r.name}: ${r.source}`).join('\n');
+  const errors = rows.flatMap((r) => [r.refDecode, r.refEncode, r.memory, r.refMemory].filter((x): x is { error: string } => 'error' in x).map((x) => `- ${r.name}: ${x.error}`));
+  const text = [
+    `## Speed (warm, median of runs; MB = 10^6 bytes of protobuf)\n\n${speed}`,
+    `## Memory (one cold decode per fresh process: peak RSS growth from before reading the file)\n\n${memory}`,
+    `## Targets\n\n${targetTable}`,
+    `## Models\n\n${sources}`,
+    ...(errors.length ? [`## Errors\n\n${errors.join('\n')}`] : []),
+  ].join('\n\n');
+  return { text, targets };
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  mkdirSync(outDir, { recursive: true });
+  const childScript = join(outDir, 'decode-child.cjs');
+  await build({
+    entryPoints: [join(root, 'bench', 'decode-child.ts')], outfile: childScript,
+    bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['protobufjs'], logLevel: 'warning',
+  });
+  const ref = loadReferenceModelType(protoDir);
+  const subjects = [...(await realModels()), ...syntheticModels()];
+  const cold = subjects.map((s) => {
+    process.stderr.write(`memory, cold: ${s.name} (${mb(s.bytes.length)} MB)…\n`);
+    return measureCold(s, childScript);
+  });
+  const rows = subjects.map((s, i) => {
+    process.stderr.write(`speed, warm: ${s.name}…\n`);
+    gc();
+    return measureWarm(s, ref, cold[i]);
+  });
+  const { text, targets } = report(rows);
+  const header = `# ML Surgeon codec benchmark\n\n${new Date().toISOString()} · Node ${process.version} · ${process.platform}/${process.arch} · reference: protobufjs reflection (proto/*.proto, keepCase)`;
+  const doc = `${header}\n\n${text}\n\nTotal time ${((performance.now() - started) / 1000).toFixed(1)} s.\n`;
+  writeFileSync(join(outDir, 'results.md'), doc);
+  writeFileSync(join(outDir, 'results.json'), `${JSON.stringify({ date: new Date().toISOString(), node: process.version, rows, targets }, null, 2)}\n`);
+  console.log(doc);
+  console.log(`written to ${join('bench', 'out', 'results.md')} and results.json`);
+}
+
+await main();
