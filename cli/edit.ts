@@ -18,6 +18,7 @@ export const EDIT_USAGE = `usage: mlsurgeon edit IN -o OUT [operations…]   (ap
   --optional NAME=true|false    mark an input optional
   --preprocess NAME:K=V,…       scale=S, bias=R,G,B, std=R,G,B, color=RGB|BGR, or preset=zeroToOne|minusOneToOne|caffe|imagenet
   --fp16                        convert fp32 weights to fp16
+  --quantize BITS[,MODE]        quantize weights: MODE linear (default), linear-per-channel, kmeans-lut, linear-lut
   --expose BLOB                 make an intermediate blob an extra model output
   --author TEXT  --license TEXT  --version TEXT  --short-description TEXT
   --meta KEY=VALUE              set a user-defined metadata entry`;
@@ -94,6 +95,15 @@ export function applyEditFlags(spec: Model, flags: readonly string[]): { spec: M
       case '--optional': { const [name, v] = split(value(), flag); run(s, 'setFeatureType', { name, optional: v === 'true' }); break; }
       case '--preprocess': run(s, 'setPreprocessing', parsePreprocess(value())); break;
       case '--fp16': run(s, 'convertToFloat16', {}); break;
+      case '--quantize': {
+        const [bits, mode = 'linear'] = value().split(',');
+        const modes: Record<string, { mode: 'linear' | 'kmeansLut' | 'linearLut'; perChannel?: boolean }> = {
+          linear: { mode: 'linear' }, 'linear-per-channel': { mode: 'linear', perChannel: true }, 'kmeans-lut': { mode: 'kmeansLut' }, 'linear-lut': { mode: 'linearLut' },
+        };
+        if (!modes[mode]) throw new EditUsageError(`--quantize: unknown mode ${mode} (linear, linear-per-channel, kmeans-lut, linear-lut)`);
+        run(s, 'quantizeWeights', { bits: Number(bits), ...modes[mode] });
+        break;
+      }
       case '--expose': run(s, 'exposeBlob', { blob: value() }); break;
       case '--author': run(s, 'setMetadata', { author: value() }); break;
       case '--license': run(s, 'setMetadata', { license: value() }); break;

@@ -8,6 +8,7 @@ import { setMetadata, type SetMetadataArgs } from './metadata';
 import { setPreprocessing, type SetPreprocessingArgs } from './preprocessing';
 import { renameBlob, renameFeature, renameLayer, type RenameArgs, type RenameLayerArgs } from './rename';
 import { convertToFloat16, type Float16Args } from './weights';
+import { quantizeWeights, type QuantizeArgs } from './quantize';
 import { formatPath } from '../format/walk';
 
 export interface OperationArgs {
@@ -25,6 +26,7 @@ export interface OperationArgs {
   setMetadata: SetMetadataArgs;
   setPreprocessing: SetPreprocessingArgs;
   convertToFloat16: Float16Args;
+  quantizeWeights: QuantizeArgs;
 }
 
 export type OperationName = keyof OperationArgs;
@@ -49,6 +51,7 @@ export const OPERATIONS: { readonly [K in OperationName]: OperationEntry<Operati
   setMetadata: { label: () => 'Edit metadata', apply: setMetadata },
   setPreprocessing: { label: (a) => `Preprocessing of ${a.input}`, apply: setPreprocessing },
   convertToFloat16: { label: () => 'Convert weights to fp16', apply: convertToFloat16 },
+  quantizeWeights: { label: (a) => `Quantize weights to ${a.bits} bits (${a.mode}${a.perChannel ? ', per channel' : ''})`, apply: quantizeWeights },
 };
 
 export interface AppliedOperation<K extends OperationName = OperationName> {
