@@ -77,8 +77,9 @@ function lookupTable(values: Float32Array, bits: number, kmeans: boolean): Weigh
   const sorted = Float32Array.from(values).sort();
   const lo = sorted[0], hi = sorted[sorted.length - 1];
   let lut = new Float32Array(k);
-  // Start from quantiles (k-means) or an even spacing (linear table).
-  for (let j = 0; j < k; j++) lut[j] = kmeans ? sorted[Math.min(sorted.length - 1, Math.floor(((j + 0.5) / k) * sorted.length))] : lo + ((hi - lo) * j) / Math.max(1, k - 1);
+  // Both start from an even spacing; Lloyd's iterations never raise the squared error, so the
+  // k-means table is at least as good as the linear one.
+  for (let j = 0; j < k; j++) lut[j] = lo + ((hi - lo) * j) / Math.max(1, k - 1);
   const nearest = (x: number, table: Float32Array) => {
     let a = 0, b = table.length - 1;
     while (b - a > 1) { const m = (a + b) >> 1; if (table[m] <= x) a = m; else b = m; }
@@ -86,7 +87,7 @@ function lookupTable(values: Float32Array, bits: number, kmeans: boolean): Weigh
   };
   if (kmeans) {
     // Lloyd's iterations on the sorted values: each cluster is a contiguous run.
-    for (let iter = 0; iter < 12; iter++) {
+    for (let iter = 0; iter < 20; iter++) {
       lut = Float32Array.from(lut).sort();
       const sum = new Float64Array(k), count = new Float64Array(k);
       for (let i = 0; i < sorted.length; i++) { const j = nearest(sorted[i], lut); sum[j] += sorted[i]; count[j]++; }
