@@ -9,6 +9,7 @@ import { setPreprocessing, type SetPreprocessingArgs } from './preprocessing';
 import { renameBlob, renameFeature, renameLayer, type RenameArgs, type RenameLayerArgs } from './rename';
 import { convertToFloat16, type Float16Args } from './weights';
 import { quantizeWeights, type QuantizeArgs } from './quantize';
+import { convertModelKind, extractSubgraph, setClassLabels, truncateAt, type ConvertModelKindArgs, type ExtractSubgraphArgs, type SetClassLabelsArgs } from './model-kind';
 import { formatPath } from '../format/walk';
 
 export interface OperationArgs {
@@ -27,6 +28,10 @@ export interface OperationArgs {
   setPreprocessing: SetPreprocessingArgs;
   convertToFloat16: Float16Args;
   quantizeWeights: QuantizeArgs;
+  convertModelKind: ConvertModelKindArgs;
+  setClassLabels: SetClassLabelsArgs;
+  extractSubgraph: ExtractSubgraphArgs;
+  truncateAt: Parameters<typeof truncateAt>[1];
 }
 
 export type OperationName = keyof OperationArgs;
@@ -51,6 +56,10 @@ export const OPERATIONS: { readonly [K in OperationName]: OperationEntry<Operati
   setMetadata: { label: () => 'Edit metadata', apply: setMetadata },
   setPreprocessing: { label: (a) => `Preprocessing of ${a.input}`, apply: setPreprocessing },
   convertToFloat16: { label: () => 'Convert weights to fp16', apply: convertToFloat16 },
+  convertModelKind: { label: (a) => `Convert to ${a.to}`, apply: convertModelKind },
+  setClassLabels: { label: (a) => `Set ${a.labels.length} class labels`, apply: setClassLabels },
+  extractSubgraph: { label: (a) => `Extract subgraph to ${a.outputs.join(', ')}`, apply: extractSubgraph },
+  truncateAt: { label: (a) => `Truncate at ${a.blob}`, apply: truncateAt },
   quantizeWeights: { label: (a) => `Quantize weights to ${a.bits} bits (${a.mode}${a.perChannel ? ', per channel' : ''})`, apply: quantizeWeights },
 };
 
