@@ -1,0 +1,52 @@
+// The NeuralNetwork layer types as the schema defines them (the `layer` oneof of
+// NeuralNetworkLayer), and which of them keep a network in the legacy rank-5 world.
+import { MESSAGES } from '../format/schema/descriptors.generated';
+import type { NeuralNetworkLayer } from '../format/schema/types.generated';
+import { whichOneof } from '../format/walk';
+
+export const LAYER_MESSAGE = 'CoreML.Specification.NeuralNetworkLayer';
+
+type LayerBaseField = 'name' | 'input' | 'output' | 'inputTensor' | 'outputTensor' | 'isUpdatable';
+/** A member of the NeuralNetworkLayer `layer` oneof: "convolution", "reshapeStatic", … */
+export type LayerType = Exclude<keyof NeuralNetworkLayer, LayerBaseField>;
+/** The parameters message of a layer type. */
+export type LayerParams<K extends LayerType> = NonNullable<NeuralNetworkLayer[K]>;
+
+/** Every layer type in schema order, read from the generated descriptors. */
+export const LAYER_TYPES: readonly LayerType[] = (MESSAGES[LAYER_MESSAGE]?.oneofs.layer ?? []) as readonly LayerType[];
+
+export function layerTypeOf(layer: NeuralNetworkLayer): LayerType | undefined {
+  return whichOneof(LAYER_MESSAGE, layer, 'layer') as LayerType | undefined;
+}
+
+/** Field number of each layer type in the oneof (NeuralNetwork.proto groups them by release). */
+export function layerFieldNumber(type: LayerType): number | undefined {
+  return MESSAGES[LAYER_MESSAGE]?.fields.find((f) => f.name === type)?.no;
+}
+
+// The layers Core ML 2 (spec 3, iOS 12) knows. NeuralNetwork.proto: layers from field 600 on
+// are spec 4. Apple's validator treats a network that holds any other layer (or the spec-4/5
+// variants of these) as N-d, which RANK5_ARRAY_MAPPING may not be used with.
+const RANK5_LAYERS: ReadonlySet<LayerType> = new Set<LayerType>([
+  'convolution', 'pooling', 'activation', 'innerProduct', 'embedding', 'batchnorm', 'mvn', 'l2normalize',
+  'softmax', 'lrn', 'crop', 'padding', 'upsample', 'resizeBilinear', 'cropResize', 'unary', 'add', 'multiply',
+  'average', 'scale', 'bias', 'max', 'min', 'dot', 'reduce', 'loadConstant', 'reshape', 'flatten', 'permute',
+  'concat', 'split', 'sequenceRepeat', 'reorganizeData', 'slice', 'simpleRecurrent', 'gru',
+  'uniDirectionalLSTM', 'biDirectionalLSTM', 'custom',
+]);
+
+/** Why a layer needs N-d (spec ≥ 4) interpretation, or undefined for a rank-5 layer. */
+export function ndOnlyReason(layer: NeuralNetworkLayer): string | undefined {
+  const type = layerTypeOf(layer);
+  if (!type) return undefined;
+  if (!RANK5_LAYERS.has(type)) return `layer type ${type}`;
+  if (type === 'convolution' && (layer.input?.length ?? 0) > 1) return 'convolution with weights as a second input';
+  if (type === 'innerProduct' && layer.innerProduct?.int8DynamicQuantize) return 'innerProduct with int8DynamicQuantize';
+  if (type === 'upsample') {
+    const u = layer.upsample!;
+    if (u.linearUpsampleMode) return 'upsample with an align-corners mode';
+    if (u.fractionalScalingFactor?.length) return 'upsample with fractional scaling factors';
+  }
+  if (type === 'reorganizeData' && layer.reorganizeData?.mode === 2) return 'reorganizeData PIXEL_SHUFFLE';
+  return undefined;
+}

@@ -1,0 +1,327 @@
+// Rules for neural network models (NeuralNetwork.proto; Apple's NeuralNetworkValidator):
+// interface types and ranks, array/image shape mappings, layer graph (defined inputs,
+// topological order, cycles, single producers, produced outputs), tensor ranks, layer arity,
+// preprocessing, weights, and shape findings from inference.
+import type { FeatureDescription, Model, NeuralNetwork, NeuralNetworkClassifier, NeuralNetworkLayer } from '../format/schema/types.generated';
+import { MESSAGES } from '../format/schema/descriptors.generated';
+import { formatPath, type PathStep } from '../format/walk';
+import { networkOf } from '../shapes/infer';
+import type { ShapeResult } from '../shapes/infer';
+import { imageChannels } from '../shapes/features';
+import { LAYER_MESSAGE, layerTypeOf, ndOnlyReason, type LayerType } from '../shapes/layerTypes';
+import { formatShape, knownDims, type Shape } from '../shapes/shape';
+import { tuple, type DiagnosticSink } from './diagnostic';
+import { arityProblem } from './layerArity';
+import { validateLayerParams } from './layerParams';
+import { validateLayerWeights } from './weights';
+
+const NN_MESSAGE = 'CoreML.Specification.NeuralNetwork';
+const kindOf = (f: FeatureDescription): string => (f.type ? Object.keys(f.type).find((k) => k !== 'isOptional') ?? 'no type' : 'no type');
+
+interface GraphContext {
+  readonly out: DiagnosticSink;
+  readonly nd: boolean;
+  readonly layerNames: Map<string, readonly PathStep[]>;
+  /** Ranks known for blobs: from the description (N-d) and from inputTensor/outputTensor. */
+  readonly ranks: Map<string, number>;
+  readonly ioRanks: ReadonlyMap<string, number>;
+  /** Every blob some layer produces, in any network. */
+  readonly produced: Set<string>;
+  readonly modelInputs: readonly string[];
+}
+
+/** Which layer of a network produces each blob first, for order and cycle checks. */
+function producersIn(layers: readonly NeuralNetworkLayer[]): Map<string, number[]> {
+  const m = new Map<string, number[]>();
+  layers.forEach((l, i) => (l.output ?? []).forEach((o) => m.set(o, [...(m.get(o) ?? []), i])));
+  return m;
+}
+
+/** A cycle through layer `start` along "reads an output of" edges, as layer indices, or undefined. */
+function cycleThrough(layers: readonly NeuralNetworkLayer[], producers: Map<string, number[]>, start: number): number[] | undefined {
+  const seen = new Set<number>();
+  const walk = (i: number, trail: number[]): number[] | undefined => {
+    for (const inp of layers[i].input ?? []) {
+      for (const j of producers.get(inp) ?? []) {
+        if (j === start) return [...trail, i];
+        if (seen.has(j)) continue;
+        seen.add(j);
+        const found = walk(j, [...trail, i]);
+        if (found) return found;
+      }
+    }
+    return undefined;
+  };
+  return walk(start, []);
+}
+
+function checkTensors(layer: NeuralNetworkLayer, layerPath: readonly PathStep[], ctx: GraphContext): void {
+  const label = `layer ${layer.name ?? ''}`;
+  for (const [field, names] of [['inputTensor', layer.input ?? []], ['outputTensor', layer.output ?? []]] as const) {
+    const tensors = layer[field] ?? [];
+    if (!tensors.length) continue;
+    if (tensors.length !== names.length) {
+      ctx.out.error('tensor-rank', `${label} has ${names.length} ${field === 'inputTensor' ? 'inputs' : 'outputs'} but ${tensors.length} ${field} entries; give one per blob`, [...layerPath, field]);
+      continue;
+    }
+    tensors.forEach((t, k) => {
+      const rank = Number(t.rank ?? 0);
+      const p = [...layerPath, field, k];
+      if ((t.dimValue?.length ?? 0) > 0 && t.dimValue!.length !== rank) ctx.out.error('tensor-rank', `${label} ${field}[${k}] has rank ${rank} but ${t.dimValue!.length} dimValue entries`, [...p, 'dimValue']);
+      const name = names[k];
+      const io = ctx.ioRanks.get(name);
+      if (io !== undefined && io !== rank) ctx.out.error('tensor-rank', `${label} gives ${name} rank ${rank}, but the model description gives it rank ${io}`, [...p, 'rank']);
+      const known = ctx.ranks.get(name);
+      if (known !== undefined && known !== rank) ctx.out.error('tensor-rank', `blob ${name} has rank ${rank} here and rank ${known} elsewhere; a blob's rank cannot change`, [...p, 'rank']);
+      else ctx.ranks.set(name, rank);
+    });
+  }
+}
+
+function nestedNetworks(type: LayerType, params: object): { field: string; nn: NeuralNetwork }[] {
+  const message = MESSAGES[LAYER_MESSAGE]?.fields.find((f) => f.name === type)?.type;
+  const fields = message ? MESSAGES[message]?.fields ?? [] : [];
+  const p = params as Record<string, NeuralNetwork | undefined>;
+  return fields.filter((f) => f.type === NN_MESSAGE && p[f.name]).map((f) => ({ field: f.name, nn: p[f.name]! }));
+}
+
+/** Walks a network's layers in order with the blobs available so far. */
+function checkNetwork(nn: NeuralNetwork, nnPath: readonly PathStep[], available: Map<string, string>, ctx: GraphContext): void {
+  const layers = nn.layers ?? [];
+  const producers = producersIn(layers);
+  layers.forEach((layer, i) => {
+    const lp = [...nnPath, 'layers', i];
+    const name = layer.name ?? '';
+    const type = layerTypeOf(layer);
+    const label = `layer ${name || `#${i}`}`;
+    if (name) {
+      const prev = ctx.layerNames.get(name);
+      if (prev) ctx.out.warning('layer-name-duplicate', `${label} has the same name as another layer; give layers unique names so messages and edits point at one layer`, [...lp, 'name']);
+      else ctx.layerNames.set(name, lp);
+    }
+    if (!type) ctx.out.error('layer-type-missing', `${label} has no layer type (or one this schema does not know); set its parameters`, lp);
+    else {
+      const a = arityProblem(type, layer.input?.length ?? 0, layer.output?.length ?? 0);
+      if (a) ctx.out.error(a.which === 'input' ? 'layer-input-count' : 'layer-output-count', `${label}: ${a.message}`, [...lp, a.which]);
+    }
+    if (ctx.nd) checkTensors(layer, lp, ctx);
+
+    (layer.input ?? []).forEach((inp, k) => {
+      if (available.has(inp)) return;
+      const ip = [...lp, 'input', k];
+      const later = (producers.get(inp) ?? []).filter((j) => j >= i);
+      if (later.length) {
+        const cycle = cycleThrough(layers, producers, i);
+        if (cycle) {
+          const names = cycle.map((j) => layers[j].name || `#${j}`);
+          ctx.out.error('graph-cycle', `${label} reads ${inp}, which depends on this layer's own output: ${[...names, names[0]].join(' → ')}; a network must be acyclic`, ip);
+        } else {
+          const j = later[0];
+          ctx.out.error('layer-order', `${label} reads ${inp}, which layer ${layers[j].name || `#${j}`} (index ${j}) produces later; move that layer before this one`, ip);
+        }
+        return;
+      }
+      const hint = ctx.modelInputs.length ? ` The model inputs are ${ctx.modelInputs.join(', ')}.` : '';
+      ctx.out.error('layer-input-undefined', `${label} reads ${inp}, which no earlier layer produces and which is not a model input.${hint}`, ip);
+    });
+
+    if (type) for (const { field, nn: inner } of nestedNetworks(type, layer[type] as object)) {
+      const scope = new Map(available);
+      checkNetwork(inner, [...lp, type, field], scope, ctx);
+      for (const [k, v] of scope) if (!available.has(k)) available.set(k, v);
+    }
+
+    (layer.output ?? []).forEach((o, k) => {
+      const prev = available.get(o);
+      if (prev !== undefined && type !== 'copy') {
+        ctx.out.error('blob-produced-twice', `${label} produces ${o}, which ${prev} already produces; give the output a new name (only a copy layer may overwrite a blob)`, [...lp, 'output', k]);
+      }
+      available.set(o, `layer ${name || `#${i}`}`);
+      ctx.produced.add(o);
+    });
+  });
+}
+
+function checkPreprocessing(spec: Model, nn: NeuralNetwork, nnPath: readonly PathStep[], out: DiagnosticSink): void {
+  const inputs = spec.description?.input ?? [];
+  const images = inputs.filter((f) => f.type?.imageType);
+  const seen = new Map<string, number>();
+  (nn.preprocessing ?? []).forEach((pre, k) => {
+    const pp = [...nnPath, 'preprocessing', k];
+    const fn = pre.featureName ?? '';
+    let target: FeatureDescription | undefined;
+    if (!fn) {
+      // An empty featureName applies to "the" image input, which needs exactly one image input.
+      if (images.length !== 1) {
+        out.error('preprocessing-feature', `preprocessing ${k} has no featureName, which is only allowed when the model has exactly one image input; it has ${images.length}${images.length ? ` (${images.map((f) => f.name).join(', ')})` : ''}. Set featureName to an image input`, [...pp, 'featureName']);
+        return;
+      }
+      target = images[0];
+    } else {
+      target = inputs.find((f) => f.name === fn);
+      if (!target) {
+        out.error('preprocessing-feature', `preprocessing ${k} applies to "${fn}", which is not an input of the model${images.length ? `; image inputs: ${images.map((f) => f.name).join(', ')}` : '; the model has no image input'}`, [...pp, 'featureName']);
+        return;
+      }
+      if (!target.type?.imageType) {
+        out.error('preprocessing-feature', `preprocessing ${k} applies to "${fn}", a ${kindOf(target)} input; preprocessing only applies to image inputs`, [...pp, 'featureName']);
+        return;
+      }
+    }
+    const key = target.name ?? '';
+    if (seen.has(key)) out.warning('preprocessing-feature', `preprocessing ${seen.get(key)} and ${k} both apply to ${key}; only one takes effect`, [...pp, 'featureName']);
+    else seen.set(key, k);
+    const mean = pre.meanImage?.meanImage;
+    const img = target.type!.imageType!;
+    const c = imageChannels(img.colorSpace);
+    if (mean && c !== undefined && !img.imageSizeRange && !img.enumeratedSizes) {
+      const want = c * Number(img.width ?? 0) * Number(img.height ?? 0);
+      if (want > 0 && mean.length !== want) out.error('preprocessing-mean-image', `preprocessing ${k}: the mean image has ${mean.length} values; ${key} (${c} × ${img.height} × ${img.width}) needs ${want}`, [...pp, 'meanImage', 'meanImage']);
+    }
+  });
+}
+
+const squeezed = (dims: readonly number[]): number[] => dims.filter((d) => d !== 1);
+
+function checkOutputShapes(spec: Model, path: readonly PathStep[], shapes: ShapeResult, out: DiagnosticSink): void {
+  (spec.description?.output ?? []).forEach((f, i) => {
+    const a = f.type?.multiArrayType;
+    if (!a || a.shapeRange || a.enumeratedShapes || !(a.shape ?? []).length) return;
+    const declared = (a.shape ?? []).map(Number);
+    const blob = shapes.blobs.get(f.name ?? '');
+    const got = blob ? knownDims(blob) : undefined;
+    if (!got) return;
+    const count = (d: readonly number[]): number => d.reduce((x, y) => x * y, 1);
+    if (squeezed(declared).join() !== squeezed(got).join()) {
+      const sameCount = count(declared) === count(got);
+      out.warning('output-shape-mismatch', `output ${f.name} is declared ${tuple(declared)} but the network produces ${formatShape(blob!)}${sameCount ? ' (same number of elements, different layout)' : ''}; update the declared shape`, [...path, 'description', 'output', i, 'type', 'multiArrayType', 'shape']);
+    }
+  });
+}
+
+function probabilityCount(s: Shape, nd: boolean): number | undefined {
+  const dims = knownDims(s);
+  if (!dims) return undefined;
+  // Rank-5 blobs carry [Seq, Batch] in front; the classes are the rest.
+  const body = !nd && dims.length === 5 ? dims.slice(2) : dims;
+  return body.reduce((a, b) => a * b, 1);
+}
+
+function checkClassifier(spec: Model, nn: NeuralNetworkClassifier, nnPath: readonly PathStep[], shapes: ShapeResult | undefined, produced: ReadonlySet<string>, inputs: ReadonlySet<string>, out: DiagnosticSink): void {
+  const prob = nn.labelProbabilityLayerName ?? '';
+  if (prob && !produced.has(prob) && !inputs.has(prob)) {
+    out.error('classifier-probability-blob', `labelProbabilityLayerName is "${prob}", which no layer of the network produces; name the blob that holds the class probabilities`, [...nnPath, 'labelProbabilityLayerName']);
+    return;
+  }
+  const labels = nn.stringClassLabels?.vector?.length ?? nn.int64ClassLabels?.vector?.length;
+  if (!labels || !shapes) return;
+  const layers = nn.layers ?? [];
+  const blobName = prob || (produced.has(spec.description?.predictedProbabilitiesName ?? '') ? spec.description!.predictedProbabilitiesName! : layers[layers.length - 1]?.output?.[0]);
+  const blob = blobName ? shapes.blobs.get(blobName) : undefined;
+  const n = blob ? probabilityCount(blob, !!shapes.nd) : undefined;
+  if (n !== undefined && n !== labels) {
+    const field = nn.stringClassLabels ? 'stringClassLabels' : 'int64ClassLabels';
+    out.error('class-label-count', `the classifier has ${labels} class labels but its probabilities ${blobName} have ${n} values (${formatShape(blob!)}); the label list and the last layer must agree`, [...nnPath, field, 'vector']);
+  }
+}
+
+/** Rules for the three neural network model types. */
+export function validateNeuralNetwork(spec: Model, path: readonly PathStep[], out: DiagnosticSink, shapes: ShapeResult | undefined): void {
+  const net = networkOf(spec);
+  if (!net) return;
+  const { nn, field } = net;
+  const nnPath = [...path, field];
+  const d = spec.description ?? {};
+  const inputs = d.input ?? [];
+  const dp = [...path, 'description'];
+  const arraysExact = (nn.arrayInputShapeMapping ?? 0) === 1;
+  const imagesRank4 = (nn.imageInputShapeMapping ?? 0) === 1;
+  const layers = nn.layers ?? [];
+  const ndLayer = layers.map((l, i) => ({ i, reason: ndOnlyReason(l) })).find((x) => x.reason !== undefined);
+  const nd = arraysExact || imagesRank4 || ndLayer !== undefined;
+  const hasArrayInput = inputs.some((f) => f.type?.multiArrayType);
+
+  inputs.forEach((f, i) => {
+    if (!f.type?.imageType && !f.type?.multiArrayType && !f.type?.stateType) out.error('nn-io-type', `input ${f.name} is ${kindOf(f)}; neural network inputs must be images or multi-arrays`, [...dp, 'input', i, 'type']);
+  });
+  if (field === 'neuralNetwork') {
+    (d.output ?? []).forEach((f, i) => {
+      if (!f.type?.imageType && !f.type?.multiArrayType) out.error('nn-io-type', `output ${f.name} is ${kindOf(f)}; neural network outputs must be images or multi-arrays`, [...dp, 'output', i, 'type']);
+    });
+  }
+
+  if (!arraysExact && hasArrayInput && ndLayer) {
+    out.error('nn-rank5-mapping', `layer ${layers[ndLayer.i].name ?? ndLayer.i} is a ${ndLayer.reason}, added in specification 4 or later, which RANK5_ARRAY_MAPPING cannot be used with; set arrayInputShapeMapping to EXACT_ARRAY_MAPPING (and give inputs their exact shapes)`, [...nnPath, 'layers', ndLayer.i]);
+  }
+  if (!arraysExact && imagesRank4 && hasArrayInput) {
+    out.error('nn-rank5-mapping', 'RANK5_ARRAY_MAPPING cannot be combined with RANK4_IMAGE_MAPPING; set arrayInputShapeMapping to EXACT_ARRAY_MAPPING', [...nnPath, 'arrayInputShapeMapping']);
+  }
+
+  inputs.forEach((f, i) => {
+    const a = f.type?.multiArrayType;
+    if (!a) return;
+    const rank = (a.shape ?? []).length;
+    const ip = [...dp, 'input', i, 'type', 'multiArrayType'];
+    if (!nd) {
+      // RANK5_ARRAY_MAPPING: rank 1 ([C]) or rank 3 ([C, H, W]) only, by shape or by flexibility.
+      const flexRanks = a.shapeRange ? [(a.shapeRange.sizeRanges ?? []).length] : a.enumeratedShapes ? (a.enumeratedShapes.shapes ?? []).map((s) => (s.shape ?? []).length) : [];
+      const ok13 = (r: number): boolean => r === 1 || r === 3;
+      const fine = (rank > 0 && ok13(rank)) || (flexRanks.length > 0 && flexRanks.every(ok13));
+      if (!fine && (rank > 0 || flexRanks.length > 0)) out.error('nn-input-rank', `multi-array input ${f.name} has rank ${rank || flexRanks[0]}; under RANK5_ARRAY_MAPPING inputs must have rank 1 ([C]) or 3 ([C, H, W]). Reshape it (e.g. ${tuple([...(a.shape ?? []).map(Number), 1])}) or use EXACT_ARRAY_MAPPING`, [...ip, 'shape']);
+    } else if (arraysExact) {
+      if (rank === 0) out.error('nn-input-rank', `multi-array input ${f.name} has no shape; under EXACT_ARRAY_MAPPING inputs need at least one dimension`, [...ip, 'shape']);
+    }
+  });
+
+  if (!layers.length) out.error('nn-no-layers', 'the neural network has no layers; add at least one', [...nnPath, 'layers']);
+
+  // Ranks the description fixes for N-d networks (Apple: ModelIOBlobNameToRank).
+  const ioRanks = new Map<string, number>();
+  if (nd) {
+    for (const f of inputs) {
+      if (f.type?.multiArrayType) ioRanks.set(f.name ?? '', arraysExact ? (f.type.multiArrayType.shape ?? []).length : 5);
+      else if (f.type?.imageType) ioRanks.set(f.name ?? '', imagesRank4 ? 4 : 5);
+    }
+    for (const f of d.output ?? []) {
+      const r = (f.type?.multiArrayType?.shape ?? []).length;
+      if (r) ioRanks.set(f.name ?? '', r);
+    }
+  }
+  const available = new Map<string, string>(inputs.map((f) => [f.name ?? '', `model input ${f.name}`]));
+  const ctx: GraphContext = { out, nd, layerNames: new Map(), ranks: new Map(ioRanks), ioRanks, produced: new Set(), modelInputs: inputs.map((f) => f.name ?? '') };
+  checkNetwork(nn, nnPath, available, ctx);
+
+  const exempt = field === 'neuralNetworkClassifier' ? new Set([d.predictedFeatureName, d.predictedProbabilitiesName].filter(Boolean)) : new Set<string | undefined>();
+  (d.output ?? []).forEach((f, i) => {
+    const name = f.name ?? '';
+    if (!name || ctx.produced.has(name) || exempt.has(name)) return;
+    const isInput = inputs.some((x) => x.name === name);
+    out.error('output-not-produced', isInput
+      ? `output ${name} is the model input of the same name passed through; Core ML needs a layer to produce every output (add a copy or linear activation layer that writes ${name} from a renamed input)`
+      : `output ${name} is not produced by any layer; rename the output to a blob a layer produces, or make a layer produce ${name}`, [...dp, 'output', i, 'name']);
+  });
+
+  checkPreprocessing(spec, nn, nnPath, out);
+
+  const layerChecks = (net2: NeuralNetwork, p: readonly PathStep[]): void => {
+    (net2.layers ?? []).forEach((layer, i) => {
+      const type = layerTypeOf(layer);
+      if (!type) return;
+      const lp = [...p, 'layers', i];
+      validateLayerParams(layer, type, lp, out);
+      validateLayerWeights(layer, type, lp, out);
+      for (const { field: f, nn: inner } of nestedNetworks(type, layer[type] as object)) layerChecks(inner, [...lp, type, f]);
+    });
+  };
+  layerChecks(nn, nnPath);
+
+  if (shapes) {
+    // A parameter already reported as an error is not reported again as a shape finding.
+    const errorAt = new Set(out.list.filter((x) => x.severity === 'error').map((x) => formatPath(x.path)));
+    for (const issue of shapes.issues) if (!errorAt.has(formatPath(issue.path))) out.warning('shape-inconsistent', issue.message, issue.path);
+    checkOutputShapes(spec, path, shapes, out);
+  }
+  if (field === 'neuralNetworkClassifier') {
+    checkClassifier(spec, nn as NeuralNetworkClassifier, nnPath, shapes, ctx.produced, new Set(inputs.map((f) => f.name ?? '')), out);
+  }
+}

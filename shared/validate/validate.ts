@@ -1,0 +1,67 @@
+// validateModel: every rule, on a model and (with their own paths) on the models it contains.
+import type { Model } from '../format/schema/types.generated';
+import { modelTypeOf } from '../format/model';
+import type { PathStep } from '../format/walk';
+import { pipelineOf } from '../inspect/inspect';
+import { inferShapes, pipelineField, type ShapeOptions, type ShapeResult } from '../shapes/infer';
+import { DiagnosticSink, type Diagnostic } from './diagnostic';
+import { validateDescription } from './features';
+import { validateInterface } from './interface';
+import { validateNeuralNetwork } from './neuralNetwork';
+import { validateNms } from './nms';
+import { validatePipeline } from './pipeline';
+import { NEWEST_SPECIFICATION_VERSION, minimumSpecificationVersion, SPEC_RELEASES } from './version';
+
+export interface ValidateOptions {
+  /** Shape options for the inference behind the shape rules, or false to skip those rules. */
+  readonly shapes?: ShapeOptions | false;
+}
+
+const UPDATABLE = new Set(['neuralNetwork', 'neuralNetworkClassifier', 'neuralNetworkRegressor', 'kNearestNeighborsClassifier', 'pipeline', 'pipelineClassifier', 'pipelineRegressor']);
+
+function validateProgram(spec: Model, path: readonly PathStep[], out: DiagnosticSink): void {
+  const p = spec.mlProgram!;
+  const name = spec.description?.defaultFunctionName || 'main';
+  const fn = p.functions?.get(name);
+  if (!fn) { out.error('program-function', `the ML Program has no function "${name}" (functions: ${[...(p.functions?.keys() ?? [])].join(', ') || 'none'})`, [...path, 'mlProgram', 'functions']); return; }
+  if (!fn.block_specializations?.get(fn.opset ?? '')) {
+    out.error('program-function', `function ${name} declares opset "${fn.opset ?? ''}" but has no block for it`, [...path, 'mlProgram', 'functions', name, 'opset']);
+  }
+}
+
+function validateModelAt(spec: Model, path: readonly PathStep[], out: DiagnosticSink, shapes: ShapeResult | undefined): void {
+  const version = spec.specificationVersion ?? 0;
+  if (version < 1 || version > NEWEST_SPECIFICATION_VERSION) {
+    out.error('spec-version-range', `specificationVersion is ${version}; Core ML defines versions 1 to ${NEWEST_SPECIFICATION_VERSION}`, [...path, 'specificationVersion']);
+  } else {
+    const min = minimumSpecificationVersion(spec);
+    if (min.version > version) {
+      const needs = min.reasons.filter((r) => r.version > version).map((r) => `${r.reason} [${r.version}]`).join(', ');
+      out.warning('spec-version-too-low', `the model declares specification version ${version} but uses features of version ${min.version} (${SPEC_RELEASES[min.version] ?? 'newer'}): ${needs}. Raise specificationVersion so older systems refuse it cleanly`, [...path, 'specificationVersion']);
+    }
+  }
+  const type = modelTypeOf(spec);
+  if (!type) { out.error('model-type-missing', 'no model type is set; the file holds a description but no model', path); return; }
+  if (spec.isUpdatable && !UPDATABLE.has(type)) out.error('updatable-model-type', `a ${type} model cannot be updatable; clear isUpdatable`, [...path, 'isUpdatable']);
+  // Model.cpp validateGeneric: updatable models need specification version 4 (iOS 13).
+  if (spec.isUpdatable && version >= 1 && version < 4) out.error('updatable-version', `the model is updatable but declares specification version ${version}; updatable models need version 4 or later`, [...path, 'specificationVersion']);
+  validateDescription(spec, path, out);
+  validateInterface(spec, path, out);
+  validateNeuralNetwork(spec, path, out, shapes);
+  validateNms(spec, path, out);
+  if (spec.mlProgram) validateProgram(spec, path, out);
+  const pField = pipelineField(spec);
+  if (pField) {
+    validatePipeline(spec, path, out);
+    (pipelineOf(spec)?.models ?? []).forEach((m, i) => validateModelAt(m, [...path, ...pField, 'models', i], out, shapes?.models?.[i]));
+  }
+}
+
+/** Validates a model specification; an empty list means Core ML's rules (as we know them) hold. */
+export function validateModel(spec: Model, options: ValidateOptions = {}): Diagnostic[] {
+  const out = new DiagnosticSink();
+  let shapes: ShapeResult | undefined;
+  if (options.shapes !== false) shapes = inferShapes(spec, options.shapes ?? {});
+  validateModelAt(spec, [], out, shapes);
+  return out.list;
+}
