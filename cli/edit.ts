@@ -4,6 +4,7 @@ import type { Model } from '../shared/format/schema/types.generated';
 import { applyOperation, type AppliedOperation } from '../shared/surgery/operations';
 import type { ArrayDataTypeName, ColorSpaceName } from '../shared/surgery/features';
 import type { PreprocessingPreset, SetPreprocessingArgs } from '../shared/surgery/preprocessing';
+import { parseLabelFile } from '../shared/surgery/model-kind';
 
 export class EditUsageError extends Error {}
 
@@ -21,7 +22,11 @@ export const EDIT_USAGE = `usage: mlsurgeon edit IN -o OUT [operations…]   (ap
   --quantize BITS[,MODE]        quantize weights: MODE linear (default), linear-per-channel, kmeans-lut, linear-lut
   --expose BLOB                 make an intermediate blob an extra model output
   --author TEXT  --license TEXT  --version TEXT  --short-description TEXT
-  --meta KEY=VALUE              set a user-defined metadata entry`;
+  --meta KEY=VALUE              set a user-defined metadata entry
+  --labels FILE                 set a classifier's class labels from a text file (one per line)
+  --spec-version N|minimum      declare a specification version (never below what the model needs)
+  --force                       write even if the edits leave validation errors
+The specification version rises on save to what the model needs, with the reason printed.`;
 
 function split(value: string, flag: string, sep = '='): [string, string] {
   const i = value.indexOf(sep);
@@ -61,7 +66,7 @@ export function parsePreprocess(value: string): SetPreprocessingArgs {
 }
 
 /** Applies the operations named by the flags, in order. Returns the new spec and what was done. */
-export function applyEditFlags(spec: Model, flags: readonly string[]): { spec: Model; applied: AppliedOperation[] } {
+export function applyEditFlags(spec: Model, flags: readonly string[], textFiles: Readonly<Record<string, string>> = {}): { spec: Model; applied: AppliedOperation[] } {
   const applied: AppliedOperation[] = [];
   let s = spec;
   const run = (...a: Parameters<typeof applyOperation>) => {
@@ -109,6 +114,14 @@ export function applyEditFlags(spec: Model, flags: readonly string[]): { spec: M
       case '--license': run(s, 'setMetadata', { license: value() }); break;
       case '--version': run(s, 'setMetadata', { versionString: value() }); break;
       case '--short-description': run(s, 'setMetadata', { shortDescription: value() }); break;
+      case '--labels': {
+        const file = value();
+        const text = textFiles[file];
+        if (text === undefined) throw new EditUsageError(`--labels: ${file} was not read`);
+        run(s, 'setClassLabels', { labels: parseLabelFile(text) });
+        break;
+      }
+      case '--spec-version': { const v = value(); run(s, 'setSpecificationVersion', { version: v === 'minimum' ? 'minimum' : Number(v) }); break; }
       case '--meta': { const [k, v] = split(value(), flag); run(s, 'setMetadata', { set: { [k]: v } }); break; }
       default: throw new EditUsageError(`unknown edit option ${flag}\n${EDIT_USAGE}`);
     }

@@ -8,6 +8,8 @@ import { openModelFile, saveModelFile, serializeModel } from '../shared/io/docum
 import { inspectModel } from '../shared/inspect/inspect';
 import { formatInspectSummary } from '../shared/inspect/summary';
 import { SurgeryError } from '../shared/surgery/errors';
+import { specificationVersionForSave } from '../shared/surgery/spec-version';
+import { validateModel, formatDiagnostic, type Diagnostic } from '../shared/validate';
 import { applyEditFlags, EDIT_USAGE, EditUsageError } from './edit';
 
 export const EXIT_OK = 0;
@@ -19,10 +21,12 @@ const USAGE = `usage: mlsurgeon <command> [options]
 commands:
   inspect FILE [--json]   describe a .mlmodel file or .mlpackage folder
   resave IN OUT           decode and encode with no edits (a round-trip check)
+  validate FILE [--json]  check a model as strictly as Core ML does; exit 1 when it has errors
   edit IN -o OUT [ops…]   rename, reshape, preprocess, fp16, metadata… (mlsurgeon edit --help)
   help                    this text
 
-exit codes: 0 ok, 2 usage error, 3 the input is not a readable Core ML model`;
+exit codes: 0 ok, 1 validation errors or a refused edit, 2 usage error,
+            3 the input is not a readable Core ML model`;
 
 export interface Io {
   out(text: string): void;
@@ -67,6 +71,22 @@ async function resave(args: string[], io: Io): Promise<number> {
   return EXIT_OK;
 }
 
+async function validate(args: string[], io: Io): Promise<number> {
+  const [file] = positional(args, 1, 'usage: mlsurgeon validate FILE [--json]');
+  const opened = await openModelFile(fs, file);
+  const diagnostics = validateModel(opened.spec);
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  if (args.includes('--json')) io.out(JSON.stringify({ file, errors, warnings: diagnostics.filter((d) => d.severity === 'warning').length, diagnostics }, null, 2));
+  else {
+    for (const w of opened.warnings) io.out(`warning package ${w}`);
+    for (const d of diagnostics) io.out(formatDiagnostic(d));
+    io.out(`${file}: ${errors} error${errors === 1 ? '' : 's'}, ${diagnostics.length - errors} other finding${diagnostics.length - errors === 1 ? '' : 's'}`);
+  }
+  return errors ? 1 : EXIT_OK;
+}
+
+const errorKey = (d: Diagnostic) => `${d.code} ${d.path.join('.')} ${d.message}`;
+
 async function edit(args: string[], io: Io): Promise<number> {
   if (args.includes('--help')) { io.out(EDIT_USAGE); return EXIT_OK; }
   const [input, ...rest] = args;
@@ -77,9 +97,24 @@ async function edit(args: string[], io: Io): Promise<number> {
   if (flags.length === 0) throw new UsageError(`no operations given\n${EDIT_USAGE}`);
   const opened = await openModelFile(fs, input);
   for (const w of opened.warnings) io.err(`warning: ${input}: ${w}`);
-  const { spec, applied } = applyEditFlags(opened.spec, flags);
+  const force = flags.includes('--force');
+  const textFiles: Record<string, string> = {};
+  for (let i = 0; i < flags.length - 1; i++) if (flags[i] === '--labels') textFiles[flags[i + 1]] = await fsp.readFile(flags[i + 1], 'utf8');
+  const edited = applyEditFlags(opened.spec, flags.filter((f) => f !== '--force'), textFiles);
+  const version = specificationVersionForSave(edited.spec);
+  const spec = version.spec;
+  // An edit may not introduce validation errors (errors the input already had are reported, not blocking).
+  const before = new Set(validateModel(opened.spec).filter((d) => d.severity === 'error').map(errorKey));
+  const introduced = validateModel(spec).filter((d) => d.severity === 'error' && !before.has(errorKey(d)));
+  for (const a of edited.applied) io.out(`  ${a.label}`);
+  if (version.raisedTo) {
+    io.out(`  specification version ${version.declared} → ${version.raisedTo}: ${version.reasons.filter((r) => r.version > version.declared).map((r) => r.reason).join('; ')}`);
+  }
+  if (introduced.length) {
+    for (const d of introduced) io.err(formatDiagnostic(d));
+    if (!force) { io.err(`mlsurgeon: refused: the edits leave ${introduced.length} validation error${introduced.length > 1 ? 's' : ''}; nothing written (--force writes anyway)`); return 1; }
+  }
   await saveModelFile(fs, output, serializeModel(opened, spec));
-  for (const a of applied) io.out(`  ${a.label}`);
   io.out(`wrote ${output}`);
   return EXIT_OK;
 }
@@ -91,6 +126,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
       case 'inspect': return await inspect(args, io);
       case 'resave': return await resave(args, io);
       case 'edit': return await edit(args, io);
+      case 'validate': return await validate(args, io);
       case 'help': case '--help': case '-h': io.out(USAGE); return EXIT_OK;
       case undefined: io.err(USAGE); return EXIT_USAGE;
       default: io.err(`unknown command ${command}\n${USAGE}`); return EXIT_USAGE;

@@ -6,6 +6,7 @@ import type { Model, NeuralNetworkLayer, WeightParams, MILSpec_Operation, Pipeli
 import { MESSAGES } from '../format/schema/descriptors.generated';
 import { walkMessages, whichOneof, formatPath, type PathStep } from '../format/walk';
 import { featureInfo, type FeatureInfo } from './features';
+import { formatShape, inferShapes, type Shape, type ShapeResult } from '../shapes';
 
 export interface LayerInfo {
   readonly name: string;
@@ -15,6 +16,8 @@ export interface LayerInfo {
   readonly outputs: readonly string[];
   /** Spec path of the layer or operation. */
   readonly path: string;
+  /** Inferred shape of each output ("1×3×224×224", "?" where it cannot be known). */
+  readonly outputShapes?: readonly string[];
 }
 
 export interface ModelTreeNode {
@@ -198,6 +201,12 @@ export function inspectModel(spec: Model, format: 'mlmodel' | 'mlpackage', pkg?:
     }
   }
 
+  // Every blob's inferred shape, pipeline sub-models included.
+  const shapes = new Map<string, Shape>();
+  const collect = (r: ShapeResult) => { for (const [k, v] of r.blobs) if (!shapes.has(k)) shapes.set(k, v); r.models?.forEach(collect); };
+  try { collect(inferShapes(spec)); } catch { /* shapes are a convenience here; validation reports why they fail */ }
+  const withShapes = layers.map((l) => ({ ...l, outputShapes: l.outputs.map((o) => { const sh = shapes.get(o); return sh ? formatShape(sh) : '?'; }) }));
+
   const userDefined: Record<string, string> = {};
   for (const [k, val] of md.userDefined ?? new Map<string, string>()) userDefined[k] = val;
   return {
@@ -220,7 +229,7 @@ export function inspectModel(spec: Model, format: 'mlmodel' | 'mlpackage', pkg?:
     },
     ...(classLabels.length ? { classLabels } : {}),
     preprocessing,
-    layers,
+    layers: withShapes,
     layerCount: layers.length,
     layerTypes,
     ...(hasProgram ? { mlProgram: { functions, opsets: [...opsets], opCount } } : {}),

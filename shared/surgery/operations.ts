@@ -11,6 +11,7 @@ import { convertToFloat16, type Float16Args } from './weights';
 import { quantizeWeights, type QuantizeArgs } from './quantize';
 import { convertModelKind, extractSubgraph, setClassLabels, truncateAt, type ConvertModelKindArgs, type ExtractSubgraphArgs, type SetClassLabelsArgs } from './model-kind';
 import { formatPath } from '../format/walk';
+import { setSpecificationVersion } from './spec-version';
 
 export interface OperationArgs {
   renameFeature: RenameArgs;
@@ -32,6 +33,7 @@ export interface OperationArgs {
   setClassLabels: SetClassLabelsArgs;
   extractSubgraph: ExtractSubgraphArgs;
   truncateAt: Parameters<typeof truncateAt>[1];
+  setSpecificationVersion: { version: number | 'minimum' };
 }
 
 export type OperationName = keyof OperationArgs;
@@ -60,6 +62,7 @@ export const OPERATIONS: { readonly [K in OperationName]: OperationEntry<Operati
   setClassLabels: { label: (a) => `Set ${a.labels.length} class labels`, apply: setClassLabels },
   extractSubgraph: { label: (a) => `Extract subgraph to ${a.outputs.join(', ')}`, apply: extractSubgraph },
   truncateAt: { label: (a) => `Truncate at ${a.blob}`, apply: truncateAt },
+  setSpecificationVersion: { label: (a) => `Set specification version to ${a.version}`, apply: setSpecificationVersion },
   quantizeWeights: { label: (a) => `Quantize weights to ${a.bits} bits (${a.mode}${a.perChannel ? ', per channel' : ''})`, apply: quantizeWeights },
 };
 

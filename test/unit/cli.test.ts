@@ -68,3 +68,16 @@ describe('mlsurgeon command', () => {
     expect(j.mlProgram.opCount).toBe(647);
   });
 });
+
+describe.skipIf(!sharedPresent)('mlsurgeon validate', () => {
+  it('exits 0 for a valid model and 1 for one with errors, one diagnostic per line with its path', async () => {
+    const ok = await mlsurgeon('validate', modelPath(manifest().find((x) => x.file.endsWith('model_cpm.mlmodel'))!));
+    expect(ok.code).toBe(0);
+    expect(ok.stdout.trim().split('\n').at(-1)).toMatch(/model_cpm\.mlmodel: 0 errors/);
+    const iris = await mlsurgeon('validate', modelPath(manifest().find((x) => x.file.endsWith('iris.mlmodel'))!), '--json');
+    expect(iris.code).toBe(1);
+    const j = JSON.parse(iris.stdout);
+    expect(j.errors).toBe(1);
+    expect(j.diagnostics[0]).toMatchObject({ severity: 'error', path: ['description', 'input', 0, 'type', 'multiArrayType', 'dataType'] });
+  });
+});

@@ -59,7 +59,8 @@ describe.skipIf(!sharedPresent)('inspect --json agrees with the manifest', () =>
   it('reports layer types and names in file order (SqueezeNetFP16)', async () => {
     const m = readable.find((x) => x.file.endsWith('SqueezeNetFP16.mlmodel'))!;
     const r = JSON.parse((await run(['inspect', modelPath(m), '--json'])).out) as InspectResult;
-    expect(r.layers[0]).toMatchObject({ type: 'convolution', inputs: ['image'] });
+    expect(r.layers[0]).toMatchObject({ type: 'convolution', inputs: ['image'], outputShapes: ['1×1×64×113×113'] });
+    expect(r.layers.at(-1)).toMatchObject({ type: 'softmax', outputShapes: ['1×1×1000×1×1'] });
     expect(r.weights.counts.float16).toBe(52);
     expect(r.inputs[0].type).toMatchObject({ kind: 'image', width: 227, height: 227, colorSpace: 'BGR' });
     expect(r.classLabels?.[0]).toMatchObject({ kind: 'string', count: 1000 });

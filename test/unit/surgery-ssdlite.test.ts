@@ -10,6 +10,7 @@ import { decodeModel, encodeModel, MODEL_TYPE } from '../../shared/format/model'
 import { weightBytes } from '../../shared/surgery/weights';
 import { buildSsdliteLikeModel } from '../support/ssdlite-fixture';
 import { walkMessages } from '../../shared/format/walk';
+import { validateModel } from '../../shared/validate';
 
 let dir = '';
 beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), 'mlsurgeon-ssd-')); });
@@ -37,6 +38,10 @@ describe('SSDLite clean-up from the command line', () => {
     expect(r.out).toContain('Rename Preprocessor__sub__0 → image');
 
     const spec = decodeModel(new Uint8Array(await readFile(output)));
+    expect(validateModel(spec).filter((x) => x.severity === 'error')).toEqual([]);
+    const v = await cli(['validate', output]);
+    expect(v.code).toBe(0);
+    expect(v.out).toContain(': 0 errors');
     const d = spec.description!;
     expect(d.input!.map((f) => [f.name, f.shortDescription])).toEqual([['image', 'Input image']]);
     expect(d.output!.map((f) => [f.name, f.shortDescription, f.type?.multiArrayType?.shape])).toEqual([
@@ -58,6 +63,20 @@ describe('SSDLite clean-up from the command line', () => {
     expect(after.byKind).toEqual({ float16: before.total / 2 });
     expect(spec.specificationVersion).toBe(2);
     expect([...walkMessages(MODEL_TYPE, spec)].filter((v) => v.typeName === 'CoreML.Specification.WeightParams' && v.message.floatValue)).toHaveLength(0);
+  });
+
+  it('refuses edits that would leave the model invalid, and says which rule breaks', async () => {
+    const input = join(dir, 'in2.mlmodel');
+    await writeFile(input, encodeModel(buildSsdliteLikeModel()));
+    // Accepted: the shape is valid, and the model needs no more than version 1.
+    const r = await cli(['edit', input, '-o', join(dir, 'never2.mlmodel'), '--set-shape', 'concat__0=4,1917,1', '--spec-version', '1']);
+    expect(r.code).toBe(0);
+    const bad = await cli(['edit', input, '-o', join(dir, 'never3.mlmodel'), '--optional', 'concat__0=true']);
+    expect(bad.code).toBe(1);
+    // Core ML has no optional outputs.
+    expect(bad.err).toMatch(/^error \S+ description\.output\[1\]/m);
+    expect(bad.err).toMatch(/refused: the edits leave 1 validation error; nothing written/);
+    await expect(readFile(join(dir, 'never3.mlmodel'))).rejects.toThrow(/ENOENT/);
   });
 
   it('refuses to rename onto a name in use, and leaves no file behind', async () => {

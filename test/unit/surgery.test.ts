@@ -15,6 +15,7 @@ import { deleteLayer, exposeBlob, insertLayer, rewireInput, sortLayers, replaceL
 import { setMetadata } from '../../shared/surgery/metadata';
 import { setPreprocessing } from '../../shared/surgery/preprocessing';
 import { walkMessages } from '../../shared/format/walk';
+import { validateModel } from '../../shared/validate';
 import { isReadable, manifest, modelPath, sharedPresent } from '../support/shared-data';
 
 const fs = nodeFileSystem(fsp);
@@ -41,6 +42,9 @@ describe.skipIf(!sharedPresent)('fp16 on every readable NeuralNetwork model', ()
     expect(after.byKind.float16 ?? 0).toBe((before.byKind.float16 ?? 0) + (before.byKind.float32 - updatable) / 2);
     expect(after.byKind.float32 ?? 0).toBe(updatable);
     expect(out.specificationVersion).toBeGreaterThanOrEqual(2);
+    // The result validates: no error that the original did not already have.
+    const errs = (x: Model) => validateModel(x).filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.path.join('.')}`);
+    expect(errs(out).filter((e) => !errs(spec).includes(e))).toEqual([]);
   });
 });
 
