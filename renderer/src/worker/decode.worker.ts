@@ -1,0 +1,54 @@
+// Decodes a model and builds its graph off the UI thread. The decoded document stays here too
+// (by docId) so that a view option such as constant folding can rebuild the graph without
+// sending the spec across again. The UI thread decodes the same bytes a second time for the
+// document it keeps (see openDocument.ts for why).
+import { ModelReadError } from '../../../shared/format/model';
+import { buildGraph } from '../../../shared/graph/build';
+import { inspectModel } from '../../../shared/inspect/inspect';
+import { openModelContents, type OpenedModel } from '../../../shared/io/document';
+import type { DecodeRequest, DecodeResponse } from './protocol';
+
+const documents = new Map<number, OpenedModel>();
+/** The worker global, typed structurally: the project compiles against the DOM library, not WebWorker. */
+const scope = self as unknown as {
+  postMessage(message: DecodeResponse): void;
+  onmessage: ((ev: MessageEvent<DecodeRequest>) => void) | null;
+};
+
+function reply(msg: DecodeResponse): void {
+  scope.postMessage(msg);
+}
+
+function failure(requestId: number, e: unknown): DecodeResponse {
+  if (e instanceof ModelReadError) return { type: 'error', requestId, kind: 'read', reason: e.reason };
+  const err = e instanceof Error ? e : new Error(String(e));
+  return { type: 'error', requestId, kind: 'internal', reason: `${err.name}: ${err.message}` };
+}
+
+scope.onmessage = (ev: MessageEvent<DecodeRequest>) => {
+  const req = ev.data;
+  if (req.type === 'release') {
+    for (const id of [...documents.keys()]) if (!req.keep.includes(id)) documents.delete(id);
+    return;
+  }
+  try {
+    if (req.type === 'open') {
+      const t0 = performance.now();
+      const opened = openModelContents(req.name, req.input);
+      const t1 = performance.now();
+      const graph = buildGraph(opened.spec, { foldConstants: req.foldConstants });
+      const t2 = performance.now();
+      const inspect = inspectModel(opened.spec, opened.format, opened.package);
+      documents.set(req.docId, opened);
+      reply({ type: 'opened', requestId: req.requestId, result: { graph, inspect, warnings: opened.warnings, decodeMs: t1 - t0, graphMs: t2 - t1 } });
+      return;
+    }
+    const opened = documents.get(req.docId);
+    if (!opened) throw new Error(`document ${req.docId} is no longer held by the decode worker`);
+    const t0 = performance.now();
+    const graph = buildGraph(opened.spec, { foldConstants: req.foldConstants });
+    reply({ type: 'graph', requestId: req.requestId, graph, graphMs: performance.now() - t0 });
+  } catch (e) {
+    reply(failure(req.requestId, e));
+  }
+};

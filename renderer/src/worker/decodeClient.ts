@@ -1,0 +1,72 @@
+// The UI thread's side of the decode worker: one worker for the window, requests as promises.
+import type { PackageContents } from '../../../shared/format/mlpackage';
+import type { ModelGraph } from '../../../shared/graph/types';
+import type { DecodeRequest, DecodeResponse, OpenedSummary } from './protocol';
+
+/** The worker reported that the input is not a readable model. */
+export class UnreadableModelError extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = 'UnreadableModelError';
+  }
+}
+
+type Pending = { resolve: (r: DecodeResponse) => void; reject: (e: Error) => void };
+
+export class DecodeClient {
+  private worker: Worker | undefined;
+  private nextRequest = 1;
+  private readonly pending = new Map<number, Pending>();
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    const w = new Worker(new URL('./decode.worker.ts', import.meta.url), { type: 'module', name: 'decode' });
+    w.onmessage = (ev: MessageEvent<DecodeResponse>) => {
+      const p = this.pending.get(ev.data.requestId);
+      if (!p) return;
+      this.pending.delete(ev.data.requestId);
+      p.resolve(ev.data);
+    };
+    w.onerror = (ev) => {
+      // A worker that fails to load or throws outside a handler: every request fails, and the
+      // next request starts a fresh worker.
+      const err = new Error(`decode worker failed: ${ev.message || 'could not start'}`);
+      for (const p of this.pending.values()) p.reject(err);
+      this.pending.clear();
+      this.worker?.terminate();
+      this.worker = undefined;
+    };
+    this.worker = w;
+    return w;
+  }
+
+  private request(make: (requestId: number) => DecodeRequest): Promise<DecodeResponse> {
+    const requestId = this.nextRequest++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(requestId, { resolve, reject });
+      this.ensureWorker().postMessage(make(requestId));
+    });
+  }
+
+  /** Decodes and builds the graph; the input is copied to the worker, the caller keeps its bytes. */
+  async open(docId: number, name: string, input: Uint8Array | PackageContents, foldConstants: boolean): Promise<OpenedSummary> {
+    const r = await this.request((requestId) => ({ type: 'open', requestId, docId, name, input, foldConstants }));
+    if (r.type === 'opened') return r.result;
+    if (r.type === 'error') throw r.kind === 'read' ? new UnreadableModelError(r.reason) : new Error(r.reason);
+    throw new Error(`unexpected reply ${r.type}`);
+  }
+
+  async graph(docId: number, foldConstants: boolean): Promise<{ graph: ModelGraph; graphMs: number }> {
+    const r = await this.request((requestId) => ({ type: 'graph', requestId, docId, foldConstants }));
+    if (r.type === 'graph') return r;
+    if (r.type === 'error') throw new Error(r.reason);
+    throw new Error(`unexpected reply ${r.type}`);
+  }
+
+  /** Lets the worker drop every document but these. */
+  release(keep: readonly number[]): void {
+    this.worker?.postMessage({ type: 'release', keep } satisfies DecodeRequest);
+  }
+}
+
+export const decodeClient = new DecodeClient();

@@ -1,0 +1,27 @@
+// Messages between the UI thread and the decode worker (decode.worker.ts).
+import type { PackageContents } from '../../../shared/format/mlpackage';
+import type { ModelGraph } from '../../../shared/graph/types';
+import type { InspectResult } from '../../../shared/inspect/inspect';
+
+export type DecodeRequest =
+  | { readonly type: 'open'; readonly requestId: number; readonly docId: number; readonly name: string; readonly input: Uint8Array | PackageContents; readonly foldConstants: boolean }
+  | { readonly type: 'graph'; readonly requestId: number; readonly docId: number; readonly foldConstants: boolean }
+  | { readonly type: 'release'; readonly keep: readonly number[] };
+
+export interface OpenedSummary {
+  readonly graph: ModelGraph;
+  readonly inspect: InspectResult;
+  readonly warnings: readonly string[];
+  readonly decodeMs: number;
+  readonly graphMs: number;
+}
+
+export type DecodeResponse =
+  | { readonly type: 'opened'; readonly requestId: number; readonly result: OpenedSummary }
+  | { readonly type: 'graph'; readonly requestId: number; readonly graph: ModelGraph; readonly graphMs: number }
+  | {
+    readonly type: 'error'; readonly requestId: number;
+    /** 'read': the input is not a readable model (ModelReadError); 'internal': a bug of ours. */
+    readonly kind: 'read' | 'internal';
+    readonly reason: string;
+  };

@@ -1,0 +1,93 @@
+// Driving the app like a person: open files through the toolbar's inputs, wait for the canvas,
+// read what the panels show.
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { SHARED, sharedPresent, type ManifestModel } from '../support/shared-data';
+import type { TestContext } from './harness';
+
+export { SHARED };
+
+/** Skips the test when ../shared is absent (shared-data.ts already failed the run under REQUIRE_SHARED=1). */
+export function needShared(ctx: TestContext): void {
+  if (!sharedPresent) ctx.skip(`${SHARED} is absent`);
+}
+
+export const modelFile = (rel: string): string => join(SHARED, 'models', rel);
+
+/** Waits until `name` is the open document and its layout has landed (ELK, not the fallback). */
+export async function waitForDocument(page: Page, name: string, timeout = 90_000): Promise<void> {
+  const sel = `[data-testid="canvas"][data-laid-doc=${JSON.stringify(name)}][data-layout-status="done"]`;
+  await page.locator(sel).waitFor({ timeout });
+  await page.waitForFunction(() => !document.querySelector('[data-testid="loading"]'));
+}
+
+export async function openModel(page: Page, path: string): Promise<void> {
+  await page.getByTestId('open-file-input').setInputFiles(path);
+}
+
+export async function openPackage(page: Page, dir: string): Promise<void> {
+  await page.getByTestId('open-folder-input').setInputFiles(dir);
+}
+
+/** Opens a manifest model (file or package) and waits until it is shown. */
+export async function openManifestModel(page: Page, m: ManifestModel): Promise<string> {
+  const path = modelFile(m.file);
+  const name = basename(m.file);
+  if (m.kind === 'mlpackage') await openPackage(page, path); else await openModel(page, path);
+  await waitForDocument(page, name);
+  return name;
+}
+
+export async function canvasCounts(page: Page): Promise<{ nodes: number; layers: number; edges: number; groups: number; rendered: number }> {
+  const c = page.getByTestId('canvas');
+  const n = async (attr: string): Promise<number> => Number(await c.getAttribute(attr));
+  return { nodes: await n('data-node-count'), layers: await n('data-layer-count'), edges: await n('data-edge-count'), groups: await n('data-group-count'), rendered: await n('data-rendered-items') };
+}
+
+export async function featureNames(page: Page, panel: 'model-inputs' | 'model-outputs'): Promise<string[]> {
+  return page.getByTestId(panel).getByTestId('feature-name').allTextContents();
+}
+
+/** Selects the first match of a search and waits until the inspector shows it. */
+export async function searchAndSelect(page: Page, query: string): Promise<void> {
+  await page.keyboard.press('Control+f');
+  await page.getByTestId('search-input').fill(query);
+  await page.waitForFunction(() => !!document.querySelector('[data-testid="inspector"][data-selected]'));
+}
+
+export async function screenshot(page: Page, artifacts: string, name: string): Promise<string> {
+  const dir = join(artifacts, 'screenshots');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `${name}.png`);
+  await settled(page);
+  await page.screenshot({ path });
+  return path;
+}
+
+/** Waits until the viewport has not moved for 20 frames (zoom-to-fit and centring animate, after a queued frame or two). */
+export async function settled(page: Page): Promise<void> {
+  // A string, not a function: tsx compiles these specs with esbuild's keepNames, whose __name
+  // helper does not exist in the page.
+  await page.waitForFunction(`new Promise((resolve) => {
+    const read = () => document.querySelector('.react-flow__viewport')?.style.transform ?? '';
+    const first = read();
+    let frames = 0;
+    const tick = () => {
+      if (read() !== first) return resolve(false);
+      if (++frames >= 20) return resolve(true);
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  })`, undefined, { timeout: 10_000 });
+}
+
+/** Every file below a folder, for sanity checks on packages. */
+export function filesBelow(dir: string): string[] {
+  const out: string[] = [];
+  for (const n of readdirSync(dir)) {
+    const p = join(dir, n);
+    if (statSync(p).isDirectory()) out.push(...filesBelow(p)); else out.push(p);
+  }
+  return out;
+}

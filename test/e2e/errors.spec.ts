@@ -1,0 +1,34 @@
+// Bad input never replaces the open model: the page says which file and why, and the model that
+// was open stays open.
+import { needShared, modelFile, openModel, waitForDocument, featureNames } from './app';
+import { assertEqual, assertIncludes, test } from './harness';
+
+test('empty state says how to open a model', async ({ page }) => {
+  const text = (await page.getByTestId('empty-state').textContent()) ?? '';
+  assertIncludes(text, 'Open a Core ML model', 'empty state heading');
+  assertIncludes(text, '.mlpackage', 'empty state mentions packages');
+});
+
+test('an unreadable file shows an error and keeps the open model', async (ctx) => {
+  needShared(ctx);
+  const { page } = ctx;
+  await openModel(page, modelFile('hollance__CoreML-Custom-Layers/NeuralMcNeuralNet.mlmodel'));
+  await waitForDocument(page, 'NeuralMcNeuralNet.mlmodel');
+  const inputsBefore = await featureNames(page, 'model-inputs');
+  const layersBefore = await page.getByTestId('canvas').getAttribute('data-layer-count');
+
+  await openModel(page, modelFile('nbnitin__CoreML/ObjectDetector.mlmodel'));
+  const problem = page.getByTestId('problem').filter({ hasText: 'ObjectDetector.mlmodel' });
+  await problem.waitFor();
+  assertEqual((await problem.textContent())?.replace('×', '').trim(), 'ObjectDetector.mlmodel: macOS alias file, not a model', 'error message');
+  assertEqual(await page.getByTestId('canvas').getAttribute('data-doc-name'), 'NeuralMcNeuralNet.mlmodel', 'open document after the failure');
+  assertEqual(await featureNames(page, 'model-inputs'), inputsBefore, 'model panel after the failure');
+  assertEqual(await page.getByTestId('canvas').getAttribute('data-layer-count'), layersBefore, 'canvas after the failure');
+  assertEqual(await page.getByTestId('doc-title').textContent(), 'NeuralMcNeuralNet.mlmodel', 'title after the failure');
+
+  await openModel(page, modelFile('apple__coremltools/simple_layer.mlmodel'));
+  const second = page.getByTestId('problem').filter({ hasText: 'simple_layer.mlmodel' });
+  await second.waitFor();
+  assertIncludes((await second.textContent()) ?? '', 'simple_layer.mlmodel: ', 'second error names the file');
+  assertEqual(await page.getByTestId('canvas').getAttribute('data-doc-name'), 'NeuralMcNeuralNet.mlmodel', 'open document after the second failure');
+});
