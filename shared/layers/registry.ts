@@ -8,18 +8,12 @@
 // custom layers) it follows the counts Core ML's validator enforces
 // (coremltools mlmodel/src/Validation/NeuralNetwork/NeuralNetworkLayerValidator.cpp).
 import type { NeuralNetworkLayer } from '../format/schema/types.generated';
-import { whichOneof } from '../format/walk';
+import { layerTypeOf, type LayerParams, type LayerType } from './types';
 import type { LayerCategory, NodeAttribute } from '../graph/types';
 import { LAYER_SUMMARIES, summarizeGeneric } from './summaries';
 
-/** Fields of NeuralNetworkLayer that are not members of its `layer` oneof. */
-type CommonLayerField = 'name' | 'input' | 'output' | 'inputTensor' | 'outputTensor' | 'isUpdatable';
+export { layerTypeOf, type LayerParams, type LayerType } from './types';
 
-/** A NeuralNetwork layer type: the name of the `layer` oneof member ("convolution", "batchedMatmul", …). */
-export type LayerType = Exclude<keyof NeuralNetworkLayer, CommonLayerField>;
-
-/** The parameter message of a layer type, e.g. ConvolutionLayerParams for "convolution". */
-export type LayerParams<T extends LayerType> = NonNullable<NeuralNetworkLayer[T]>;
 
 export interface LayerArity {
   readonly minInputs: number;
@@ -246,10 +240,6 @@ export function layerEntry(type: string): LayerEntry | undefined {
   return Object.prototype.hasOwnProperty.call(REGISTRY, type) ? (REGISTRY as Record<string, LayerEntry>)[type] : undefined;
 }
 
-/** Which layer type a layer is (the `layer` oneof member that is set); undefined when none is. */
-export function layerTypeOf(layer: NeuralNetworkLayer): LayerType | undefined {
-  return whichOneof('CoreML.Specification.NeuralNetworkLayer', layer, 'layer') as LayerType | undefined;
-}
 
 /** The node-face attributes of a layer, from its registry entry. */
 export function summarizeLayer(layer: NeuralNetworkLayer): readonly NodeAttribute[] {

@@ -2,22 +2,9 @@
 // NeuralNetworkLayer), and which of them keep a network in the legacy rank-5 world.
 import { MESSAGES } from '../format/schema/descriptors.generated';
 import type { NeuralNetworkLayer } from '../format/schema/types.generated';
-import { whichOneof } from '../format/walk';
+import { LAYER_MESSAGE, layerTypeOf, type LayerType } from '../layers/types';
 
-export const LAYER_MESSAGE = 'CoreML.Specification.NeuralNetworkLayer';
-
-type LayerBaseField = 'name' | 'input' | 'output' | 'inputTensor' | 'outputTensor' | 'isUpdatable';
-/** A member of the NeuralNetworkLayer `layer` oneof: "convolution", "reshapeStatic", … */
-export type LayerType = Exclude<keyof NeuralNetworkLayer, LayerBaseField>;
-/** The parameters message of a layer type. */
-export type LayerParams<K extends LayerType> = NonNullable<NeuralNetworkLayer[K]>;
-
-/** Every layer type in schema order, read from the generated descriptors. */
-export const LAYER_TYPES: readonly LayerType[] = (MESSAGES[LAYER_MESSAGE]?.oneofs.layer ?? []) as readonly LayerType[];
-
-export function layerTypeOf(layer: NeuralNetworkLayer): LayerType | undefined {
-  return whichOneof(LAYER_MESSAGE, layer, 'layer') as LayerType | undefined;
-}
+export { LAYER_MESSAGE, LAYER_TYPES, layerTypeOf, type LayerParams, type LayerType } from '../layers/types';
 
 /** Field number of each layer type in the oneof (NeuralNetwork.proto groups them by release). */
 export function layerFieldNumber(type: LayerType): number | undefined {

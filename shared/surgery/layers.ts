@@ -1,18 +1,16 @@
 // Layer surgery on a neural network: insert on an edge or after a blob, delete and rewire,
 // rewire one input, sort into topological order, replace with a custom layer and back, edit
 // parameters, and expose an intermediate blob as a model output.
-import { MESSAGES } from '../format/schema/descriptors.generated';
 import type { FeatureDescription, Model, NeuralNetwork, NeuralNetworkLayer } from '../format/schema/types.generated';
-import { whichOneof, type PathStep } from '../format/walk';
+import type { PathStep } from '../format/walk';
+import { LAYER_TYPES as ALL_LAYER_TYPES, layerTypeOf } from '../layers/types';
 import { SurgeryError } from './errors';
 import { newLayer } from './layer-defaults';
 import { networkPath, modelAt } from './network';
 import { allNames } from './rename';
 import { getIn, setIn, updateIn, withFields } from './tree';
 
-const LAYER_TYPE = 'CoreML.Specification.NeuralNetworkLayer';
-export const layerTypeOf = (l: NeuralNetworkLayer): string | undefined => whichOneof(LAYER_TYPE, l, 'layer');
-const LAYER_TYPES = new Set(MESSAGES[LAYER_TYPE].oneofs.layer);
+const LAYER_TYPES = new Set<string>(ALL_LAYER_TYPES);
 
 /** A fresh name based on `base` that is used nowhere in the document. */
 export function uniqueName(spec: Model, base: string, taken: Set<string> = allNames(spec)): string {

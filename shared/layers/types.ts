@@ -1,0 +1,21 @@
+// The NeuralNetwork layer types as the schema defines them: the members of the `layer` oneof of
+// NeuralNetworkLayer. The registry, shape inference and surgery all name layers through this.
+import { MESSAGES } from '../format/schema/descriptors.generated';
+import type { NeuralNetworkLayer } from '../format/schema/types.generated';
+import { whichOneof } from '../format/walk';
+
+export const LAYER_MESSAGE = 'CoreML.Specification.NeuralNetworkLayer';
+
+type CommonLayerField = 'name' | 'input' | 'output' | 'inputTensor' | 'outputTensor' | 'isUpdatable';
+/** A member of the NeuralNetworkLayer `layer` oneof: "convolution", "reshapeStatic", … */
+export type LayerType = Exclude<keyof NeuralNetworkLayer, CommonLayerField>;
+/** The parameter message of a layer type, e.g. ConvolutionLayerParams for "convolution". */
+export type LayerParams<T extends LayerType> = NonNullable<NeuralNetworkLayer[T]>;
+
+/** Every layer type in schema order, read from the generated descriptors. */
+export const LAYER_TYPES: readonly LayerType[] = (MESSAGES[LAYER_MESSAGE]?.oneofs.layer ?? []) as readonly LayerType[];
+
+/** Which layer type a layer is (the `layer` oneof member that is set); undefined when none is. */
+export function layerTypeOf(layer: NeuralNetworkLayer): LayerType | undefined {
+  return whichOneof(LAYER_MESSAGE, layer, 'layer') as LayerType | undefined;
+}
