@@ -1,6 +1,7 @@
 // Opening and saving model files through a FileSystem: the one place that decides between
 // .mlmodel and .mlpackage, and that writes atomically (temporary file or folder, then rename).
-import { decodeModel, encodeModel, ModelReadError } from '../format/model';
+import { decodeModel, encodeModel, ModelReadError, MODEL_TYPE } from '../format/model';
+import { adoptRawEncodings, rawEncodingTable } from '../format/protobuf/codec';
 import { readPackage, writePackage, type MlPackage, type PackageContents } from '../format/mlpackage';
 import type { Model } from '../format/schema/types.generated';
 import { baseName, joinPath, type FileSystem } from './filesystem';
@@ -108,4 +109,46 @@ export async function saveModelFile(fs: FileSystem, path: string, data: Uint8Arr
 
 export function displayName(path: string): string {
   return baseName(path);
+}
+
+/** An OpenedModel ready to be posted to another thread (the file bytes are not included). */
+export interface TransferableModel {
+  readonly format: OpenedModel['format'];
+  readonly path: string;
+  readonly spec: Model;
+  readonly package?: Omit<MlPackage, 'contents'>;
+  readonly warnings: readonly string[];
+  /** What the codec remembers about the spec's messages, as offsets into the spec's bytes. */
+  readonly rawTable: Float64Array;
+}
+
+function specBytesOf(opened: { format: OpenedModel['format']; package?: { modelPath: string } }, input: Uint8Array | PackageContents): Uint8Array {
+  if (input instanceof Uint8Array) return input;
+  const bytes = input.files.get(opened.package!.modelPath);
+  if (!bytes) throw new Error(`the package has no ${opened.package!.modelPath}`);
+  return bytes;
+}
+
+/** Decoding happens in a worker; this is what the worker posts back (it costs no second decode). */
+export function toTransferable(opened: OpenedModel, input: Uint8Array | PackageContents): TransferableModel {
+  const { contents: _contents, ...pkg } = opened.package ?? ({} as MlPackage);
+  void _contents;
+  return {
+    format: opened.format,
+    path: opened.path,
+    spec: opened.spec,
+    ...(opened.package ? { package: pkg } : {}),
+    warnings: opened.warnings,
+    rawTable: rawEncodingTable(MODEL_TYPE, opened.spec, specBytesOf(opened, input)),
+  };
+}
+
+/**
+ * The receiving side: the posted (structured-cloned) document adopts the remembered bytes from
+ * this thread's own copy of the input, so saving it is as lossless as saving the original.
+ */
+export function fromTransferable(t: TransferableModel, input: Uint8Array | PackageContents): OpenedModel {
+  adoptRawEncodings(MODEL_TYPE, t.spec, specBytesOf(t, input), t.rawTable);
+  if (input instanceof Uint8Array) return { format: t.format, path: t.path, spec: t.spec, bytes: input, warnings: t.warnings };
+  return { format: t.format, path: t.path, spec: t.spec, package: { ...t.package!, contents: input }, warnings: t.warnings };
 }

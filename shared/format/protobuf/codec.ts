@@ -12,6 +12,7 @@ import { ENUMS, MESSAGES } from '../schema/descriptors.generated';
 import type { FieldDescriptor, MessageDescriptor, ScalarType } from '../schema/descriptor';
 import { DecodeError } from './errors';
 import { WIRE_I32, WIRE_I64, WIRE_LEN, WIRE_VARINT, WireReader, WireWriter, varintSize } from './wire';
+import { walkMessages } from '../walk';
 
 type Msg = Record<string, unknown>;
 
@@ -460,4 +461,44 @@ export function enumValueName(enumName: string, value: number): string | undefin
   if (!e) return undefined;
   for (const [k, v] of Object.entries(e.values)) if (v === value) return k;
   return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Handing a decoded document to another thread. Structured cloning copies the objects but not
+// what this module remembers about them (their original bytes, their unknown fields), and a
+// clone is no longer frozen. The sender describes those as offsets into the input bytes, in the
+// order walkMessages visits messages; the receiver walks its clone in the same order and adopts
+// them against its own copy of the same bytes. No second decode is needed.
+/** Per message in walk order: start, end (-1 when none), unknown-field count, then their ranges. */
+export function rawEncodingTable(typeName: string, root: object, input: Uint8Array): Float64Array {
+  const out: number[] = [];
+  const base = input.byteOffset;
+  const sameBuffer = (b: Uint8Array) => b.buffer === input.buffer && b.byteOffset >= base && b.byteOffset + b.length <= base + input.length;
+  for (const v of walkMessages(typeName, root)) {
+    const raw = rawEncoding.get(v.message);
+    if (raw && sameBuffer(raw)) out.push(raw.byteOffset - base, raw.byteOffset - base + raw.length);
+    else out.push(-1, -1);
+    const unknown = (unknownFields.get(v.message) ?? []).filter(sameBuffer);
+    out.push(unknown.length);
+    for (const u of unknown) out.push(u.byteOffset - base, u.byteOffset - base + u.length);
+  }
+  return Float64Array.from(out);
+}
+
+/** Gives a structured clone of a decoded document back its remembered bytes, and freezes it. */
+export function adoptRawEncodings(typeName: string, root: object, input: Uint8Array, table: Float64Array): void {
+  let i = 0;
+  for (const v of walkMessages(typeName, root)) {
+    if (i + 3 > table.length) throw new Error('raw encoding table is shorter than the document');
+    const start = table[i++], end = table[i++], n = table[i++];
+    if (start >= 0) rawEncoding.set(v.message, input.subarray(start, end));
+    if (n > 0) {
+      const list: Uint8Array[] = [];
+      for (let k = 0; k < n; k++) { list.push(input.subarray(table[i], table[i + 1])); i += 2; }
+      unknownFields.set(v.message, list);
+    }
+    for (const val of Object.values(v.message)) if (Array.isArray(val)) Object.freeze(val);
+    Object.freeze(v.message);
+  }
+  if (i !== table.length) throw new Error('raw encoding table does not match the document');
 }
