@@ -1,33 +1,51 @@
 import { useEffect, useState, type DragEvent } from 'react';
 import { ReactFlowProvider } from '@xyflow/react';
-import { openPayload, saveDocument } from './actions';
+import { openPayload } from './actions';
 import { Canvas } from './canvas/Canvas';
+import { commandForKey, isEditable, runCommand } from './commands';
 import { HostContext, useHost } from './hostContext';
 import type { Host } from './host/host';
 import { Inspector } from './inspector/Inspector';
+import { ContextMenu } from './panels/ContextMenu';
+import { Dialogs } from './panels/Dialogs';
+import { Dock } from './panels/Dock';
 import { EmptyState } from './panels/EmptyState';
 import { ModelPanel } from './panels/ModelPanel';
 import { Problems } from './panels/Problems';
-import { focusSearch, Toolbar } from './panels/Toolbar';
-import { useDocumentStore, withoutHistory } from './store/documentStore';
+import { Toast } from './panels/Toast';
+import { Toolbar } from './panels/Toolbar';
+import { useDocumentStore } from './store/documentStore';
 import { useViewStore } from './store/viewStore';
 
 function HostWiring() {
   const host = useHost();
-  const doc = useDocumentStore((s) => s.document);
+  const name = useDocumentStore((s) => s.document?.name ?? '');
+  const dirty = useDocumentStore((s) => !!s.document?.dirty);
   useEffect(() => host.onOpenRequest((p) => void openPayload(p)), [host]);
-  useEffect(() => host.onMenuCommand((c) => {
-    switch (c) {
-      case 'open': if (host.openDialog) void host.openDialog().then((p) => p && openPayload(p)); break;
-      case 'save': case 'saveAs': void saveDocument(host); break;
-      case 'find': focusSearch(); break;
-      case 'zoomToFit': useViewStore.getState().requestFit(); break;
-      case 'close': withoutHistory(() => useDocumentStore.getState().close(), true); break;
-      // undo/redo arrive with surgery commands; toggleShapes with shape inference.
-      default: break;
-    }
-  }), [host]);
-  useEffect(() => host.setDocumentState({ title: doc?.name ?? '', dirty: !!doc?.dirty }), [host, doc]);
+  useEffect(() => host.onMenuCommand((c) => runCommand(c, host, 'menu')), [host]);
+  useEffect(() => host.setDocumentState({ title: name, dirty }), [host, name, dirty]);
+  // A browser tab asks before closing over unsaved changes (the desktop app's main process asks itself).
+  useEffect(() => {
+    if (!dirty || host.kind !== 'browser') return;
+    const onBeforeUnload = (e: BeforeUnloadEvent): void => { e.preventDefault(); };
+    window.addEventListener('beforeunload', onBeforeUnload);
+    return () => window.removeEventListener('beforeunload', onBeforeUnload);
+  }, [host, dirty]);
+  // Keyboard: undo/redo/save anywhere except in a text field (which keeps its own undo);
+  // Delete, F2 and Insert act on the canvas selection.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      if (e.defaultPrevented || isEditable(e.target as Element | null)) return;
+      if (useViewStore.getState().dialog) return;
+      const command = commandForKey(e);
+      if (!command) return;
+      if (!useDocumentStore.getState().document) return;
+      e.preventDefault();
+      runCommand(command, host, 'key');
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [host]);
   return null;
 }
 
@@ -62,6 +80,10 @@ function Workspace() {
           </>
         ) : <EmptyState browser={host.kind === 'browser'} />}
       </main>
+      <Dock />
+      <Toast />
+      <ContextMenu />
+      <Dialogs />
       {dragging && <div className="drop-overlay">Drop a .mlmodel file or .mlpackage folder to open it</div>}
     </div>
   );

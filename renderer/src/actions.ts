@@ -1,8 +1,11 @@
 // What the toolbar, menus and drops do: open, rebuild the graph with other options, save.
 import type { PackageContents } from '../../shared/format/mlpackage';
 import type { FilePayload } from '../../shared/host/api';
+import { buildGraph } from '../../shared/graph/build';
+import { baseName } from '../../shared/io/filesystem';
 import { openModelContents, serializeModel } from '../../shared/io/document';
-import type { Host } from './host/host';
+import { specificationVersionForSave } from '../../shared/surgery/spec-version';
+import type { Host, SaveRequest } from './host/host';
 import { useDocumentStore, withoutHistory } from './store/documentStore';
 import { useViewStore } from './store/viewStore';
 import { decodeClient, UnreadableModelError } from './worker/decodeClient';
@@ -11,8 +14,8 @@ let nextDocId = 1;
 let latestOpen = 0;
 
 /**
- * Opens a model. The worker decodes it and builds the graph, so a large model never blocks the
- * window; a file that does not decode is reported and the open document stays as it was.
+ * Opens a model. The worker decodes it, builds the graph and validates, so a large model never
+ * blocks the window; a file that does not decode is reported and the open document stays as it was.
  *
  * The UI thread then decodes the same bytes once more for the document it keeps. Why not take
  * the worker's spec: structured cloning drops what the codec remembers about each message (its
@@ -20,8 +23,11 @@ let latestOpen = 0;
  * edited model byte-exact. Decoding is zero-copy for weights (typed-array views of the input)
  * and takes tens of milliseconds for the largest models we test, about what deserialising a
  * cloned spec would cost anyway; the slow parts (graph, inspection, layout) stay in workers.
+ * Every edit is applied to this thread's document (documentStore.ts), never to a worker's copy.
  */
 export async function openPayload(payload: FilePayload): Promise<void> {
+  const current = useDocumentStore.getState().document;
+  if (current?.dirty && !window.confirm(`Open ${payload.name} and discard your unsaved changes to ${current.name}?`)) return;
   const docId = nextDocId++;
   latestOpen = docId;
   const view = useViewStore.getState();
@@ -36,18 +42,17 @@ export async function openPayload(payload: FilePayload): Promise<void> {
       id: docId,
       name: payload.name,
       ...(payload.path ? { path: payload.path } : {}),
-      format: opened.format,
       opened,
-      spec: opened.spec,
-      ...(opened.package ? { package: opened.package } : {}),
-      inspect: summary.inspect,
-      graph: summary.graph,
+      analysis: {
+        graph: summary.graph, inspect: summary.inspect, diagnostics: summary.diagnostics,
+        ...(summary.validationFailure ? { validationFailure: summary.validationFailure } : {}),
+      },
       foldConstants,
-      dirty: false,
     }), true);
     useViewStore.getState().resetForDocument();
     decodeClient.release([docId]);
     for (const w of summary.warnings) useViewStore.getState().report(payload.name, w);
+    if (summary.validationFailure) useViewStore.getState().report(payload.name, summary.validationFailure);
   } catch (e) {
     const reason = e instanceof UnreadableModelError ? e.reason : `could not open: ${(e as Error).message}`;
     useViewStore.getState().report(payload.name, reason);
@@ -63,7 +68,10 @@ export async function setFoldConstants(on: boolean): Promise<void> {
   const doc = useDocumentStore.getState().document;
   if (!doc || doc.foldConstants === on) return;
   try {
-    const { graph } = await decodeClient.graph(doc.id, on);
+    // The worker holds the spec as opened; once edited, the graph is built here from the edited one.
+    const graph = doc.spec === doc.opened.spec
+      ? (await decodeClient.graph(doc.id, on)).graph
+      : buildGraph(doc.spec, { foldConstants: on });
     if (useViewStore.getState().foldConstants !== on) return;
     withoutHistory(() => useDocumentStore.getState().setGraph(doc.id, graph, on));
     useViewStore.getState().select(null);
@@ -77,24 +85,65 @@ export function packageModelFileName(name: string): string {
   return `${name.replace(/\.mlpackage\/?$/i, '')}.mlmodel`;
 }
 
-export async function saveDocument(host: Host): Promise<void> {
-  const doc = useDocumentStore.getState().document;
+/** Paths whose overwrite the user has confirmed in this window: asked once per file. */
+const overwriteConfirmed = new Set<string>();
+
+function askOverwrite(name: string, path: string): Promise<'overwrite' | 'saveAs' | 'cancel'> {
+  return new Promise((resolve) => {
+    useViewStore.getState().setDialog({
+      kind: 'overwrite', name, path,
+      resolve: (answer) => { useViewStore.getState().setDialog(null); resolve(answer); },
+    });
+  });
+}
+
+/**
+ * Save (Ctrl/Cmd+S) and Save As. In the desktop app the first Save of a file opened from disk
+ * asks before replacing it; the browser downloads (a package as its model specification only).
+ * Before writing, the declared specification version is raised when the model needs a newer one
+ * (as its own undoable history entry), and the notice says so and why.
+ */
+export async function saveDocument(host: Host, mode: 'save' | 'saveAs' = 'save'): Promise<void> {
+  let doc = useDocumentStore.getState().document;
   if (!doc) return;
   const view = useViewStore.getState();
+  if (mode === 'save' && host.kind === 'electron' && doc.path && !overwriteConfirmed.has(doc.path)) {
+    const answer = await askOverwrite(doc.name, doc.path);
+    if (answer === 'cancel') return;
+    if (answer === 'saveAs') mode = 'saveAs';
+    else overwriteConfirmed.add(doc.path);
+    doc = useDocumentStore.getState().document;
+    if (!doc) return;
+  }
+  let raised = '';
   try {
+    const version = specificationVersionForSave(doc.spec);
+    if (version.raisedTo !== undefined) {
+      useDocumentStore.getState().commit(version.spec, `Raise specification version ${version.declared} → ${version.raisedTo} to save`);
+      doc = useDocumentStore.getState().document!;
+      const why = version.reasons.filter((r) => r.version > version.declared).map((r) => r.reason);
+      raised = ` Specification version raised from ${version.declared} to ${version.raisedTo}: ${why.join('; ')}.`;
+    }
     const data = serializeModel(doc.opened, doc.spec);
-    let where: string | null;
+    const spec = doc.spec;
+    let request: SaveRequest;
     if (data instanceof Uint8Array) {
-      where = await host.save({ name: doc.name, ...(doc.path ? { path: doc.path } : {}), payload: { kind: 'file', bytes: data } });
+      request = { name: doc.name, ...(doc.path ? { path: doc.path } : {}), payload: { kind: 'file', bytes: data } };
     } else if (host.canSavePackages) {
-      where = await host.save({ name: doc.name, ...(doc.path ? { path: doc.path } : {}), payload: { kind: 'package', contents: data } });
+      request = { name: doc.name, ...(doc.path ? { path: doc.path } : {}), payload: { kind: 'package', contents: data } };
     } else {
       // Browsers cannot write folders: offer the model specification inside the package. Its
       // weights stay in the package's weight file, which this download does not include.
-      const spec = data.files.get(doc.package!.modelPath)!;
-      where = await host.save({ name: packageModelFileName(doc.name), payload: { kind: 'file', bytes: spec } });
+      const bytes = data.files.get(doc.package!.modelPath)!;
+      request = { name: packageModelFileName(doc.name), payload: { kind: 'file', bytes } };
     }
-    if (where) view.setNotice(`Saved ${where}`);
+    const where = mode === 'saveAs' ? await host.saveAs(request) : await host.save(request);
+    if (!where) return;
+    const movedTo = mode === 'saveAs' && host.kind === 'electron' ? { name: baseName(where), path: where } : undefined;
+    // A browser download of a package's specification is not the package: it stays unsaved.
+    if (data instanceof Uint8Array || host.canSavePackages) useDocumentStore.getState().markSaved(doc.id, spec, movedTo);
+    if (movedTo) overwriteConfirmed.add(where);
+    view.setNotice(`Saved ${where}.${raised}`);
   } catch (e) {
     view.report(doc.name, `could not save: ${(e as Error).message}`);
   }

@@ -91,3 +91,39 @@ export function filesBelow(dir: string): string[] {
   }
   return out;
 }
+
+/** Waits until the canvas shows the current revision of the document, laid out by ELK. */
+export async function waitForCurrentLayout(page: Page, timeout = 60_000): Promise<void> {
+  await page.waitForFunction(() => {
+    const c = document.querySelector('[data-testid="canvas"]');
+    return !!c && c.getAttribute('data-layout-status') === 'done' && c.getAttribute('data-revision') === c.getAttribute('data-laid-revision');
+  }, undefined, { timeout });
+}
+
+/** Screen coordinates of the middle of a drawn canvas edge (by its id). */
+export async function edgeMidpoint(page: Page, edgeId: string): Promise<{ x: number; y: number }> {
+  const p = await page.evaluate(`(() => {
+    const g = [...document.querySelectorAll('.react-flow__edge')].find((e) => e.getAttribute('data-id') === ${JSON.stringify(edgeId)});
+    const path = g && g.querySelector('path.react-flow__edge-path');
+    if (!path) return null;
+    const pt = path.getPointAtLength(path.getTotalLength() / 2).matrixTransform(path.getScreenCTM());
+    return { x: pt.x, y: pt.y };
+  })()`);
+  if (!p) throw new Error(`edge ${edgeId} is not drawn`);
+  return p as { x: number; y: number };
+}
+
+/** Drags with real mouse events: press on `from`, move in steps, release at `to`. */
+export async function mouseDrag(page: Page, from: { x: number; y: number }, to: { x: number; y: number }): Promise<void> {
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  await page.mouse.move(from.x + 10, from.y + 6, { steps: 3 });
+  await page.mouse.move(to.x, to.y, { steps: 12 });
+  await page.mouse.up();
+}
+
+export async function center(page: Page, selector: string): Promise<{ x: number; y: number }> {
+  const box = await page.locator(selector).first().boundingBox();
+  if (!box) throw new Error(`${selector} is not on screen`);
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+}

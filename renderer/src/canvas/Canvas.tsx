@@ -1,20 +1,24 @@
 // The graph canvas: the document's graph, minus what collapsed groups hide, laid out by ELK in a
 // worker, drawn by React Flow with only visible elements rendered.
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import {
   applyNodeChanges, ControlButton, Controls, getViewportForBounds, MiniMap, ReactFlow, useReactFlow,
-  type NodeChange, type NodeHandle, type Viewport,
+  type Connection, type NodeChange, type NodeHandle, type Viewport,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import type { ModelGraph } from '../../../shared/graph/types';
-import { useDocumentStore } from '../store/documentStore';
+import { inferShapes } from '../../../shared/shapes';
+import { canRename, layerRef } from '../document/editTargets';
+import { insertOnEdge, rewireEdge } from '../editing';
+import { useDocumentStore, type ModelDocument } from '../store/documentStore';
 import { useViewStore } from '../store/viewStore';
+import { edgeAtPoint, PALETTE_MIME } from './dropTarget';
+import { edgeShapeLabels } from './shapeLabels';
 import { cancelLayout, elkLayout, LayoutCancelled } from '../layout/elkLayout';
 import { rankLayout } from '../layout/rankLayout';
 import type { Placements } from '../layout/types';
 import { EDGE_TYPES, type CanvasEdge } from './BlobEdge';
 import { navigate, type Direction } from './navigation';
-import { NODE_TYPES, type CanvasNode } from './nodeTypes';
+import { LaidDocumentContext, NODE_TYPES, type CanvasNode } from './nodeTypes';
 import { enclosingGroups, searchGraph } from './search';
 import { buildViewGraph, type ViewGraph } from './viewGraph';
 import { categoryColour } from './colours';
@@ -26,10 +30,12 @@ const LAYOUT_GIVE_UP_MS = 90_000;
 
 interface Laid {
   readonly view: ViewGraph;
-  /** The graph laid out: a new graph (another document, or constants folded differently) gets a fresh viewport. */
-  readonly graph: ModelGraph;
-  readonly docName: string;
+  /** The document revision laid out (its graph is the one `view` shows). */
+  readonly doc: ModelDocument;
 }
+
+/** Another document, or constants folded differently, gets a fresh viewport; an edit keeps the view where it is. */
+const viewportKey = (doc: ModelDocument): string => `${doc.id}:${doc.foldConstants}`;
 
 /**
  * Handle positions before a node is first rendered: with onlyRenderVisibleElements an edge to
@@ -70,16 +76,49 @@ function toNodes(view: ViewGraph, positions: Placements, selection: string | nul
   return out;
 }
 
-function toEdges(view: ViewGraph, selection: string | null): CanvasEdge[] {
-  return view.edges.map((e) => ({
-    id: e.id,
-    source: e.source,
-    target: e.target,
-    type: 'blob',
-    data: { blobs: e.blobs },
-    className: e.source === selection || e.target === selection ? 'blob-edge adjacent' : 'blob-edge',
-    selectable: false,
-  }));
+function edgeClass(e: { id: string; source: string; target: string }, selection: string | null, edgeSelection: string | null, dropEdge: string | null = null): string {
+  const drop = e.id === dropEdge ? ' drop-target' : '';
+  if (e.id === edgeSelection) return `blob-edge selected${drop}`;
+  return (e.source === selection || e.target === selection ? 'blob-edge adjacent' : 'blob-edge') + drop;
+}
+
+/** One shape per blob of a canvas edge, from the labels of the graph edges it stands for. */
+function edgeShapes(e: ViewGraph['edges'][number], doc: ModelDocument, labels: ReadonlyMap<string, string>): string[] {
+  const byId = new Map(doc.graph.edges.map((g) => [g.id, g]));
+  return e.blobs.map((b) => {
+    const g = e.edges.map((id) => byId.get(id)).find((x) => x?.blob === b);
+    return (g && labels.get(g.id)) ?? '?';
+  });
+}
+
+function toEdges(laid: Laid, selection: string | null, edgeSelection: string | null, labels: ReadonlyMap<string, string> | null): CanvasEdge[] {
+  const nodes = new Map(laid.doc.graph.nodes.map((n) => [n.id, n]));
+  return laid.view.edges.map((e) => {
+    const target = nodes.get(e.target);
+    return {
+      id: e.id,
+      source: e.source,
+      target: e.target,
+      type: 'blob',
+      data: { blobs: e.blobs, ...(labels ? { shapes: edgeShapes(e, laid.doc, labels) } : {}) },
+      className: edgeClass(e, selection, edgeSelection),
+      selectable: false,
+      // The producer end of an edge into a layer can be dragged onto another node to rewire that input.
+      reconnectable: target && layerRef(target) ? 'source' : false,
+    };
+  });
+}
+
+const shapeLabelCache = new WeakMap<ModelDocument['graph'], Map<string, string>>();
+
+/** Edge id → inferred shape of its blob, for the document's graph (inferred once per revision). */
+function shapeLabelsOf(doc: ModelDocument): Map<string, string> {
+  let labels = shapeLabelCache.get(doc.graph);
+  if (!labels) {
+    labels = edgeShapeLabels(doc.graph, inferShapes(doc.spec));
+    shapeLabelCache.set(doc.graph, labels);
+  }
+  return labels;
 }
 
 /** Must be rendered inside a ReactFlowProvider (App provides one for the whole window). */
@@ -87,6 +126,8 @@ export function Canvas() {
   const doc = useDocumentStore((s) => s.document);
   const collapsed = useViewStore((s) => s.collapsed);
   const selection = useViewStore((s) => s.selection);
+  const edgeSelection = useViewStore((s) => s.edgeSelection);
+  const showShapes = useViewStore((s) => s.showShapes);
   const layout = useViewStore((s) => s.layout);
   const searchQuery = useViewStore((s) => s.searchQuery);
   const searchIndex = useViewStore((s) => s.searchIndex);
@@ -97,15 +138,22 @@ export function Canvas() {
   const [edges, setEdges] = useState<CanvasEdge[]>([]);
   /** The layout the current `nodes` were built from: effects that read React Flow's nodes wait for it. */
   const [builtFrom, setBuiltFrom] = useState<Laid | null>(null);
-  const viewportSetFor = useRef<ModelGraph | null>(null);
+  const viewportSetFor = useRef<string | null>(null);
+  const docRef = useRef(doc);
+  docRef.current = doc;
+  const [dropEdge, setDropEdge] = useState<string | null>(null);
+  /** Whether the edges on screen carry shape labels. */
+  const builtShapes = useRef(false);
   const centerRequest = useViewStore((s) => s.centerRequest);
   const centered = useRef(0);
 
-  const view = useMemo(() => (doc ? buildViewGraph(doc.graph, collapsed) : null), [doc, collapsed]);
+  const graph = doc?.graph;
+  const view = useMemo(() => (graph ? buildViewGraph(graph, collapsed) : null), [graph, collapsed]);
 
-  // Layout whenever what is visible changes.
+  // Layout whenever what is visible changes: another document, an edit, undo or redo, a group
+  // collapsed or expanded.
   useEffect(() => {
-    if (!view || !doc) { setLaid(null); return; }
+    if (!view) { setLaid(null); return; }
     let alive = true;
     const setLayout = useViewStore.getState().setLayout;
     const itemCount = view.items.length;
@@ -117,7 +165,8 @@ export function Canvas() {
       clearTimeout(slow);
       clearTimeout(giveUp);
       setLayout({ status, slow: false, itemCount, ...(note ? { note } : {}) }, placements);
-      setLaid({ view, graph: doc.graph, docName: doc.name });
+      // The newest document object with this graph (a save changes the document, not its graph).
+      setLaid({ view, doc: docRef.current! });
     };
     elkLayout(view).then(
       (placements) => finish(placements, 'done'),
@@ -134,26 +183,42 @@ export function Canvas() {
       clearTimeout(giveUp);
       cancelLayout();
     };
-  }, [view, doc]);
+  }, [view]);
 
   // Node and edge objects are rebuilt only when a layout lands; selection changes touch only
   // the objects whose flags change, so React Flow re-renders two nodes, not three thousand.
   useEffect(() => {
     setBuiltFrom(laid);
     if (!laid) { setNodes([]); setEdges([]); return; }
-    const sel = useViewStore.getState().selection;
-    setNodes(toNodes(laid.view, useViewStore.getState().positions, sel));
-    setEdges(toEdges(laid.view, sel));
+    const v = useViewStore.getState();
+    builtShapes.current = v.showShapes;
+    setNodes(toNodes(laid.view, v.positions, v.selection));
+    setEdges(toEdges(laid, v.selection, v.edgeSelection, v.showShapes ? shapeLabelsOf(laid.doc) : null));
     // positions are read once per layout: dragging updates the nodes directly.
   }, [laid]);
 
   useEffect(() => {
     setNodes((ns) => ns.map((n) => ((n.id === selection) !== !!n.selected ? { ...n, selected: n.id === selection } : n)));
     setEdges((es) => es.map((e) => {
-      const cls = e.source === selection || e.target === selection ? 'blob-edge adjacent' : 'blob-edge';
+      const cls = edgeClass(e, selection, edgeSelection, dropEdge);
       return e.className === cls ? e : { ...e, className: cls };
     }));
-  }, [selection]);
+  }, [selection, edgeSelection, dropEdge]);
+
+  // Shapes on and off: only the edges' label data changes.
+  useEffect(() => {
+    if (!laid || builtShapes.current === showShapes) return;
+    builtShapes.current = showShapes;
+    const labels = showShapes ? shapeLabelsOf(laid.doc) : null;
+    const byId = new Map(laid.view.edges.map((e) => [e.id, e]));
+    setEdges((es) => es.map((e) => {
+      const ve = byId.get(e.id);
+      if (!ve || !e.data) return e;
+      const { shapes: _old, ...rest } = e.data;
+      return { ...e, data: labels ? { ...rest, shapes: edgeShapes(ve, laid.doc, labels) } : rest };
+    }));
+  }, [showShapes, laid]);
+
 
   /** Bounds of everything laid out (top-level placements are absolute). */
   const graphBounds = useCallback((): { x: number; y: number; width: number; height: number } | undefined => {
@@ -176,10 +241,26 @@ export function Canvas() {
     void rf.setViewport(getViewportForBounds(b, pane.width, pane.height, 0.02, 1.1, 0.05), { duration });
   }, [graphBounds, rf]);
 
+  // After an edit's layout lands, the selected node stays in view: an edit can move it far
+  // (a layer whose input was pointed elsewhere leaves its chain).
+  const keptInView = useRef<Laid | null>(null);
+  useEffect(() => {
+    if (!laid || builtFrom !== laid || keptInView.current === laid || viewportSetFor.current !== viewportKey(laid.doc)) return;
+    keptInView.current = laid;
+    const sel = useViewStore.getState().selection;
+    const n = sel ? rf.getInternalNode(sel) : undefined;
+    const pane = paneRef.current?.getBoundingClientRect();
+    if (!n || !pane) return;
+    const { x, y, zoom } = rf.getViewport();
+    const left = n.internals.positionAbsolute.x * zoom + x, top = n.internals.positionAbsolute.y * zoom + y;
+    const right = left + (n.measured.width ?? 0) * zoom, bottom = top + (n.measured.height ?? 0) * zoom;
+    if (right < 0 || bottom < 0 || left > pane.width || top > pane.height) useViewStore.getState().requestCenter(sel!);
+  }, [laid, builtFrom, rf]);
+
   // First view of a graph: the whole graph when it fits legibly, else its top at a readable zoom.
   useEffect(() => {
-    if (!laid || builtFrom !== laid || viewportSetFor.current === laid.graph) return;
-    viewportSetFor.current = laid.graph;
+    if (!laid || builtFrom !== laid || viewportSetFor.current === viewportKey(laid.doc)) return;
+    viewportSetFor.current = viewportKey(laid.doc);
     const pane = paneRef.current?.getBoundingClientRect();
     const b = graphBounds();
     if (!pane || !b) return;
@@ -209,12 +290,13 @@ export function Canvas() {
 
   /** Selects and centres an element, expanding the groups that hide it first. */
   const reveal = useCallback((id: string) => {
-    if (!doc) return;
+    const d = docRef.current;
+    if (!d) return;
     const view = useViewStore.getState();
-    view.expand(enclosingGroups(doc.graph, id));
+    view.expand(enclosingGroups(d.graph, id));
     view.select(id);
     view.requestCenter(id);
-  }, [doc]);
+  }, []);
 
   // Centre requests wait until the layout of what is visible now has landed: expanding a group
   // to reveal a search match, or collapsing one, moves everything.
@@ -235,12 +317,13 @@ export function Canvas() {
     fitAll(200);
   }, [fitRequest, laid, builtFrom, view, fitAll]);
 
-  // Search: a new query or index selects and centres that match.
-  const matches = useMemo(() => (doc ? searchGraph(doc.graph, searchQuery) : []), [doc, searchQuery]);
+  // Search: a new query or index selects and centres that match (an edit does not search again).
   useEffect(() => {
+    const d = docRef.current;
+    const matches = d ? searchGraph(d.graph, searchQuery) : [];
     if (!matches.length) return;
     reveal(matches[((searchIndex % matches.length) + matches.length) % matches.length]);
-  }, [matches, searchIndex, reveal]);
+  }, [searchQuery, searchIndex, reveal]);
 
   // Keyboard: arrows follow edges, Enter centres (or toggles a group), Escape clears.
   useEffect(() => {
@@ -282,11 +365,44 @@ export function Canvas() {
     }
   }, []);
 
+  // Dragging a layer type from the palette: the edge under the pointer (or nearest to it) is the target.
+  const isPaletteDrag = (e: DragEvent): boolean => [...e.dataTransfer.types].includes(PALETTE_MIME);
+  const onDragOver = (e: DragEvent): void => {
+    if (!isPaletteDrag(e)) return;
+    e.preventDefault();
+    e.stopPropagation();
+    const id = paneRef.current ? edgeAtPoint(paneRef.current, e.clientX, e.clientY) : null;
+    e.dataTransfer.dropEffect = id ? 'copy' : 'none';
+    if (id !== dropEdge) setDropEdge(id);
+  };
+  const onDrop = (e: DragEvent): void => {
+    if (!isPaletteDrag(e)) return;
+    e.preventDefault();
+    e.stopPropagation();
+    setDropEdge(null);
+    const type = e.dataTransfer.getData(PALETTE_MIME);
+    const id = paneRef.current ? edgeAtPoint(paneRef.current, e.clientX, e.clientY) : null;
+    if (!type) return;
+    if (!id) {
+      useViewStore.getState().showToast({ kind: 'refused', title: `Insert ${type}`, message: 'drop the layer on a connection between two nodes' });
+      return;
+    }
+    insertOnEdge(id, type);
+  };
+
+  const onReconnect = useCallback((old: CanvasEdge, connection: Connection) => {
+    if (connection.target !== old.target || connection.source === old.source) return;
+    rewireEdge(old.id, connection.source);
+  }, []);
+
   const layerCount = doc ? doc.graph.nodes.filter((n) => n.kind === 'layer' || n.kind === 'operation').length : 0;
   return (
     <div
       className="canvas"
       ref={paneRef}
+      onDragOver={onDragOver}
+      onDragLeave={(e) => { if (e.currentTarget === e.target || !e.currentTarget.contains(e.relatedTarget as Node | null)) setDropEdge(null); }}
+      onDrop={onDrop}
       data-testid="canvas"
       data-node-count={doc?.graph.nodes.length ?? 0}
       data-layer-count={layerCount}
@@ -294,9 +410,13 @@ export function Canvas() {
       data-group-count={doc?.graph.groups.length ?? 0}
       data-layout-status={layout.status}
       data-doc-name={doc?.name ?? ''}
-      data-laid-doc={laid?.docName ?? ''}
+      data-laid-doc={laid?.doc.name ?? ''}
+      data-revision={doc?.revision.seq ?? 0}
+      data-laid-revision={laid?.doc.revision.seq ?? 0}
       data-rendered-items={nodes.length}
+      data-show-shapes={showShapes ? 'true' : 'false'}
     >
+      <LaidDocumentContext.Provider value={laid?.doc ?? null}>
       <ReactFlow<CanvasNode, CanvasEdge>
         nodes={nodes}
         edges={edges}
@@ -304,9 +424,27 @@ export function Canvas() {
         edgeTypes={EDGE_TYPES}
         onNodesChange={onNodesChange}
         onNodeClick={(_, n) => useViewStore.getState().select(n.id)}
+        onEdgeClick={(_, e) => useViewStore.getState().selectEdge(e.id)}
         onPaneClick={() => useViewStore.getState().select(null)}
+        onNodeDoubleClick={(_, n) => {
+          const node = n.data.item.node;
+          if (node && canRename(node)) { useViewStore.getState().select(n.id); useViewStore.getState().setRenaming(n.id); }
+        }}
+        onNodeContextMenu={(e, n) => {
+          e.preventDefault();
+          if (!n.data.item.node) return;
+          useViewStore.getState().select(n.id);
+          useViewStore.getState().openContextMenu({ x: e.clientX, y: e.clientY, target: { kind: 'node', id: n.id } });
+        }}
+        onEdgeContextMenu={(e, edge) => {
+          e.preventDefault();
+          useViewStore.getState().selectEdge(edge.id);
+          useViewStore.getState().openContextMenu({ x: e.clientX, y: e.clientY, target: { kind: 'edge', id: edge.id } });
+        }}
+        onReconnect={onReconnect}
+        zoomOnDoubleClick={false}
         onlyRenderVisibleElements
-        nodesConnectable={false}
+        nodesConnectable
         nodesDraggable
         edgesFocusable={false}
         elementsSelectable
@@ -326,6 +464,7 @@ export function Canvas() {
         </Controls>
         <MiniMap pannable zoomable nodeColor={(n) => categoryColour(n as CanvasNode)} nodeStrokeWidth={0} maskColor="rgba(240, 242, 245, 0.7)" />
       </ReactFlow>
+      </LaidDocumentContext.Provider>
       {layout.status === 'running' && (
         <div className="layout-indicator" data-testid="layout-indicator" role="status">
           <span className="spinner" aria-hidden /> Laying out {layout.itemCount.toLocaleString('en-US')} nodes…

@@ -26,6 +26,8 @@ export function createBrowserHost(): Host {
       download(name, payload.bytes);
       return name;
     },
+    // A browser chooses where downloads go; Save As is the same download.
+    saveAs(request) { return this.save(request); },
     async exportFile(name, bytes) {
       download(name, bytes);
       return name;

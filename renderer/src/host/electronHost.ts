@@ -14,6 +14,7 @@ export function createElectronHost(api: DesktopApi): Host {
       if (path) { await api.save(path, payload); return path; }
       return api.saveAs(name, payload);
     },
+    saveAs: ({ name, payload }) => api.saveAs(name, payload),
     exportFile: (name, bytes) => api.saveAs(name, { kind: 'file', bytes }),
     async payloadFromDrop(data) {
       const file = data.files[0];

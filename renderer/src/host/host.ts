@@ -21,6 +21,8 @@ export interface Host {
   readonly canSavePackages: boolean;
   /** Saves (Electron: to `path`, or through a dialog; browser: a download). Returns where it went. */
   save(request: SaveRequest): Promise<string | null>;
+  /** Saves somewhere the user chooses (Electron: the save dialog; browser: a download). Returns where it went. */
+  saveAs(request: SaveRequest): Promise<string | null>;
   /** Writes an auxiliary file the user asked for (a weight tensor as .npy). */
   exportFile(name: string, bytes: Uint8Array): Promise<string | null>;
   /** Reads what was dropped on the window: a file, or a .mlpackage folder with every file in it. */

@@ -11,6 +11,7 @@ export function EmptyState(props: { browser: boolean }) {
           <li>See the network as a graph; click a layer for its parameters and weights.</li>
           <li>Arrow keys follow edges, <kbd>Ctrl</kbd>+<kbd>F</kbd> finds layers, types and blobs.</li>
           <li>The panel on the left lists inputs, outputs, metadata, class labels and preprocessing.</li>
+          <li>Edit: drag a layer from the <strong>Layers</strong> tab onto a connection, double-click a name to rename it, right-click for more; <kbd>Ctrl</kbd>+<kbd>Z</kbd> undoes.</li>
         </ul>
         <p className="muted small">Files are read on this computer; nothing is uploaded.</p>
       </div>

@@ -1,9 +1,13 @@
-// The toolbar: open, save, constant folding, zoom to fit, search.
-import { useEffect, useMemo, useRef } from 'react';
+// The toolbar: open, save, undo and redo, constant folding, shapes, zoom to fit, model-wide
+// actions, search, the problem counts and the document's name (with • while unsaved).
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useStore } from 'zustand';
 import { openPayload, packageModelFileName, saveDocument, setFoldConstants } from '../actions';
 import { searchGraph } from '../canvas/search';
 import { useHost } from '../hostContext';
 import { payloadFromFileInput, payloadFromFolderInput } from '../host/readFiles';
+import { redo, undo } from '../editing';
+import { useDockShown } from './Dock';
 import { useDocumentStore } from '../store/documentStore';
 import { useViewStore } from '../store/viewStore';
 
@@ -50,8 +54,64 @@ function SaveButton() {
     ? `A browser cannot write a .mlpackage folder. This downloads the package's model specification as ${packageModelFileName(doc.name)}, without its weight file; use the desktop app to save the package.`
     : host.kind === 'browser' ? `Download ${doc.name}` : `Save ${doc.name}`;
   return (
-    <button type="button" data-testid="save" title={title} onClick={() => void saveDocument(host)}>
-      {specOnly ? 'Download spec only' : host.kind === 'browser' ? 'Download' : 'Save'}
+    <>
+      <button type="button" data-testid="save" title={`${title} (Ctrl+S)`} onClick={() => void saveDocument(host, 'save')}>
+        {specOnly ? 'Download spec only' : host.kind === 'browser' ? 'Download' : 'Save'}
+      </button>
+      {host.kind === 'electron' && <button type="button" data-testid="save-as" title="Save a copy somewhere else (Ctrl+Shift+S)" onClick={() => void saveDocument(host, 'saveAs')}>Save As…</button>}
+    </>
+  );
+}
+
+function UndoRedo() {
+  const past = useStore(useDocumentStore.temporal, (s) => s.pastStates.length);
+  const future = useStore(useDocumentStore.temporal, (s) => s.futureStates.length);
+  const hasDoc = useDocumentStore((s) => !!s.document);
+  return (
+    <>
+      <button type="button" className="icon" data-testid="undo" disabled={!hasDoc || past === 0} onClick={() => undo()} title="Undo (Ctrl+Z)" aria-label="Undo">↶</button>
+      <button type="button" className="icon" data-testid="redo" disabled={!hasDoc || future === 0} onClick={() => redo()} title="Redo (Ctrl+Shift+Z, Ctrl+Y)" aria-label="Redo">↷</button>
+    </>
+  );
+}
+
+/** Model-wide actions: each opens a dialog that shows what it will change. */
+function ModelActions() {
+  const doc = useDocumentStore((s) => s.document);
+  const [open, setOpen] = useState(false);
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!open) return;
+    const onDown = (e: MouseEvent): void => { if (!ref.current?.contains(e.target as Node)) setOpen(false); };
+    window.addEventListener('mousedown', onDown, true);
+    return () => window.removeEventListener('mousedown', onDown, true);
+  }, [open]);
+  const show = (kind: 'fp16' | 'quantize' | 'convertKind' | 'specVersion') => () => { setOpen(false); useViewStore.getState().setDialog({ kind }); };
+  return (
+    <div className="menu-button" ref={ref}>
+      <button type="button" disabled={!doc} data-testid="model-actions" aria-haspopup="menu" aria-expanded={open} onClick={() => setOpen(!open)}>Model ▾</button>
+      {open && (
+        <div className="dropdown" role="menu" data-testid="model-actions-menu" onKeyDown={(e) => { if (e.key === 'Escape') setOpen(false); }}>
+          <button type="button" role="menuitem" data-testid="action-fp16" onClick={show('fp16')}>Convert weights to fp16…</button>
+          <button type="button" role="menuitem" data-testid="action-quantize" onClick={show('quantize')}>Quantize weights…</button>
+          <button type="button" role="menuitem" data-testid="action-convert-kind" onClick={show('convertKind')}>Convert to classifier / regressor / network…</button>
+          <button type="button" role="menuitem" data-testid="action-spec-version" onClick={show('specVersion')}>Set specification version…</button>
+        </div>
+      )}
+    </div>
+  );
+}
+
+function ProblemCounts() {
+  const counts = useDocumentStore((s) => s.document?.diagnosticIndex.counts);
+  const dockOpen = useDockShown();
+  if (!counts) return null;
+  return (
+    <button type="button" className={`problem-counts${counts.error ? ' has-errors' : counts.warning ? ' has-warnings' : ''}`} data-testid="problem-counts"
+      data-errors={counts.error} data-warnings={counts.warning}
+      title={dockOpen ? 'Hide the Problems and History panel' : 'Show the Problems and History panel'}
+      onClick={() => useViewStore.getState().setDockOpen(!dockOpen)}>
+      <span className="sev error">✕ {counts.error}</span> <span className="sev warning">⚠ {counts.warning}</span>
     </button>
   );
 }
@@ -69,7 +129,8 @@ function Search() {
       <input
         id={SEARCH_INPUT_ID}
         type="search"
-        placeholder="Find layer, type or blob (Ctrl+F)"
+        placeholder="Find layer, type or blob"
+        title="Find a layer, type or blob (Ctrl+F); Enter for the next match"
         value={query}
         disabled={!doc}
         data-testid="search-input"
@@ -87,6 +148,7 @@ function Search() {
 export function Toolbar() {
   const doc = useDocumentStore((s) => s.document);
   const fold = useViewStore((s) => s.foldConstants);
+  const shapes = useViewStore((s) => s.showShapes);
   const loading = useViewStore((s) => s.loading);
   const hasProgram = !!doc?.inspect.mlProgram || !!doc?.graph.nodes.some((n) => n.kind === 'operation');
 
@@ -102,16 +164,25 @@ export function Toolbar() {
     <header className="toolbar" data-testid="toolbar">
       <div className="brand">ML Surgeon</div>
       <div className="toolbar-group"><OpenButtons /><SaveButton /></div>
+      <div className="toolbar-group"><UndoRedo /></div>
       <div className="toolbar-group">
         <label className={`toggle${hasProgram ? '' : ' disabled'}`} title="ML Programs: show const operations folded into the attributes of the operations that use them">
           <input type="checkbox" checked={fold} disabled={!hasProgram} data-testid="fold-constants" onChange={(e) => void setFoldConstants(e.target.checked)} />
           Fold constants
         </label>
+        <label className={`toggle${doc ? '' : ' disabled'}`} title="Label each connection with the inferred shape of its blob (View > Toggle Shapes)">
+          <input type="checkbox" checked={shapes} disabled={!doc} data-testid="toggle-shapes" onChange={() => useViewStore.getState().toggleShapes()} />
+          Shapes
+        </label>
         <button type="button" disabled={!doc} data-testid="zoom-fit" onClick={() => useViewStore.getState().requestFit()}>Zoom to fit</button>
+        <ModelActions />
       </div>
       <Search />
+      <ProblemCounts />
       <div className="doc-title" data-testid="doc-title">
-        {loading ? <span className="loading" data-testid="loading"><span className="spinner" aria-hidden /> Opening {loading.name}…</span> : doc ? <span title={doc.path ?? doc.name}>{doc.name}</span> : null}
+        {loading
+          ? <span className="loading" data-testid="loading"><span className="spinner" aria-hidden /> Opening {loading.name}…</span>
+          : doc ? <span title={doc.path ?? doc.name}>{doc.dirty && <span className="dirty" data-testid="dirty-indicator" title="Unsaved changes">• </span>}{doc.name}</span> : null}
       </div>
     </header>
   );

@@ -1,7 +1,21 @@
-// The open document: what undo history will hold. View state (selection, positions, collapsed
-// groups, search, layout progress) lives in viewStore.ts and never enters this store, so an undo
-// restores a model, not a scroll position. zundo is wired now with `document` as the only tracked
-// field; surgery commands will push to it, while opening a file clears it.
+// The open document and its undo history. zundo tracks one field, `revision`: a spec and the label
+// of the operation that produced it ("Rename image → photo"). Everything else here is derived
+// from the current revision's spec (graph, model facts, validation findings) or is about the file
+// (name, path, what was last saved), and stays out of the history; view state (selection,
+// positions, layout, zoom) lives in viewStore.ts. Undo and redo restore a revision; a subscription
+// below then re-derives the document from it, so every way of reaching a revision (an edit, undo,
+// redo, a jump in the History list) shows that revision with its validation findings at once.
+//
+// Deriving runs on the UI thread, synchronously. Measured on model_cpm (757 layers, the most of
+// the real models): in Node 20, warm, buildGraph 7 ms, inferShapes 5 ms, validateModel 22 ms,
+// inspectModel 17 ms; in Chromium (browser build), renaming the input from the canvas takes 32–49 ms
+// from Enter to the new revision with its graph and findings, and undo/redo about 1 ms (analyses are
+// kept per spec below). The ELK relayout that follows runs in its worker (360–620 ms) while the
+// previous drawing stays on screen. Sending each edited spec to the decode worker instead would add
+// a structured clone of the spec per edit and make the graph arrive later than the findings; the
+// spec itself must stay here anyway (see actions.ts: the codec's memory of original bytes lives on
+// this thread's objects). Opening a file still decodes, builds and validates in the worker, where a
+// large model cannot block the window.
 import { create } from 'zustand';
 import { temporal } from 'zundo';
 import type { MlPackage } from '../../../shared/format/mlpackage';
@@ -9,6 +23,18 @@ import type { Model } from '../../../shared/format/schema/types.generated';
 import type { ModelGraph } from '../../../shared/graph/types';
 import type { InspectResult } from '../../../shared/inspect/inspect';
 import type { OpenedModel } from '../../../shared/io/document';
+import type { Diagnostic } from '../../../shared/validate';
+import { analyze, type Analysis } from '../document/analysis';
+import { indexDiagnostics, type DiagnosticIndex } from '../document/diagnosticIndex';
+
+/** One entry of the undo history: a whole document state, shared structurally with its neighbours. */
+export interface Revision {
+  /** Unique in this window: tells a layout of this revision from one of another. */
+  readonly seq: number;
+  readonly spec: Model;
+  /** What produced it: "Open SqueezeNet.mlmodel", "Insert permute after conv1", … */
+  readonly label: string;
+}
 
 export interface ModelDocument {
   /** Identifies the document across the decode worker and the UI. */
@@ -20,35 +46,127 @@ export interface ModelDocument {
   readonly format: 'mlmodel' | 'mlpackage';
   /** The model as decoded on this thread: untouched messages keep their bytes for a lossless save. */
   readonly opened: OpenedModel;
-  readonly spec: Model;
   readonly package?: MlPackage;
+  readonly revision: Revision;
+  /** The current revision's spec. */
+  readonly spec: Model;
   readonly inspect: InspectResult;
   readonly graph: ModelGraph;
   /** The options the graph was built with. */
   readonly foldConstants: boolean;
+  readonly diagnostics: readonly Diagnostic[];
+  readonly diagnosticIndex: DiagnosticIndex;
+  readonly validationFailure?: string;
+  /** The spec as last written to disk (or as opened). */
+  readonly savedSpec: Model;
   readonly dirty: boolean;
+}
+
+export interface OpenDocument {
+  readonly id: number;
+  readonly name: string;
+  readonly path?: string;
+  readonly opened: OpenedModel;
+  readonly analysis: Analysis;
+  readonly foldConstants: boolean;
 }
 
 interface DocumentState {
   readonly document: ModelDocument | null;
-  /** Replaces the document (opening a file); clears undo history. */
-  open(doc: ModelDocument): void;
+  /** The only field undo history tracks. */
+  readonly revision: Revision | null;
+  /** Replaces the document (opening a file); the caller clears the history (withoutHistory). */
+  open(doc: OpenDocument): void;
+  /** An edit: a new revision, recorded for undo. */
+  commit(spec: Model, label: string): void;
   /** A graph rebuilt with other view options; not an edit, so not recorded for undo. */
   setGraph(docId: number, graph: ModelGraph, foldConstants: boolean): void;
+  /** The current spec was written (to `where`, when the host names a new place). */
+  markSaved(docId: number, spec: Model, where?: { name: string; path?: string }): void;
   close(): void;
+}
+
+let nextSeq = 1;
+
+/** Analyses by spec, so undo and redo return to a revision without recomputing it. */
+const analyses = new WeakMap<Model, Analysis & { foldConstants: boolean }>();
+
+function analysisOf(spec: Model, doc: Pick<ModelDocument, 'format' | 'package' | 'foldConstants'>): Analysis {
+  const hit = analyses.get(spec);
+  if (hit && hit.foldConstants === doc.foldConstants) return hit;
+  const a = analyze(spec, doc.format, doc.package, doc.foldConstants);
+  analyses.set(spec, { ...a, foldConstants: doc.foldConstants });
+  return a;
+}
+
+function derive(base: Omit<ModelDocument, 'revision' | 'spec' | 'inspect' | 'graph' | 'diagnostics' | 'diagnosticIndex' | 'validationFailure' | 'dirty'>, revision: Revision, a: Analysis): ModelDocument {
+  return {
+    ...base,
+    revision,
+    spec: revision.spec,
+    inspect: a.inspect,
+    graph: a.graph,
+    diagnostics: a.diagnostics,
+    diagnosticIndex: indexDiagnostics(a.graph, a.diagnostics),
+    ...(a.validationFailure ? { validationFailure: a.validationFailure } : {}),
+    dirty: revision.spec !== base.savedSpec,
+  };
+}
+
+function baseOf(d: ModelDocument): Omit<ModelDocument, 'revision' | 'spec' | 'inspect' | 'graph' | 'diagnostics' | 'diagnosticIndex' | 'validationFailure' | 'dirty'> {
+  return {
+    id: d.id, name: d.name, ...(d.path ? { path: d.path } : {}), format: d.format, opened: d.opened,
+    ...(d.package ? { package: d.package } : {}), foldConstants: d.foldConstants, savedSpec: d.savedSpec,
+  };
 }
 
 export const useDocumentStore = create<DocumentState>()(
   temporal(
     (set) => ({
       document: null,
-      open: (doc) => set({ document: doc }),
-      setGraph: (docId, graph, foldConstants) => set((s) => (s.document?.id === docId ? { document: { ...s.document, graph, foldConstants } } : {})),
-      close: () => set({ document: null }),
+      revision: null,
+      open: (o) => {
+        const revision: Revision = { seq: nextSeq++, spec: o.opened.spec, label: `Open ${o.name}` };
+        analyses.set(o.opened.spec, { ...o.analysis, foldConstants: o.foldConstants });
+        const doc = derive({
+          id: o.id, name: o.name, ...(o.path ? { path: o.path } : {}), format: o.opened.format, opened: o.opened,
+          ...(o.opened.package ? { package: o.opened.package } : {}), foldConstants: o.foldConstants, savedSpec: o.opened.spec,
+        }, revision, o.analysis);
+        set({ document: doc, revision });
+      },
+      commit: (spec, label) => set((s) => (s.document ? { revision: { seq: nextSeq++, spec, label } } : {})),
+      setGraph: (docId, graph, foldConstants) => set((s) => {
+        const d = s.document;
+        if (d?.id !== docId) return {};
+        const a: Analysis = { graph, inspect: d.inspect, diagnostics: d.diagnostics, ...(d.validationFailure ? { validationFailure: d.validationFailure } : {}) };
+        analyses.set(d.spec, { ...a, foldConstants });
+        return { document: derive({ ...baseOf(d), foldConstants }, d.revision, a) };
+      }),
+      markSaved: (docId, spec, where) => set((s) => {
+        const d = s.document;
+        if (d?.id !== docId) return {};
+        const base = { ...baseOf(d), savedSpec: spec, ...(where ? { name: where.name, ...(where.path ? { path: where.path } : {}) } : {}) };
+        return { document: { ...d, ...base, dirty: d.spec !== spec } };
+      }),
+      close: () => set({ document: null, revision: null }),
     }),
-    { partialize: (s) => ({ document: s.document }), limit: 100 },
+    {
+      partialize: (s) => ({ revision: s.revision }),
+      // Only a new revision is a history entry; deriving the document from it is not.
+      equality: (a, b) => a.revision === b.revision,
+      limit: 200,
+    },
   ),
 );
+
+// Undo, redo and jumps restore `revision` only; the document follows here, synchronously, so
+// whatever renders next sees the restored model with its graph and findings.
+useDocumentStore.subscribe((s) => {
+  const d = s.document;
+  if (!d || !s.revision || d.revision === s.revision) return;
+  const revision = s.revision;
+  useDocumentStore.setState({ document: derive(baseOf(d), revision, analysisOf(revision.spec, d)) });
+});
 
 /** Runs a store change that is not an edit (open, close, view-option graph rebuilds) outside history. */
 export function withoutHistory(change: () => void, clear = false): void {
@@ -56,4 +174,18 @@ export function withoutHistory(change: () => void, clear = false): void {
   t.pause();
   try { change(); } finally { t.resume(); }
   if (clear) t.clear();
+}
+
+export interface HistoryView {
+  /** Labels from the oldest kept revision to the newest redoable one. */
+  readonly entries: readonly { readonly label: string; readonly seq: number }[];
+  /** Index of the current revision in `entries`. */
+  readonly current: number;
+}
+
+export function historyView(past: readonly Partial<{ revision: Revision | null }>[], current: Revision | null, future: readonly Partial<{ revision: Revision | null }>[]): HistoryView {
+  const entry = (r: Revision | null | undefined) => ({ label: r?.label ?? '', seq: r?.seq ?? 0 });
+  // zundo keeps the next redo last in futureStates.
+  const entries = [...past.map((p) => entry(p.revision)), entry(current), ...[...future].reverse().map((f) => entry(f.revision))];
+  return { entries, current: past.length };
 }

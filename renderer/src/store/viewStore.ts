@@ -11,9 +11,53 @@ export interface Problem {
   readonly message: string;
 }
 
+/** A message about an edit: a refused operation (with its reason) or what an operation did. */
+export interface Toast {
+  readonly id: number;
+  readonly kind: 'refused' | 'done';
+  /** What was attempted ("Delete layer fire2/concat"). */
+  readonly title: string;
+  readonly message: string;
+  readonly actions?: readonly ToastAction[];
+}
+
+export interface ToastAction {
+  readonly label: string;
+  readonly testId: string;
+  readonly run: () => void;
+}
+
+/** What a right click was on. */
+export type MenuTarget =
+  | { readonly kind: 'node'; readonly id: string }
+  | { readonly kind: 'edge'; readonly id: string };
+
+/** The modal dialog on screen, if any. */
+export type DialogRequest =
+  | { readonly kind: 'fp16' | 'quantize' | 'convertKind' | 'specVersion' }
+  | { readonly kind: 'overwrite'; readonly resolve: (answer: 'overwrite' | 'saveAs' | 'cancel') => void; readonly name: string; readonly path: string }
+  | { readonly kind: 'pickLayer'; readonly title: string; readonly onPick: (type: string) => void };
+
 export interface ViewState {
   /** Id of the selected graph node or group. */
   readonly selection: string | null;
+  /** Id of the selected canvas edge (exclusive with `selection`). */
+  readonly edgeSelection: string | null;
+  /** Edge labels show inferred shapes. */
+  readonly showShapes: boolean;
+  readonly toast: Toast | null;
+  readonly contextMenu: { readonly x: number; readonly y: number; readonly target: MenuTarget } | null;
+  /** The node whose name is being edited in place. */
+  readonly renaming: string | null;
+  /** A spec path (formatPath) the inspector should bring into view and mark. */
+  readonly inspectorFocus: { readonly path: string; readonly seq: number } | null;
+  /**
+   * The Problems and History dock: shown or hidden by the user, or (null) shown once there is
+   * something in it, a finding or an edit (useDockShown).
+   */
+  readonly dockOpen: boolean | null;
+  readonly leftTab: 'model' | 'layers';
+  readonly dialog: DialogRequest | null;
   readonly collapsed: ReadonlySet<string>;
   readonly foldConstants: boolean;
   readonly searchQuery: string;
@@ -30,6 +74,16 @@ export interface ViewState {
   /** Incremented to ask the canvas to show the whole graph. */
   readonly fitRequest: number;
   select(id: string | null): void;
+  selectEdge(id: string | null): void;
+  toggleShapes(): void;
+  showToast(toast: Omit<Toast, 'id'>): void;
+  dismissToast(): void;
+  openContextMenu(menu: ViewState['contextMenu']): void;
+  setRenaming(id: string | null): void;
+  focusInspector(path: string): void;
+  setDockOpen(open: boolean | null): void;
+  setLeftTab(tab: ViewState['leftTab']): void;
+  setDialog(dialog: DialogRequest | null): void;
   requestCenter(id: string): void;
   requestFit(): void;
   toggleCollapsed(groupId: string): void;
@@ -47,9 +101,19 @@ export interface ViewState {
 }
 
 let problemId = 1;
+let toastId = 1;
 
 export const useViewStore = create<ViewState>()((set) => ({
   selection: null,
+  edgeSelection: null,
+  showShapes: false,
+  toast: null,
+  contextMenu: null,
+  renaming: null,
+  inspectorFocus: null,
+  dockOpen: null,
+  leftTab: 'model',
+  dialog: null,
   collapsed: new Set(),
   foldConstants: true,
   searchQuery: '',
@@ -61,7 +125,17 @@ export const useViewStore = create<ViewState>()((set) => ({
   notice: null,
   centerRequest: null,
   fitRequest: 0,
-  select: (id) => set({ selection: id }),
+  select: (id) => set((s) => (s.selection === id && s.edgeSelection === null ? {} : { selection: id, edgeSelection: null })),
+  selectEdge: (id) => set({ edgeSelection: id, selection: null }),
+  toggleShapes: () => set((s) => ({ showShapes: !s.showShapes })),
+  showToast: (toast) => set({ toast: { ...toast, id: toastId++ } }),
+  dismissToast: () => set({ toast: null }),
+  openContextMenu: (contextMenu) => set({ contextMenu }),
+  setRenaming: (renaming) => set({ renaming }),
+  focusInspector: (path) => set((s) => ({ inspectorFocus: { path, seq: (s.inspectorFocus?.seq ?? 0) + 1 } })),
+  setDockOpen: (dockOpen) => set({ dockOpen }),
+  setLeftTab: (leftTab) => set({ leftTab }),
+  setDialog: (dialog) => set({ dialog }),
   requestFit: () => set((s) => ({ fitRequest: s.fitRequest + 1 })),
   requestCenter: (id) => set((s) => ({ centerRequest: { id, seq: (s.centerRequest?.seq ?? 0) + 1 } })),
   toggleCollapsed: (groupId) => set((s) => {
@@ -90,7 +164,7 @@ export const useViewStore = create<ViewState>()((set) => ({
   dismissProblem: (id) => set((s) => ({ problems: s.problems.filter((p) => p.id !== id) })),
   setNotice: (notice) => set({ notice }),
   resetForDocument: () => set({
-    selection: null, collapsed: new Set(), searchQuery: '', searchIndex: 0, centerRequest: null,
+    selection: null, edgeSelection: null, toast: null, contextMenu: null, renaming: null, inspectorFocus: null, dialog: null, collapsed: new Set(), searchQuery: '', searchIndex: 0, centerRequest: null,
     layout: { status: 'idle', slow: false, itemCount: 0 }, positions: new Map(),
   }),
 }));

@@ -1,10 +1,11 @@
 // Decodes a model and builds its graph off the UI thread. The decoded document stays here too
 // (by docId) so that a view option such as constant folding can rebuild the graph without
 // sending the spec across again. The UI thread decodes the same bytes a second time for the
-// document it keeps (see openDocument.ts for why).
+// document it keeps (see actions.ts for why).
 import { ModelReadError } from '../../../shared/format/model';
 import { buildGraph } from '../../../shared/graph/build';
 import { inspectModel } from '../../../shared/inspect/inspect';
+import { validate } from '../document/analysis';
 import { openModelContents, type OpenedModel } from '../../../shared/io/document';
 import type { DecodeRequest, DecodeResponse } from './protocol';
 
@@ -39,8 +40,9 @@ scope.onmessage = (ev: MessageEvent<DecodeRequest>) => {
       const graph = buildGraph(opened.spec, { foldConstants: req.foldConstants });
       const t2 = performance.now();
       const inspect = inspectModel(opened.spec, opened.format, opened.package);
+      const findings = validate(opened.spec);
       documents.set(req.docId, opened);
-      reply({ type: 'opened', requestId: req.requestId, result: { graph, inspect, warnings: opened.warnings, decodeMs: t1 - t0, graphMs: t2 - t1 } });
+      reply({ type: 'opened', requestId: req.requestId, result: { graph, inspect, ...findings, warnings: opened.warnings, decodeMs: t1 - t0, graphMs: t2 - t1 } });
       return;
     }
     const opened = documents.get(req.docId);

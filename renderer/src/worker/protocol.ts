@@ -2,6 +2,7 @@
 import type { PackageContents } from '../../../shared/format/mlpackage';
 import type { ModelGraph } from '../../../shared/graph/types';
 import type { InspectResult } from '../../../shared/inspect/inspect';
+import type { Diagnostic } from '../../../shared/validate';
 
 export type DecodeRequest =
   | { readonly type: 'open'; readonly requestId: number; readonly docId: number; readonly name: string; readonly input: Uint8Array | PackageContents; readonly foldConstants: boolean }
@@ -11,6 +12,8 @@ export type DecodeRequest =
 export interface OpenedSummary {
   readonly graph: ModelGraph;
   readonly inspect: InspectResult;
+  readonly diagnostics: readonly Diagnostic[];
+  readonly validationFailure?: string;
   readonly warnings: readonly string[];
   readonly decodeMs: number;
   readonly graphMs: number;
