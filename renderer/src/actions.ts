@@ -3,7 +3,7 @@ import type { PackageContents } from '../../shared/format/mlpackage';
 import type { FilePayload } from '../../shared/host/api';
 import { buildGraph } from '../../shared/graph/build';
 import { baseName } from '../../shared/io/filesystem';
-import { openModelContents, serializeModel } from '../../shared/io/document';
+import { fromTransferable, serializeModel } from '../../shared/io/document';
 import { specificationVersionForSave } from '../../shared/surgery/spec-version';
 import type { Host, SaveRequest } from './host/host';
 import { useDocumentStore, withoutHistory } from './store/documentStore';
@@ -17,12 +17,10 @@ let latestOpen = 0;
  * Opens a model. The worker decodes it, builds the graph and validates, so a large model never
  * blocks the window; a file that does not decode is reported and the open document stays as it was.
  *
- * The UI thread then decodes the same bytes once more for the document it keeps. Why not take
- * the worker's spec: structured cloning drops what the codec remembers about each message (its
- * original bytes, kept in a WeakMap), and those are what make a save of an untouched or lightly
- * edited model byte-exact. Decoding is zero-copy for weights (typed-array views of the input)
- * and takes tens of milliseconds for the largest models we test, about what deserialising a
- * cloned spec would cost anyway; the slow parts (graph, inspection, layout) stay in workers.
+ * The worker also posts the decoded spec. Structured cloning drops what the codec remembers about
+ * each message (its original bytes, which make a save of an untouched or lightly edited model
+ * byte-exact), so the worker sends those as offsets and fromTransferable re-attaches them to this
+ * thread's own copy of the input: the window never decodes, and saves stay lossless.
  * Every edit is applied to this thread's document (documentStore.ts), never to a worker's copy.
  */
 export async function openPayload(payload: FilePayload): Promise<void> {
@@ -37,7 +35,7 @@ export async function openPayload(payload: FilePayload): Promise<void> {
   try {
     const summary = await decodeClient.open(docId, payload.name, input, foldConstants);
     if (latestOpen !== docId) return; // a later open superseded this one
-    const opened = openModelContents(payload.name, input);
+    const opened = fromTransferable(summary.document, input);
     withoutHistory(() => useDocumentStore.getState().open({
       id: docId,
       name: payload.name,

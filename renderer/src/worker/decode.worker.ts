@@ -1,12 +1,12 @@
 // Decodes a model and builds its graph off the UI thread. The decoded document stays here too
 // (by docId) so that a view option such as constant folding can rebuild the graph without
-// sending the spec across again. The UI thread decodes the same bytes a second time for the
-// document it keeps (see actions.ts for why).
+// sending the spec across again. The decoded spec is also posted to the UI thread with what the
+// codec remembers about its bytes (see actions.ts), so the window never decodes.
 import { ModelReadError } from '../../../shared/format/model';
 import { buildGraph } from '../../../shared/graph/build';
 import { inspectModel } from '../../../shared/inspect/inspect';
 import { validate } from '../document/analysis';
-import { openModelContents, type OpenedModel } from '../../../shared/io/document';
+import { openModelContents, toTransferable, type OpenedModel } from '../../../shared/io/document';
 import type { DecodeRequest, DecodeResponse } from './protocol';
 
 const documents = new Map<number, OpenedModel>();
@@ -42,7 +42,7 @@ scope.onmessage = (ev: MessageEvent<DecodeRequest>) => {
       const inspect = inspectModel(opened.spec, opened.format, opened.package);
       const findings = validate(opened.spec);
       documents.set(req.docId, opened);
-      reply({ type: 'opened', requestId: req.requestId, result: { graph, inspect, ...findings, warnings: opened.warnings, decodeMs: t1 - t0, graphMs: t2 - t1 } });
+      reply({ type: 'opened', requestId: req.requestId, result: { document: toTransferable(opened, req.input), graph, inspect, ...findings, warnings: opened.warnings, decodeMs: t1 - t0, graphMs: t2 - t1 } });
       return;
     }
     const opened = documents.get(req.docId);

@@ -3,6 +3,7 @@ import type { PackageContents } from '../../../shared/format/mlpackage';
 import type { ModelGraph } from '../../../shared/graph/types';
 import type { InspectResult } from '../../../shared/inspect/inspect';
 import type { Diagnostic } from '../../../shared/validate';
+import type { TransferableModel } from '../../../shared/io/document';
 
 export type DecodeRequest =
   | { readonly type: 'open'; readonly requestId: number; readonly docId: number; readonly name: string; readonly input: Uint8Array | PackageContents; readonly foldConstants: boolean }
@@ -10,6 +11,8 @@ export type DecodeRequest =
   | { readonly type: 'release'; readonly keep: readonly number[] };
 
 export interface OpenedSummary {
+  /** The decoded document; the UI thread adopts it with fromTransferable (no second decode). */
+  readonly document: TransferableModel;
   readonly graph: ModelGraph;
   readonly inspect: InspectResult;
   readonly diagnostics: readonly Diagnostic[];
