@@ -39,11 +39,17 @@ export function fromFloat16Bits(h: number): number {
   return sign * (1 + mant / 1024) * 2 ** (exp - 15);
 }
 
-/** float16Value bytes (little-endian) -> Float32Array. */
+let table: Float32Array | undefined;
+
+/** float16Value bytes (little-endian) -> Float32Array, through a 64K-entry table built on first use. */
 export function float16BytesToFloat32(bytes: Uint8Array): Float32Array {
+  if (!table) {
+    table = new Float32Array(65536);
+    for (let h = 0; h < 65536; h++) table[h] = fromFloat16Bits(h);
+  }
   const n = bytes.length >>> 1;
   const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) out[i] = fromFloat16Bits(bytes[2 * i] | (bytes[2 * i + 1] << 8));
+  for (let i = 0; i < n; i++) out[i] = table[bytes[2 * i] | (bytes[2 * i + 1] << 8)];
   return out;
 }
 
