@@ -35,6 +35,29 @@ function positive<P>(x: LayerShapeInput<P>, v: number, field: string): number | 
   return undefined;
 }
 
+/** The 3-D window fields shared by Convolution3DLayerParams and Pooling3DLayerParams. */
+interface Window3dParams {
+  readonly kernelDepth?: number; readonly kernelHeight?: number; readonly kernelWidth?: number;
+  readonly strideDepth?: number; readonly strideHeight?: number; readonly strideWidth?: number;
+  readonly customPaddingFront?: number; readonly customPaddingBack?: number;
+  readonly customPaddingTop?: number; readonly customPaddingBottom?: number;
+  readonly customPaddingLeft?: number; readonly customPaddingRight?: number;
+  readonly paddingType?: number;
+}
+
+/** Kernel, stride, total custom padding per axis (D, H, W) and padding mode (CUSTOM 0, VALID 1, SAME 2). */
+function window3d<P>(x: LayerShapeInput<P>, p: Window3dParams): { k: number[]; s: number[]; pads: number[]; mode: number } | undefined {
+  const k = [p.kernelDepth, p.kernelHeight, p.kernelWidth].map((v, i) => positive(x, Number(v ?? 0), ['kernelDepth', 'kernelHeight', 'kernelWidth'][i]));
+  const s = [p.strideDepth, p.strideHeight, p.strideWidth].map((v, i) => positive(x, Number(v ?? 0), ['strideDepth', 'strideHeight', 'strideWidth'][i]));
+  if (k.some((v) => v === undefined) || s.some((v) => v === undefined)) return undefined;
+  const pads = [
+    Number(p.customPaddingFront ?? 0) + Number(p.customPaddingBack ?? 0),
+    Number(p.customPaddingTop ?? 0) + Number(p.customPaddingBottom ?? 0),
+    Number(p.customPaddingLeft ?? 0) + Number(p.customPaddingRight ?? 0),
+  ];
+  return { k: k as number[], s: s as number[], pads, mode: p.paddingType ?? 0 };
+}
+
 export const convolutionShapes = {
   convolution: (x) => {
     const p = x.params;
@@ -119,16 +142,10 @@ export const convolutionShapes = {
     if (!dims) return [];
     const inC = Number(p.inputChannels ?? 0);
     if (inC > 0) expectDim(x, dims[1], inC, 'input channels (inputChannels)', ['inputChannels']);
-    const k = [p.kernelDepth, p.kernelHeight, p.kernelWidth].map((v, i) => positive(x, Number(v ?? 0), ['kernelDepth', 'kernelHeight', 'kernelWidth'][i]));
-    const s = [p.strideDepth, p.strideHeight, p.strideWidth].map((v, i) => positive(x, Number(v ?? 0), ['strideDepth', 'strideHeight', 'strideWidth'][i]));
+    const w = window3d(x, p);
+    if (!w) return [];
+    const { k, s, pads, mode } = w;
     const dil = [p.dilationDepth, p.dilationHeight, p.dilationWidth].map((v) => Number(v ?? 0) || 1);
-    if (k.some((v) => v === undefined) || s.some((v) => v === undefined)) return [];
-    const pads = [
-      Number(p.customPaddingFront ?? 0) + Number(p.customPaddingBack ?? 0),
-      Number(p.customPaddingTop ?? 0) + Number(p.customPaddingBottom ?? 0),
-      Number(p.customPaddingLeft ?? 0) + Number(p.customPaddingRight ?? 0),
-    ];
-    const mode = p.paddingType ?? 0; // CUSTOM = 0, VALID = 1, SAME = 2
     const out: Dim[] = [dims[0], dim(Number(p.outputChannels ?? 0))];
     for (let i = 0; i < 3; i++) {
       const d = dims[2 + i];
@@ -147,15 +164,9 @@ export const convolutionShapes = {
     const p = x.params;
     const dims = dimsExactly(x, 5, 'pooling3d');
     if (!dims) return [];
-    const k = [p.kernelDepth, p.kernelHeight, p.kernelWidth].map((v, i) => positive(x, Number(v ?? 0), ['kernelDepth', 'kernelHeight', 'kernelWidth'][i]));
-    const s = [p.strideDepth, p.strideHeight, p.strideWidth].map((v, i) => positive(x, Number(v ?? 0), ['strideDepth', 'strideHeight', 'strideWidth'][i]));
-    if (k.some((v) => v === undefined) || s.some((v) => v === undefined)) return [];
-    const pads = [
-      Number(p.customPaddingFront ?? 0) + Number(p.customPaddingBack ?? 0),
-      Number(p.customPaddingTop ?? 0) + Number(p.customPaddingBottom ?? 0),
-      Number(p.customPaddingLeft ?? 0) + Number(p.customPaddingRight ?? 0),
-    ];
-    const mode = p.paddingType ?? 0; // CUSTOM = 0, VALID = 1, SAME = 2
+    const w = window3d(x, p);
+    if (!w) return [];
+    const { k, s, pads, mode } = w;
     const out: Dim[] = [dims[0], dims[1]];
     for (let i = 0; i < 3; i++) {
       out.push(mode === 2 ? windowOut(dims[2 + i], k[i]!, s[i]!, { kind: 'same' }) : windowOut(dims[2 + i], k[i]!, s[i]!, { kind: 'valid', total: mode === 0 ? pads[i] : 0 }));
