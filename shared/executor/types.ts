@@ -1,0 +1,80 @@
+// The public contract of the CPU executor: what goes in, what comes out, how a run is steered.
+// Other modules (classic models, NMS, pipelines, SIMD kernels, the UI and the CLI) code against
+// this file only.
+import type { Model } from '../format/schema/types.generated';
+
+/**
+ * A dense float32 tensor in C order. NeuralNetwork blobs are either in Core ML's rank-5 layout
+ * [Seq, Batch, C, H, W] (RANK5_ARRAY_MAPPING networks) or in their rank-N form (EXACT mapping,
+ * spec 4 and later).
+ */
+export interface Tensor {
+  shape: number[];
+  data: Float32Array;
+}
+
+/**
+ * An image input. `pixels` holds either interleaved RGBA bytes (length width*height*4, as a
+ * canvas ImageData gives them) or planar float channels (length width*height*channels, channel
+ * order R,G,B, or one gray plane), in 0..255 before the model's preprocessing.
+ */
+export interface ImageValue {
+  width: number;
+  height: number;
+  layout: 'rgba' | 'planar';
+  pixels: Uint8Array | Uint8ClampedArray | Float32Array;
+}
+
+export type FeatureValue =
+  | { kind: 'tensor'; tensor: Tensor }
+  | { kind: 'image'; image: ImageValue }
+  | { kind: 'string'; value: string }
+  | { kind: 'int64'; value: number }
+  | { kind: 'double'; value: number }
+  | { kind: 'dictionary'; value: Map<string | number, number> }
+  | { kind: 'sequence'; value: string[] | number[] };
+
+export interface RunOptions {
+  /** Model outputs to produce; all declared outputs when omitted. */
+  outputs?: string[];
+  /** Intermediate blobs to return: every blob, or these names. */
+  blobs?: 'all' | string[];
+  /** Stop after the layer with this name (its outputs and the requested blobs are returned). */
+  stopAfter?: string;
+  /** Measure the time spent in each layer. */
+  profile?: boolean;
+  /** Called after each layer of the top-level network. */
+  onProgress?(done: number, total: number): void;
+  /** Polled between layers; a run whose signal is aborted throws ExecutorError('cancelled'). */
+  signal?: { aborted: boolean };
+}
+
+export interface LayerProfile {
+  layer: string;
+  type: string;
+  ms: number;
+}
+
+export interface RunResult {
+  outputs: Map<string, FeatureValue>;
+  blobs: Map<string, Tensor>;
+  profile?: LayerProfile[];
+}
+
+/** runModel's signature, passed to pipelines so they can run their stages. */
+export type RunModel = (model: Model, inputs: Map<string, FeatureValue>, options?: RunOptions) => RunResult;
+
+/** A run failed; the message names the layer (when there is one) and the problem. */
+export class ExecutorError extends Error {
+  constructor(message: string, readonly layer?: string) {
+    super(layer !== undefined ? `layer ${layer}: ${message}` : message);
+    this.name = 'ExecutorError';
+  }
+}
+
+/** Helpers to build FeatureValues. */
+export const tensorValue = (tensor: Tensor): FeatureValue => ({ kind: 'tensor', tensor });
+export const tensor = (shape: number[], data?: Float32Array): Tensor => ({
+  shape,
+  data: data ?? new Float32Array(shape.reduce((a, b) => a * b, 1)),
+});
