@@ -3,13 +3,13 @@
 // lists, which shape labels a connection, and how the History list reads zundo's stacks.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeModel } from '../../shared/format/model';
 import { MESSAGES } from '../../shared/format/schema/descriptors.generated';
 import type { FieldDescriptor } from '../../shared/format/schema/descriptor';
 import type { Model } from '../../shared/format/schema/types.generated';
 import { buildGraph } from '../../shared/graph/build';
-import type { GraphNode } from '../../shared/graph/types';
+import type { GraphNode, ModelGraph } from '../../shared/graph/types';
 import { ALL_LAYER_TYPES } from '../../shared/layers/registry';
 import { inferShapes } from '../../shared/shapes';
 import { applyOperation } from '../../shared/surgery/operations';
@@ -65,8 +65,14 @@ describe.skipIf(!sharedPresent)('findings on the canvas (SqueezeNet)', () => {
 });
 
 describe.skipIf(!sharedPresent)('canvas gestures as operations (SqueezeNet)', () => {
-  const spec = load(SQUEEZENET);
-  const graph = buildGraph(spec);
+  // Loaded in beforeAll, not in the describe body: vitest runs the bodies of skipped suites to
+  // collect their tests, so a load here would crash the file when ../shared is absent.
+  let spec: Model;
+  let graph: ModelGraph;
+  beforeAll(() => {
+    spec = load(SQUEEZENET);
+    graph = buildGraph(spec);
+  });
   const node = (id: string): GraphNode => graph.nodes.find((n) => n.id === id)!;
 
   it('a drop on a connection into a layer inserts for that consumer only', () => {
