@@ -64,10 +64,13 @@ export interface RunResult {
 /** runModel's signature, passed to pipelines so they can run their stages. */
 export type RunModel = (model: Model, inputs: Map<string, FeatureValue>, options?: RunOptions) => RunResult;
 
-/** A run failed; the message names the layer (when there is one) and the problem. */
+/**
+ * A run failed; the message names the layer (when there is one) and the problem:
+ * "layer conv1 (convolution): weights hold 10 values, expected 12".
+ */
 export class ExecutorError extends Error {
-  constructor(message: string, readonly layer?: string) {
-    super(layer !== undefined ? `layer ${layer}: ${message}` : message);
+  constructor(message: string, readonly layer?: string, readonly layerType?: string) {
+    super(layer !== undefined ? `layer ${layer}${layerType ? ` (${layerType})` : ''}: ${message}` : message);
     this.name = 'ExecutorError';
   }
 }
