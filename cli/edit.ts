@@ -3,7 +3,7 @@
 import type { Model } from '../shared/format/schema/types.generated';
 import { applyOperation, type AppliedOperation } from '../shared/surgery/operations';
 import type { ArrayDataTypeName, ColorSpaceName } from '../shared/surgery/features';
-import type { PreprocessingPreset, SetPreprocessingArgs } from '../shared/surgery/preprocessing';
+import { isPreprocessingPreset, PREPROCESSING_PRESETS, type SetPreprocessingArgs } from '../shared/surgery/preprocessing';
 import { parseLabelFile } from '../shared/surgery/model-kind';
 
 export class EditUsageError extends Error {}
@@ -47,19 +47,37 @@ export function parsePreprocess(value: string): SetPreprocessingArgs {
   let key = '';
   for (const token of rest.split(',')) {
     const eq = token.indexOf('=');
-    if (eq >= 0) { key = token.slice(0, eq).trim(); groups[key] = [token.slice(eq + 1).trim()]; }
+    if (eq >= 0) {
+      key = token.slice(0, eq).trim();
+      if (groups[key]) throw new EditUsageError(`--preprocess: ${key} is given twice`);
+      groups[key] = [token.slice(eq + 1).trim()];
+    }
     else if (key) groups[key].push(token.trim());
     else throw new EditUsageError(`--preprocess: "${token}" has no key (write scale=…, bias=…)`);
   }
   const args: { -readonly [K in keyof SetPreprocessingArgs]?: SetPreprocessingArgs[K] } = { input };
+  const one = (k: string, v: string[]) => {
+    if (v.length !== 1 || v[0] === '') throw new EditUsageError(`--preprocess ${k}: give one ${k === 'scale' ? 'number' : 'value'} (got "${v.join(',')}")`);
+    return v[0];
+  };
   for (const [k, v] of Object.entries(groups)) {
     switch (k) {
-      case 'scale': args.scale = numbers(v.join(','), '--preprocess scale')[0]; break;
+      case 'scale': args.scale = numbers(one(k, v), '--preprocess scale')[0]; break;
       case 'bias': args.bias = numbers(v.join(','), '--preprocess bias'); break;
       case 'std': args.std = numbers(v.join(','), '--preprocess std'); break;
-      case 'color': args.colorSpace = v[0] as 'RGB' | 'BGR'; break;
-      case 'preset': args.preset = v[0] as PreprocessingPreset; break;
-      default: throw new EditUsageError(`--preprocess: unknown key ${k}`);
+      case 'color': {
+        const c = one(k, v).toUpperCase();
+        if (c !== 'RGB' && c !== 'BGR') throw new EditUsageError(`--preprocess color: "${v[0]}" is not a channel order; use RGB or BGR`);
+        args.colorSpace = c;
+        break;
+      }
+      case 'preset': {
+        const name = one(k, v);
+        if (!isPreprocessingPreset(name)) throw new EditUsageError(`--preprocess preset: "${name}" is not a preset; use ${PREPROCESSING_PRESETS.join(', ')}`);
+        args.preset = name;
+        break;
+      }
+      default: throw new EditUsageError(`--preprocess: unknown key ${k} (scale, bias, std, color, preset)`);
     }
   }
   return args as SetPreprocessingArgs;
