@@ -68,7 +68,7 @@ function MessageValue(props: { typeName: string; name: string; message: Readonly
   if (typeName === WEIGHT_PARAMS) {
     const t = tensorFromWeightParams(message as WeightParams, props.shape);
     if (!t) return <div className="field" data-path={dataPath}><span className="field-name">{name}</span><span className="field-value muted">empty</span></div>;
-    return <div data-path={dataPath}><WeightsView name={name} tensor={t} exportName={ctx.exportName} /></div>;
+    return <div data-path={dataPath}><WeightsView key={dataPath} name={name} tensor={t} exportName={ctx.exportName} /></div>;
   }
   if (isEmptyMessage(typeName, message)) {
     return <div className="field" data-path={dataPath}><span className="field-name">{name}</span><span className="field-value muted">set ({shortType(typeName)})</span></div>;
@@ -119,7 +119,7 @@ function ScalarField(props: { f: FieldDescriptor; v: unknown; ctx: FieldContext 
     return (
       <div className="field" data-field={f.name} data-path={dataPath}>
         <span className="field-name">{f.name}</span>
-        {editable ? <EditableValue field={f} value={v} path={path!} display={text} {...(title ? { title: `${title}\nClick to edit` } : {})} /> : <span className="field-value" title={title}>{text}</span>}
+        {editable ? <EditableValue key={dataPath} field={f} value={v} path={path!} display={text} {...(title ? { title: `${title}\nClick to edit` } : {})} /> : <span className="field-value" title={title}>{text}</span>}
         {!(v instanceof Uint8Array) && arr.length > 8 && <span className="field-count">{arr.length} values</span>}
       </div>
     );
@@ -127,7 +127,7 @@ function ScalarField(props: { f: FieldDescriptor; v: unknown; ctx: FieldContext 
   return (
     <div className="field" data-field={f.name} data-path={dataPath}>
       <span className="field-name">{f.name}</span>
-      {editable ? <EditableValue field={f} value={v} path={path!} display={scalarText(f, v)} /> : <span className="field-value">{scalarText(f, v)}</span>}
+      {editable ? <EditableValue key={dataPath} field={f} value={v} path={path!} display={scalarText(f, v)} /> : <span className="field-value">{scalarText(f, v)}</span>}
     </div>
   );
 }
@@ -156,7 +156,7 @@ function UnsetFields(props: { fields: readonly FieldDescriptor[]; path: readonly
         return (
           <div key={f.name} className="field unset" data-field={f.name} data-path={formatPath(path)}>
             <span className="field-name">{f.name}</span>
-            <EditableValue field={f} value={f.repeated ? [] : f.kind === 'enum' ? 0 : f.type === 'bool' ? false : undefined} path={path} display={shown} title="Default value; click to set" />
+            <EditableValue key={formatPath(path)} field={f} value={f.repeated ? [] : f.kind === 'enum' ? 0 : f.type === 'bool' ? false : undefined} path={path} display={shown} title="Default value; click to set" />
           </div>
         );
       })}

@@ -34,6 +34,11 @@ function PathLine(props: { path: GraphNode['path'] }) {
   );
 }
 
+/** Identity of a form: the spec path of what it edits and the revision it started from. */
+export function formKey(path: readonly PathStep[], doc: ModelDocument): string {
+  return `${formatPath(path)}@${doc.revision.seq}`;
+}
+
 /** A blob name a layer reads or writes, editable in place (editField on that list entry). */
 function EditableName(props: { name: string; path: readonly PathStep[]; testId: string }) {
   const [editing, setEditing] = useState(false);
@@ -67,7 +72,7 @@ function NameList(props: { title: string; names: readonly string[]; testId: stri
       <span className="field-name">{props.title}</span>
       <span className="names">
         {props.names.map((n, i) => (props.path
-          ? <EditableName key={`${i}:${n}`} name={n} path={[...props.path, i]} testId={props.itemTestId} />
+          ? <EditableName key={`${formatPath([...props.path, i])}:${n}`} name={n} path={[...props.path, i]} testId={props.itemTestId} />
           : <code key={`${i}:${n}`}>{n}</code>))}
       </span>
     </div>
@@ -176,14 +181,15 @@ function FeatureDetails(props: { node: GraphNode; feature: FeatureDescription; d
   const image = props.feature.type?.imageType;
   const pre = ref?.kind === 'input' && image && topLevel ? preprocessingFor(props.doc.spec, info.name) : undefined;
   const gray = image?.colorSpace === ImageFeatureType_ColorSpace.GRAYSCALE || image?.colorSpace === ImageFeatureType_ColorSpace.GRAYSCALE_FLOAT16;
-  // Editors start from the current revision's values: a new revision gives them fresh state.
-  const key = props.doc.revision.seq;
+  // Each form belongs to this feature at this revision: another selection or a new revision
+  // starts it again from the values it edits, so an Apply never sends another feature's form.
+  const key = formKey(props.node.path, props.doc);
   return (
     <>
       <div className="field"><span className="field-name">type</span><span className="field-value" data-testid="inspector-feature-type">{describeFeatureType(info.type)}</span></div>
       {info.shortDescription && <p className="description">{info.shortDescription}</p>}
-      {topLevel && <FeatureEditor key={`feature-${key}`} feature={props.feature} kind={ref!.kind} />}
-      {pre?.network && <PreprocessingEditor key={`preprocessing-${key}`} input={info.name} entry={pre.entry} gray={gray} />}
+      {topLevel && <FeatureEditor key={`feature ${key}`} feature={props.feature} kind={ref!.kind} />}
+      {pre?.network && <PreprocessingEditor key={`preprocessing ${key}`} input={info.name} entry={pre.entry} gray={gray} />}
       <Section title="Feature fields">
         {() => <FieldTree typeName="CoreML.Specification.FeatureDescription" message={props.feature as Readonly<Record<string, unknown>>} ctx={{ exportName: info.name, path: props.node.path }} />}
       </Section>
@@ -294,7 +300,9 @@ export function Inspector() {
   return (
     <InspectorFocusContext.Provider value={focus}>
       <div className="inspector-wrap" ref={root}>
-        <InspectorBody doc={doc} node={node} group={group} edgeSelection={edgeSelection} />
+        {/* Everything below is about one element: selecting another one starts it afresh
+            (open editors, sections, weight statistics) instead of carrying state across. */}
+        <InspectorBody key={node?.id ?? group?.id ?? (edgeSelection ? `edge ${edgeSelection}` : 'none')} doc={doc} node={node} group={group} edgeSelection={edgeSelection} />
       </div>
     </InspectorFocusContext.Provider>
   );

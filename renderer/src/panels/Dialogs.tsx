@@ -219,6 +219,9 @@ function SpecVersionDialog(props: { spec: Model }) {
 export function Dialogs() {
   const dialog = useViewStore((s) => s.dialog);
   const spec = useDocumentStore((s) => s.document?.spec);
+  // A model-wide dialog shows and applies to one revision: if another arrives underneath it (a
+  // menu Undo), the dialog starts again from that one.
+  const seq = useDocumentStore((s) => s.document?.revision.seq ?? 0);
   if (!dialog) return null;
   switch (dialog.kind) {
     case 'overwrite': return <OverwriteDialog request={dialog} />;
@@ -227,10 +230,10 @@ export function Dialogs() {
   }
   if (!spec) return null;
   switch (dialog.kind) {
-    case 'fp16': return <Fp16Dialog spec={spec} />;
-    case 'quantize': return <QuantizeDialog spec={spec} />;
-    case 'convertKind': return <ConvertKindDialog spec={spec} />;
-    case 'specVersion': return <SpecVersionDialog spec={spec} />;
+    case 'fp16': return <Fp16Dialog key={seq} spec={spec} />;
+    case 'quantize': return <QuantizeDialog key={seq} spec={spec} />;
+    case 'convertKind': return <ConvertKindDialog key={seq} spec={spec} />;
+    case 'specVersion': return <SpecVersionDialog key={seq} spec={spec} />;
     default: return null;
   }
 }

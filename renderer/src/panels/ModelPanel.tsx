@@ -80,7 +80,7 @@ function ClassLabelEditor(props: { list: ClassLabelList }) {
   );
 }
 
-function ClassLabels(props: { list: ClassLabelList; editable: boolean }) {
+function ClassLabels(props: { list: ClassLabelList; editable: boolean; revision: number }) {
   const [query, setQuery] = useState('');
   const matches = useMemo(() => {
     const q = query.trim().toLowerCase();
@@ -96,7 +96,7 @@ function ClassLabels(props: { list: ClassLabelList; editable: boolean }) {
       </ol>
       {matches.length > SHOWN && <div className="muted small">… {matches.length - SHOWN} more; filter to find one</div>}
       {matches.length === 0 && <div className="muted small">no label matches</div>}
-      {props.editable && <ClassLabelEditor list={props.list} />}
+      {props.editable && <ClassLabelEditor key={`${props.list.path}@${props.revision}`} list={props.list} />}
     </div>
   );
 }
@@ -237,7 +237,7 @@ function Summary({ doc }: { doc: ModelDocument }) {
         <section className="panel-section">
           <h2>Class labels</h2>
           {/* Labels of the model itself can be replaced; those of pipeline stages are shown only. */}
-          {facts.classLabels.map((c) => <ClassLabels key={c.path} list={c} editable={!c.path.includes('.') && !c.path.includes('[')} />)}
+          {facts.classLabels.map((c) => <ClassLabels key={c.path} list={c} revision={doc.revision.seq} editable={!c.path.includes('.') && !c.path.includes('[')} />)}
         </section>
       )}
       <section className="panel-section" data-testid="model-updatable">
@@ -280,7 +280,8 @@ export function ModelPanel() {
         </button>
         <button type="button" role="tab" aria-selected={tab === 'layers'} data-testid="left-tab-layers" onClick={() => setTab('layers')}>Layers</button>
       </div>
-      {tab === 'model' ? <div className="panel-scroll"><Summary doc={doc} /></div> : <Palette />}
+      {/* Keyed by document: label filters and half-typed metadata belong to the model they were typed for. */}
+      {tab === 'model' ? <div className="panel-scroll"><Summary key={doc.id} doc={doc} /></div> : <Palette />}
     </aside>
   );
 }
