@@ -35,6 +35,30 @@ function rng(seed: number): () => number {
 
 const varint = (n: number): number[] => { const out: number[] = []; while (n > 0x7f) { out.push((n & 0x7f) | 0x80); n >>>= 7; } out.push(n); return out; };
 
+/**
+ * A Model whose pipeline's first model is a Model whose pipeline's first model is … `depth` times,
+ * around an innermost Model { specificationVersion: 1 }. The lengths are worked out from the
+ * inside out first and the bytes written from the outside in, so this is linear in the depth
+ * (wrapping the inner bytes level by level copies them at every level: quadratic).
+ */
+function nestedPipelines(depth: number): Uint8Array {
+  const innermost = [0x08, 0x01]; // Model.specificationVersion = 1
+  const headers: number[][] = [];
+  let length = innermost.length;
+  for (let i = 0; i < depth; i++) {
+    const models = [0x0a, ...varint(length)]; // Pipeline.models = 1, holding the level inside
+    const pipelineLength = models.length + length;
+    const pipeline = [0xd2, 0x0c, ...varint(pipelineLength)]; // Model.pipeline = 202
+    headers.push([...pipeline, ...models]);
+    length = pipeline.length + pipelineLength;
+  }
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (let i = headers.length - 1; i >= 0; i--) { out.set(headers[i], at); at += headers[i].length; }
+  out.set(innermost, at);
+  return out;
+}
+
 describe('bad input gives a precise reason', () => {
   it('empty file', () => expect(reasonOf(new Uint8Array(0))).toBe('empty file'));
   it('text file', () => expect(reasonOf(new TextEncoder().encode('hello, this is not a model\n'))).toBe('text file, not a protobuf message'));
@@ -50,12 +74,16 @@ describe('bad input gives a precise reason', () => {
     expect(reasonOf(new Uint8Array([0x90, 0x03, 0x01]))).toBe('decodes but has no model type and specification version 0'));
   it('nesting deeper than the limit is refused, not a stack overflow', () => {
     // Pipeline.models[0] -> Model.pipeline -> … 5,000 levels deep.
-    let inner: number[] = [0x08, 0x01];
-    for (let i = 0; i < 5000; i++) {
-      const pipeline = [0x0a, ...varint(inner.length), ...inner]; // Pipeline.models = 1
-      inner = [0xd2, 0x0c, ...varint(pipeline.length), ...pipeline]; // Model.pipeline = 202
-    }
-    expect(reasonOf(new Uint8Array(inner))).toMatch(/messages nested deeper than 100 levels/);
+    const bytes = nestedPipelines(5000);
+    expect(bytes.length).toBe(40_255);
+    expect(reasonOf(bytes)).toMatch(/messages nested deeper than 100 levels/);
+    // The builder writes what nesting by hand writes, and within the limit it decodes.
+    expect([...nestedPipelines(2)]).toEqual([
+      0xd2, 0x0c, 9, 0x0a, 7, 0xd2, 0x0c, 4, 0x0a, 2, 0x08, 0x01,
+    ]);
+    let model = decodeModel(nestedPipelines(40), 'x.mlmodel');
+    for (let depth = 0; depth < 40; depth++) model = model.pipeline!.models![0];
+    expect(model.specificationVersion).toBe(1);
   });
   it('random bytes never crash', () => {
     const rand = rng(1);
