@@ -8,7 +8,29 @@ import { convertModelKind, extractSubgraph, parseLabelFile, setClassLabels, trun
 import { manifest, modelPath, sharedPresent } from '../support/shared-data';
 
 const fs = nodeFileSystem(fsp);
+
+/**
+ * toEqual walks a typed array element by element through its generic equality: over SqueezeNet's
+ * fp16 weights that took ~20 s. Compare typed arrays as bytes instead, which is the same verdict
+ * or a stricter one (same class and length required; -0/0 and NaN payloads count as different).
+ */
+function typedArraysEqual(a: unknown, b: unknown): boolean | undefined {
+  if (!ArrayBuffer.isView(a) || !ArrayBuffer.isView(b)) return undefined;
+  if (a.constructor !== b.constructor || a.byteLength !== b.byteLength) return false;
+  const bytes = (v: ArrayBufferView) => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+  return bytes(a).equals(bytes(b));
+}
+expect.addEqualityTesters([typedArraysEqual]);
 const squeezeNet = async () => (await openModelFile(fs, modelPath(manifest().find((m) => m.file.endsWith('SqueezeNetFP16.mlmodel'))!))).spec;
+
+it('typed arrays in toEqual compare by content, class and length', () => {
+  const base = new Uint8Array([9, 1, 2, 3]);
+  expect({ w: base.subarray(1) }).toEqual({ w: new Uint8Array([1, 2, 3]) });
+  expect({ w: base.subarray(1) }).not.toEqual({ w: new Uint8Array([1, 2, 4]) });
+  expect({ w: new Uint8Array([1, 2, 3]) }).not.toEqual({ w: new Uint8Array([1, 2]) });
+  expect({ w: new Uint8Array([1, 2, 3]) }).not.toEqual({ w: new Int8Array([1, 2, 3]) });
+  expect(new Float32Array([0.5, 0])).not.toEqual(new Float32Array([0.5, -0]));
+});
 
 describe.skipIf(!sharedPresent)('model kind and sub-graphs (SqueezeNetFP16)', () => {
   it('classifier -> network -> classifier keeps layers and labels', async () => {
