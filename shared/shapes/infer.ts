@@ -9,7 +9,7 @@ import { pipelineOf } from '../inspect/inspect';
 import { featureShape, networkTensor, type ArrayMapping, type ImageMapping } from './features';
 import { LAYER_MESSAGE, layerTypeOf, ndOnlyReason } from './layerTypes';
 import { LAYER_SHAPES } from './layers';
-import type { LayerShapeFn } from './layers/types';
+import type { LayerShapeFn, ShapeIssueKind } from './layers/types';
 import { milValueShape, parameterOutputShapes } from './models';
 import { UNKNOWN_SHAPE, dim, hasRank, unionShapes, unknownDims, type Shape } from './shape';
 
@@ -23,6 +23,8 @@ export interface ShapeOptions {
 
 export interface ShapeIssue {
   readonly message: string;
+  /** 'mismatch': the input's rank or a size the parameters fix provably disagree. */
+  readonly kind?: ShapeIssueKind;
   /** Spec path of the layer parameter or feature the issue is about. */
   readonly path: readonly PathStep[];
 }
@@ -239,7 +241,7 @@ function inferLayer(layer: NeuralNetworkLayer, layerPath: readonly PathStep[], s
     try {
       shapes = fn({
         params, layer, inputs, nd: ctx.nd,
-        issue: (message, field = []) => ctx.issues.push({ message: `layer ${layer.name ?? ''} (${type}): ${message}`, path: [...paramsPath, ...field] }),
+        issue: (message, field = [], kind) => ctx.issues.push({ message: `layer ${layer.name ?? ''} (${type}): ${message}`, path: [...paramsPath, ...field], ...(kind ? { kind } : {}) }),
       });
     } catch (e) {
       // Malformed parameters must become a finding, never an exception out of inference.

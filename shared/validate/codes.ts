@@ -51,6 +51,9 @@ export const DIAGNOSTIC_CODES = {
   'preprocessing-feature': 'preprocessing names no image input',
   'preprocessing-mean-image': 'a mean image does not have C × H × W values for its input',
   'shape-inconsistent': 'shape inference found sizes that do not fit together (Core ML calls these potentially invalid shapes)',
+  'shape-mismatch': 'shape inference proves that a layer\'s input has the wrong rank, or a size its parameters fix (input channels, inner product size); Core ML cannot load the model',
+  'layer-output-unused': 'nothing reads any output of a layer (a dead layer): it costs time and memory for nothing',
+  'classifier-not-softmax': 'a classifier\'s class probabilities do not come from a softmax (or sigmoid) layer, so they are scores rather than probabilities',
   'output-shape-mismatch': 'a declared output shape differs from the inferred one',
 
   // Weights

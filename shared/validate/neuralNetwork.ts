@@ -5,11 +5,11 @@
 import type { FeatureDescription, Model, NeuralNetwork, NeuralNetworkClassifier, NeuralNetworkLayer } from '../format/schema/types.generated';
 import { MESSAGES } from '../format/schema/descriptors.generated';
 import { formatPath, type PathStep } from '../format/walk';
-import { networkOf } from '../shapes/infer';
+import { inferShapes, networkOf } from '../shapes/infer';
 import type { ShapeResult } from '../shapes/infer';
-import { imageChannels } from '../shapes/features';
+import { featureShape, imageChannels } from '../shapes/features';
 import { LAYER_MESSAGE, layerTypeOf, ndOnlyReason, type LayerType } from '../shapes/layerTypes';
-import { formatShape, knownDims, type Shape } from '../shapes/shape';
+import { dim, formatShape, knownDims, type Shape } from '../shapes/shape';
 import { tuple, type DiagnosticSink } from './diagnostic';
 import { arityProblem } from './layerArity';
 import { validateLayerParams } from './layerParams';
@@ -199,6 +199,97 @@ function checkOutputShapes(spec: Model, path: readonly PathStep[], shapes: Shape
   });
 }
 
+/**
+ * Paths of the 'mismatch' issues that hold whatever the sequence length is. Under rank-5
+ * interpretation a multi-array input of rank 1 or 3 is [Seq, 1, C, H, W] with Seq chosen by the
+ * caller at prediction time (Keras-converted text models feed sequences this way and fold Seq into
+ * the channels with a permute), so inference assumes Seq = 1. A mismatch found again, with the
+ * same sizes, when Seq = 2 does not depend on that assumption. Keys are path and message.
+ */
+function provenMismatches(spec: Model, path: readonly PathStep[], nd: boolean, shapes: ShapeResult): Set<string> {
+  const key = (p: readonly PathStep[], message: string) => `${formatPath(p)} ${message}`;
+  const mismatches = shapes.issues.filter((i) => i.kind === 'mismatch').map((i) => key(i.path, i.message));
+  if (nd || !mismatches.length) return new Set(mismatches);
+  const seqInputs: Record<string, Shape> = {};
+  for (const f of spec.description?.input ?? []) {
+    const a = f.type?.multiArrayType;
+    const s = a ? featureShape(f.type) : undefined;
+    if (!f.name || !s?.dims || (s.dims.length !== 1 && s.dims.length !== 3)) continue;
+    const chw = s.dims.length === 1 ? [s.dims[0], dim(1), dim(1)] : s.dims;
+    seqInputs[f.name] = { dims: [dim(2), dim(1), ...chw] };
+  }
+  if (!Object.keys(seqInputs).length) return new Set(mismatches);
+  const alt = inferShapes(spec, { inputs: seqInputs });
+  const again = new Set(alt.issues.filter((i) => i.kind === 'mismatch').map((i) => key([...path, ...i.path], i.message)));
+  return new Set(mismatches.filter((m) => again.has(m)));
+}
+
+/** Layers none of whose outputs anything reads: not a later layer, a nested network, nor the model. */
+function checkDeadLayers(spec: Model, nn: NeuralNetwork, nnPath: readonly PathStep[], field: string, out: DiagnosticSink): void {
+  const read = new Set<string>((spec.description?.output ?? []).map((f) => f.name ?? ''));
+  const d = spec.description ?? {};
+  for (const n of [d.predictedFeatureName, d.predictedProbabilitiesName, (nn as NeuralNetworkClassifier).labelProbabilityLayerName]) if (n) read.add(n);
+  const layers: { layer: NeuralNetworkLayer; path: readonly PathStep[] }[] = [];
+  const walk = (net: NeuralNetwork, p: readonly PathStep[]): void => {
+    (net.layers ?? []).forEach((layer, i) => {
+      const lp = [...p, 'layers', i];
+      layers.push({ layer, path: lp });
+      for (const inp of layer.input ?? []) read.add(inp);
+      const type = layerTypeOf(layer);
+      if (type) for (const { field: f, nn: inner } of nestedNetworks(type, layer[type] as object)) walk(inner, [...lp, type, f]);
+    });
+  };
+  walk(nn, nnPath);
+  // A classifier without labelProbabilityLayerName reads the last layer's output (NeuralNetwork.proto).
+  if (field === 'neuralNetworkClassifier') {
+    const last = (nn.layers ?? []).at(-1);
+    for (const o of last?.output ?? []) read.add(o);
+  }
+  for (const { layer, path } of layers) {
+    const outs = layer.output ?? [];
+    if (!outs.length || outs.some((o) => read.has(o))) continue;
+    const type = layerTypeOf(layer) ?? 'layer';
+    out.warning('layer-output-unused', `layer ${layer.name ?? ''} (${type}): nothing reads ${outs.length > 1 ? `its outputs ${outs.join(', ')}` : `its output ${outs[0]}`}; it computes for nothing. Delete it, or expose ${outs[0]} as a model output`, [...path, 'output']);
+  }
+}
+
+/** Layers that only move values around: the probabilities keep their meaning through them. */
+const PASS_THROUGH = new Set(['flatten', 'flattenTo2D', 'reshape', 'reshapeStatic', 'reshapeDynamic', 'reshapeLike', 'squeeze', 'expandDims', 'permute', 'transpose', 'copy', 'rankPreservingReshape']);
+
+function isSoftmaxLike(layer: NeuralNetworkLayer): boolean {
+  const type = layerTypeOf(layer);
+  return type === 'softmax' || type === 'softmaxND' || (type === 'activation' && (layer.activation?.sigmoid !== undefined || layer.activation?.sigmoidHard !== undefined));
+}
+
+/**
+ * NeuralNetwork.proto NeuralNetworkClassifier: labelProbabilityLayerName (the last layer's output
+ * when unset) holds "the probability of each class". Core ML reports whatever that blob holds as
+ * probabilities, so a blob that no softmax (or sigmoid, for independent labels) produced gives
+ * scores that do not add up to 1; it still loads, hence a warning.
+ */
+function checkProbabilitySource(nn: NeuralNetworkClassifier, nnPath: readonly PathStep[], out: DiagnosticSink): void {
+  const layers = nn.layers ?? [];
+  if (!layers.length) return;
+  const blob = nn.labelProbabilityLayerName || layers[layers.length - 1].output?.[0];
+  if (!blob) return;
+  let i = layers.findIndex((l) => l.output?.includes(blob));
+  const trail: string[] = [];
+  while (i >= 0) {
+    const l = layers[i];
+    if (isSoftmaxLike(l)) return;
+    const type = layerTypeOf(l) ?? 'layer';
+    trail.push(`${l.name ?? `#${i}`} (${type})`);
+    if (!PASS_THROUGH.has(type) || (l.input?.length ?? 0) !== 1) break;
+    const src = l.input![0];
+    let j = i - 1;
+    while (j >= 0 && !layers[j].output?.includes(src)) j--;
+    i = j;
+  }
+  if (!trail.length) return;
+  const field = nn.labelProbabilityLayerName ? 'labelProbabilityLayerName' : 'layers';
+  out.warning('classifier-not-softmax', `the class probabilities ${blob} come from ${trail.join(' ← ')}, not from a softmax: they are raw scores that do not add up to 1. Add a softmax layer before the probabilities (or restore the one that was removed)`, field === 'layers' ? [...nnPath, 'layers', layers.length - 1] : [...nnPath, field]);
+}
+
 function probabilityCount(s: Shape, nd: boolean): number | undefined {
   const dims = knownDims(s);
   if (!dims) return undefined;
@@ -318,10 +409,28 @@ export function validateNeuralNetwork(spec: Model, path: readonly PathStep[], ou
   if (shapes) {
     // A parameter already reported as an error is not reported again as a shape finding.
     const errorAt = new Set(out.list.filter((x) => x.severity === 'error').map((x) => formatPath(x.path)));
-    for (const issue of shapes.issues) if (!errorAt.has(formatPath(issue.path))) out.warning('shape-inconsistent', issue.message, issue.path);
+    const proven = provenMismatches(spec, path, nd, shapes);
+    for (const issue of shapes.issues) {
+      const where = formatPath(issue.path);
+      if (errorAt.has(where)) continue;
+      const provenKey = `${where} ${issue.message}`;
+      // Severity follows Core ML. A layer whose weights fix a size its input provably lacks (a
+      // convolution's kernelChannels × nGroups, an inner product's inputChannels, batchnorm
+      // channels, a [C] scale) or whose input has a rank it does not accept cannot run:
+      // coremltools NeuralNetworkShapes.cpp shapeConvolutionLayer says "there is no flexibility in
+      // the number of input channels", and although its compile-time validator reports such
+      // conflicts only as POTENTIALLY_INVALID_NEURAL_NETWORK_SHAPES (Result::good() lets them
+      // pass), the runtime builds the layer with those weights and refuses to load the model.
+      // N-d networks: NeuralNetworkValidator's rank checks return INVALID_MODEL_PARAMETERS.
+      // Everything else may depend on sizes known only at run time and stays a warning.
+      if (issue.kind === 'mismatch' && proven.has(provenKey)) out.error('shape-mismatch', issue.message, issue.path);
+      else out.warning('shape-inconsistent', issue.message, issue.path);
+    }
     checkOutputShapes(spec, path, shapes, out);
   }
+  checkDeadLayers(spec, nn, nnPath, field, out);
   if (field === 'neuralNetworkClassifier') {
     checkClassifier(spec, nn as NeuralNetworkClassifier, nnPath, shapes, ctx.produced, new Set(inputs.map((f) => f.name ?? '')), out);
+    checkProbabilitySource(nn as NeuralNetworkClassifier, nnPath, out);
   }
 }

@@ -15,7 +15,7 @@ export const sameAsInput = <P>(x: LayerShapeInput<P>): readonly Shape[] => [firs
 export function dimsAtLeast<P>(x: LayerShapeInput<P>, min: number, what: string, s: Shape = first(x)): readonly Dim[] | undefined {
   if (!s.dims) return undefined;
   if (s.dims.length < min) {
-    x.issue(`${what} needs an input of rank ≥ ${min}, got rank ${s.dims.length} (${formatShape(s)})`);
+    x.issue(`${what} needs an input of rank ≥ ${min}, got rank ${s.dims.length} (${formatShape(s)})`, undefined, 'mismatch');
     return undefined;
   }
   return s.dims;
@@ -24,7 +24,7 @@ export function dimsAtLeast<P>(x: LayerShapeInput<P>, min: number, what: string,
 export function dimsExactly<P>(x: LayerShapeInput<P>, rank: number, what: string, s: Shape = first(x)): readonly Dim[] | undefined {
   if (!s.dims) return undefined;
   if (s.dims.length !== rank) {
-    x.issue(`${what} needs an input of rank ${rank}, got rank ${s.dims.length} (${formatShape(s)})`);
+    x.issue(`${what} needs an input of rank ${rank}, got rank ${s.dims.length} (${formatShape(s)})`, undefined, 'mismatch');
     return undefined;
   }
   return s.dims;
@@ -91,7 +91,10 @@ export function axisOf<P>(x: LayerShapeInput<P>, axis: number, rank: number, fie
   return a;
 }
 
-/** Checks that a dimension can equal an expected size; reports otherwise. */
+/**
+ * Checks that a dimension can equal a size the parameters fix (input channels of a convolution,
+ * inputChannels of an inner product, …); a size outside the dimension's range is a proven mismatch.
+ */
 export function expectDim<P>(x: LayerShapeInput<P>, d: Dim, expected: number, what: string, field?: readonly (string | number)[]): void {
-  if (expected < d.min || expected > d.max) x.issue(`${what}: expected ${expected}, the input has ${formatDim(d)}`, field);
+  if (expected < d.min || expected > d.max) x.issue(`${what}: expected ${expected}, the input has ${formatDim(d)}`, field, 'mismatch');
 }

@@ -9,7 +9,7 @@ function channelsParam<P>(x: LayerShapeInput<P>, length: number, field: string):
   const dims = first(x).dims;
   if (!dims || dims.length < 3 || length <= 1) return;
   const c = tail(dims, -3);
-  if (isKnownDim(c) && c.min !== length) x.issue(`${field} has ${length} values; it needs 1 or C = ${formatDim(c)}`, [field]);
+  if (isKnownDim(c) && c.min !== length) x.issue(`${field} has ${length} values; it needs 1 or C = ${formatDim(c)}`, [field], 'mismatch');
 }
 
 /** ScaleLayerParams / BiasLayerParams: a parameter shape is [1], [C], [1, H, W] or [C, H, W]. */
@@ -26,7 +26,7 @@ function fitsChw<P>(x: LayerShapeInput<P>, shape: readonly number[] | undefined,
     if (ps.length === 1 && i > 0) return false;
     return isKnownDim(d) && d.min !== v;
   });
-  if (bad) x.issue(`${field} [${ps.join(', ')}] does not fit the input ${formatShape(first(x))}`, [field]);
+  if (bad) x.issue(`${field} [${ps.join(', ')}] does not fit the input ${formatShape(first(x))}`, [field], 'mismatch');
 }
 
 const weightCount = (w: { floatValue?: Float32Array; float16Value?: Uint8Array } | undefined): number =>

@@ -14,9 +14,15 @@ export interface LayerShapeInput<P> {
   readonly inputs: readonly Shape[];
   /** True when the network uses N-d interpretation (spec ≥ 4 layers or mappings). */
   readonly nd: boolean;
-  /** Records an inconsistency; `field` is a path below the parameters message. */
-  readonly issue: (message: string, field?: readonly PathStep[]) => void;
+  /**
+   * Records an inconsistency; `field` is a path below the parameters message. `kind` 'mismatch'
+   * marks a proven conflict between the input's rank or size and what the parameters (weights)
+   * fix, which Core ML cannot run; other findings may depend on sizes only known at run time.
+   */
+  readonly issue: (message: string, field?: readonly PathStep[], kind?: ShapeIssueKind) => void;
 }
+
+export type ShapeIssueKind = 'mismatch';
 
 /** Returns one shape per output; missing entries mean unknown. */
 export type LayerShapeFn<P> = (x: LayerShapeInput<P>) => readonly Shape[];
