@@ -5,10 +5,17 @@
  * (WebAssembly) kernels are tested against. `conv2d` and `gemm` are what the layer kernels call:
  * they dispatch to the SIMD kernels when WebAssembly SIMD is available, else to the reference.
  *
+ * SIMD paths (shared/executor/wasm): convolution is im2col into 8-column panels + a 4x8 register-
+ * tiled GEMM per group with bias and clamp fused; 1x1 stride-1 convolution is a direct GEMM on
+ * the input planes; depthwise 3x3 with stride 1 or 2 has its own kernel. Arrays that live in the
+ * kernel heap (`simdKernels().heap`) are used in place, others are copied in and out per call.
+ *
  * Layouts follow Core ML (NeuralNetwork.proto, ConvolutionLayerParams): input [inC, inH, inW]
  * for one batch item, weights [outC, inC / groups, kH, kW], output [outC, outH, outW]; padding
  * is zeros. The caller computes outH / outW (valid, same or explicit padding are its business).
  */
+
+import { BIAS_NONE, BIAS_PER_COL, BIAS_PER_ROW, simdKernels, type WasmKernels } from '../wasm/kernels';
 
 /** Clamp fused into the kernel's store: ReLU is { min: 0, max: Infinity }, ReLU6 { min: 0, max: 6 }. */
 export interface Clamp {
@@ -101,6 +108,66 @@ export function conv2dReference(a: Conv2dArgs): void {
   }
 }
 
+export interface GemmArgs {
+  M: number;
+  N: number;
+  K: number;
+  /** M x K row-major. */
+  A: Float32Array;
+  /** K x N row-major, or N x K when transB (an innerProduct weight matrix [outC, inC] as stored). */
+  B: Float32Array;
+  transB?: boolean;
+  /** M x N row-major, overwritten. */
+  C: Float32Array;
+  /** Length N added to each row ('column', the default) or length M added to each column ('row'). */
+  bias?: Float32Array;
+  biasPer?: 'column' | 'row';
+  activation?: Clamp;
+}
+
+export function checkGemmArgs(g: GemmArgs): void {
+  const fail = (field: string, why: string): never => {
+    throw new RangeError(`gemm: ${field} ${why}`);
+  };
+  for (const f of ['M', 'N', 'K'] as const) {
+    if (!Number.isInteger(g[f]) || g[f] < 0) fail(f, `must be a non-negative integer, got ${g[f]}`);
+  }
+  const { M, N, K } = g;
+  if (g.A.length < M * K) fail('A', `has ${g.A.length} values, needs ${M * K}`);
+  if (g.B.length < K * N) fail('B', `has ${g.B.length} values, needs ${K * N}`);
+  if (g.C.length < M * N) fail('C', `has ${g.C.length} values, needs ${M * N}`);
+  const biasLen = g.biasPer === 'row' ? M : N;
+  if (g.bias && g.bias.length < biasLen) fail('bias', `has ${g.bias.length} values, needs ${biasLen}`);
+}
+
+/** The general GEMM, the definition (accumulates in double). */
+export function gemmGeneralReference(g: GemmArgs): void {
+  checkGemmArgs(g);
+  const { M, N, K, A, B, C, bias } = g;
+  const lo = g.activation ? g.activation.min : -Infinity;
+  const hi = g.activation ? g.activation.max : Infinity;
+  const perRow = g.biasPer === 'row';
+  const row = new Float64Array(N);
+  for (let i = 0; i < M; i++) {
+    row.fill(0);
+    for (let k = 0; k < K; k++) {
+      const a = A[i * K + k];
+      if (g.transB) {
+        for (let j = 0; j < N; j++) row[j] += a * B[j * K + k];
+      } else {
+        const bRow = k * N;
+        for (let j = 0; j < N; j++) row[j] += a * B[bRow + j];
+      }
+    }
+    for (let j = 0; j < N; j++) {
+      let v = row[j] + (bias ? bias[perRow ? i : j] : 0);
+      if (v < lo) v = lo;
+      if (v > hi) v = hi;
+      C[i * N + j] = v;
+    }
+  }
+}
+
 /** C[M x N] = A[M x K] * B[K x N] (+ bias[N] on each row), row-major; C is overwritten. */
 export function gemmReference(
   M: number,
@@ -112,46 +179,17 @@ export function gemmReference(
   bias?: Float32Array,
   activation?: Clamp,
 ): void {
-  checkGemmArgs(M, N, K, A, B, C, bias);
-  const lo = activation ? activation.min : -Infinity;
-  const hi = activation ? activation.max : Infinity;
-  const row = new Float64Array(N);
-  for (let i = 0; i < M; i++) {
-    row.fill(0);
-    for (let k = 0; k < K; k++) {
-      const a = A[i * K + k];
-      if (a === 0) continue;
-      const bRow = k * N;
-      for (let j = 0; j < N; j++) row[j] += a * B[bRow + j];
-    }
-    for (let j = 0; j < N; j++) {
-      let v = row[j] + (bias ? bias[j] : 0);
-      if (v < lo) v = lo;
-      if (v > hi) v = hi;
-      C[i * N + j] = v;
-    }
-  }
-}
-
-export function checkGemmArgs(M: number, N: number, K: number, A: Float32Array, B: Float32Array, C: Float32Array, bias?: Float32Array): void {
-  const fail = (field: string, why: string): never => {
-    throw new RangeError(`gemm: ${field} ${why}`);
-  };
-  for (const [f, v] of [['M', M], ['N', N], ['K', K]] as const) {
-    if (!Number.isInteger(v) || v < 0) fail(f, `must be a non-negative integer, got ${v}`);
-  }
-  if (A.length < M * K) fail('A', `has ${A.length} values, needs ${M * K}`);
-  if (B.length < K * N) fail('B', `has ${B.length} values, needs ${K * N}`);
-  if (C.length < M * N) fail('C', `has ${C.length} values, needs ${M * N}`);
-  if (bias && bias.length < N) fail('bias', `has ${bias.length} values, needs ${N}`);
+  gemmGeneralReference({ M, N, K, A, B, C, bias, activation });
 }
 
 /** Convolution for one batch item; SIMD when available (see the module comment). */
 export function conv2d(args: Conv2dArgs): void {
-  conv2dReference(args);
+  const kernels = simdKernels();
+  if (kernels) conv2dSimd(kernels, args);
+  else conv2dReference(args);
 }
 
-/** C = A * B (+ bias per column) (clamped); SIMD when available. */
+/** C = A * B (+ bias[N] on each row) (clamped); SIMD when available. */
 export function gemm(
   M: number,
   N: number,
@@ -162,5 +200,54 @@ export function gemm(
   bias?: Float32Array,
   activation?: Clamp,
 ): void {
-  gemmReference(M, N, K, A, B, C, bias, activation);
+  gemmGeneral({ M, N, K, A, B, C, bias, activation });
+}
+
+/** GEMM with a transposed B and/or a per-row bias (innerProduct, batchedMatMul); SIMD when available. */
+export function gemmGeneral(args: GemmArgs): void {
+  const kernels = simdKernels();
+  if (kernels) gemmSimd(kernels, args);
+  else gemmGeneralReference(args);
+}
+
+/** Whether conv2d takes the dedicated depthwise 3x3 kernel for these arguments. */
+export function isDepthwise3x3(a: Conv2dArgs): boolean {
+  return (
+    a.groups === a.inC && a.outC === a.inC && a.kH === 3 && a.kW === 3 && a.dilationY === 1 && a.dilationX === 1 &&
+    a.strideY === a.strideX && (a.strideY === 1 || a.strideY === 2)
+  );
+}
+
+export function conv2dSimd(kernels: WasmKernels, a: Conv2dArgs): void {
+  checkConv2dArgs(a);
+  const e = kernels.exports;
+  const lo = a.activation ? a.activation.min : -Infinity;
+  const hi = a.activation ? a.activation.max : Infinity;
+  const hasBias = a.bias ? 1 : 0;
+  if (isDepthwise3x3(a)) {
+    const scratch = e.depthwise3x3ScratchBytes(a.inH, a.inW, a.strideY, a.padTop, a.padLeft, a.outH, a.outW);
+    kernels.withArrays([a.input, a.weights, a.bias, a.output], 3, scratch, ([ip, wp, bp, op]) => {
+      e.depthwise3x3(a.inC, a.inH, a.inW, a.strideY, a.padTop, a.padLeft, ip, wp, bp, hasBias, op, a.outH, a.outW, lo, hi, kernels.scratch);
+    });
+    return;
+  }
+  const scratch = e.conv2dScratchBytes(a.inC, a.outC, a.kH, a.kW, a.groups);
+  kernels.withArrays([a.input, a.weights, a.bias, a.output], 3, scratch, ([ip, wp, bp, op]) => {
+    e.conv2d(
+      a.inC, a.inH, a.inW, a.outC, a.kH, a.kW, a.strideY, a.strideX, a.dilationY, a.dilationX, a.padTop, a.padLeft, a.groups,
+      ip, wp, bp, hasBias, op, a.outH, a.outW, lo, hi, kernels.scratch,
+    );
+  });
+}
+
+export function gemmSimd(kernels: WasmKernels, g: GemmArgs): void {
+  checkGemmArgs(g);
+  if (g.M === 0 || g.N === 0) return;
+  const e = kernels.exports;
+  const lo = g.activation ? g.activation.min : -Infinity;
+  const hi = g.activation ? g.activation.max : Infinity;
+  const biasMode = g.bias ? (g.biasPer === 'row' ? BIAS_PER_ROW : BIAS_PER_COL) : BIAS_NONE;
+  kernels.withArrays([g.A, g.B, g.bias, g.C], 3, e.gemmScratchBytes(g.M, g.K), ([ap, bp, biasp, cp]) => {
+    e.gemm(g.M, g.N, g.K, ap, bp, g.transB ? 1 : 0, cp, biasp, biasMode, lo, hi, kernels.scratch);
+  });
 }

@@ -1,0 +1,134 @@
+// Convolution as GEMM per group: C[outC/groups x outH*outW] = W[outC/groups x K] * col[K x outH*outW],
+// K = (inC/groups) * kH * kW, which is exactly Core ML's weight layout [outC, inC/groups, kH, kW].
+// The im2col matrix is never built whole: each 8-column panel (8 output pixels) is gathered
+// straight into the packed form the micro-kernel reads, so scratch is K * 8 floats and stays in L1.
+import { packA, packBRows, kernel4x8, BIAS_NONE, BIAS_PER_ROW } from './gemm';
+
+/** Per-pixel input origins for a panel that wraps to the next output row. */
+const ORIGIN_Y: usize = memory.data(8 * 4, 16);
+const ORIGIN_X: usize = memory.data(8 * 4, 16);
+
+function im2colPanel(
+  input: usize, cinG: i32, inH: i32, inW: i32, kH: i32, kW: i32, sy: i32, sx: i32, dy: i32, dx: i32,
+  pt: i32, pl: i32, outW: i32, n0: i32, cols: i32, dst: usize,
+): void {
+  const oy = n0 / outW;
+  const ox = n0 - oy * outW;
+  const plane = <usize>inH * <usize>inW * 4;
+  const rowBytes = <usize>inW * 4;
+  let d = dst;
+  if (cols == 8 && ox + 8 <= outW) {
+    // The 8 pixels lie on one output row: contiguous (stride 1) or every other (stride 2) input.
+    const iy0 = oy * sy - pt;
+    const ix0 = ox * sx - pl;
+    const zero = f32x4.splat(0);
+    for (let ic = 0; ic < cinG; ic++) {
+      const chan = input + <usize>ic * plane;
+      for (let ky = 0; ky < kH; ky++) {
+        const iy = iy0 + ky * dy;
+        if (iy < 0 || iy >= inH) {
+          for (let kx = 0; kx < kW; kx++) {
+            v128.store(d, zero);
+            v128.store(d, zero, 16);
+            d += 32;
+          }
+          continue;
+        }
+        const row = chan + <usize>iy * rowBytes;
+        for (let kx = 0; kx < kW; kx++) {
+          const ix = ix0 + kx * dx;
+          if (sx == 1 && ix >= 0 && ix + 8 <= inW) {
+            const s = row + (<usize>ix << 2);
+            v128.store(d, v128.load(s));
+            v128.store(d, v128.load(s, 16), 16);
+          } else if (sx == 2 && ix >= 0 && ix + 16 <= inW) {
+            const s = row + (<usize>ix << 2);
+            const v0 = v128.load(s);
+            const v1 = v128.load(s, 16);
+            const v2 = v128.load(s, 32);
+            const v3 = v128.load(s, 48);
+            v128.store(d, f32x4.shuffle(v0, v1, 0, 2, 4, 6));
+            v128.store(d, f32x4.shuffle(v2, v3, 0, 2, 4, 6), 16);
+          } else {
+            for (let p = 0; p < 8; p++) {
+              const x = ix + p * sx;
+              store<f32>(d + (<usize>p << 2), x >= 0 && x < inW ? load<f32>(row + (<usize>x << 2)) : 0);
+            }
+          }
+          d += 32;
+        }
+      }
+    }
+    return;
+  }
+  // General panel: pixels may wrap to the next output row, or fewer than 8 remain.
+  for (let p = 0; p < 8; p++) {
+    const n = n0 + p;
+    const py = n / outW;
+    const px = n - py * outW;
+    store<i32>(ORIGIN_Y + (<usize>p << 2), py * sy - pt);
+    store<i32>(ORIGIN_X + (<usize>p << 2), px * sx - pl);
+  }
+  for (let ic = 0; ic < cinG; ic++) {
+    const chan = input + <usize>ic * plane;
+    for (let ky = 0; ky < kH; ky++) {
+      for (let kx = 0; kx < kW; kx++) {
+        for (let p = 0; p < 8; p++) {
+          let v: f32 = 0;
+          if (p < cols) {
+            const iy = load<i32>(ORIGIN_Y + (<usize>p << 2)) + ky * dy;
+            const ix = load<i32>(ORIGIN_X + (<usize>p << 2)) + kx * dx;
+            if (iy >= 0 && iy < inH && ix >= 0 && ix < inW) v = load<f32>(chan + <usize>iy * rowBytes + (<usize>ix << 2));
+          }
+          store<f32>(d + (<usize>p << 2), v);
+        }
+        d += 32;
+      }
+    }
+  }
+}
+
+/** Bytes of scratch conv2d needs: one group's packed weights plus one panel. */
+export function conv2dScratchBytes(inC: i32, outC: i32, kH: i32, kW: i32, groups: i32): i32 {
+  const K = (inC / groups) * kH * kW;
+  const coutG = outC / groups;
+  return (((coutG + 3) >> 2) * 4 * K + 8 * K) * 4;
+}
+
+/** One batch item; pointers are byte offsets; padBottom/padRight are implied by outH/outW. */
+export function conv2d(
+  inC: i32, inH: i32, inW: i32, outC: i32, kH: i32, kW: i32, sy: i32, sx: i32, dy: i32, dx: i32,
+  pt: i32, pl: i32, groups: i32, input: usize, weights: usize, bias: usize, hasBias: i32,
+  output: usize, outH: i32, outW: i32, lo: f32, hi: f32, scratch: usize,
+): void {
+  const cinG = inC / groups;
+  const coutG = outC / groups;
+  const K = cinG * kH * kW;
+  const N = outH * outW;
+  const mBlocks = (coutG + 3) >> 2;
+  const ap = scratch;
+  const bp = ap + <usize>mBlocks * <usize>K * 16;
+  const ldc = <usize>N << 2;
+  const loV = f32x4.splat(lo);
+  const hiV = f32x4.splat(hi);
+  // A 1x1 stride-1 unpadded convolution is a plain GEMM on the input planes.
+  const pointwise = kH == 1 && kW == 1 && sy == 1 && sx == 1 && pt == 0 && pl == 0 && outH == inH && outW == inW;
+  const biasMode = hasBias ? BIAS_PER_ROW : BIAS_NONE;
+  for (let g = 0; g < groups; g++) {
+    packA(weights + <usize>g * <usize>coutG * <usize>K * 4, <usize>K << 2, coutG, K, ap);
+    const inG = input + <usize>g * <usize>cinG * <usize>inH * <usize>inW * 4;
+    const outG = output + <usize>g * <usize>coutG * ldc;
+    const biasG = bias + <usize>g * <usize>coutG * 4;
+    for (let n0 = 0; n0 < N; n0 += 8) {
+      const cols = min(8, N - n0);
+      if (pointwise) packBRows(inG, ldc, K, n0, cols, bp);
+      else im2colPanel(inG, cinG, inH, inW, kH, kW, sy, sx, dy, dx, pt, pl, outW, n0, cols, bp);
+      for (let mb = 0; mb < mBlocks; mb++) {
+        kernel4x8(
+          K, ap + <usize>mb * <usize>K * 16, bp, outG + <usize>mb * 4 * ldc + (<usize>n0 << 2), ldc,
+          min(4, coutG - mb * 4), cols, biasMode, biasG + (<usize>mb << 4), 0, loV, hiV,
+        );
+      }
+    }
+  }
+}

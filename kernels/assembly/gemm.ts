@@ -1,0 +1,185 @@
+// Register-tiled SIMD GEMM: C[M x N] = A[M x K] * B[K x N], every matrix row-major f32.
+// A is packed in blocks of 4 rows (4 floats per k), B in panels of 8 columns (8 floats per k),
+// so the 4x8 micro-kernel reads both sequentially and keeps 8 f32x4 accumulators in registers.
+
+/** Edge tiles (fewer than 4 rows or 8 columns) are computed in full into this tile, then copied. */
+const EDGE_TILE: usize = memory.data(4 * 8 * 4, 16);
+/** Column bias for a panel narrower than 8, padded with zeros so the kernel never reads past it. */
+const EDGE_BIAS: usize = memory.data(8 * 4, 16);
+
+export const BIAS_NONE: i32 = 0;
+/** One bias per row of C: a convolution's per-output-channel bias. */
+export const BIAS_PER_ROW: i32 = 1;
+/** One bias per column of C: innerProduct / the gemm contract (bias of length N on each row). */
+export const BIAS_PER_COL: i32 = 2;
+
+@inline
+function clamp4(v: v128, lo: v128, hi: v128): v128 {
+  // pmin/pmax keep a NaN in v (the comparison is false), as the scalar reference does.
+  return f32x4.pmax(f32x4.pmin(v, hi), lo);
+}
+
+/** Packs rows [0, M) of A (row stride lda bytes) into 4-row blocks, zero rows past M. */
+export function packA(a: usize, lda: usize, M: i32, K: i32, dst: usize): void {
+  const blocks = (M + 3) >> 2;
+  for (let mb = 0; mb < blocks; mb++) {
+    for (let r = 0; r < 4; r++) {
+      const i = mb * 4 + r;
+      let d = dst + ((<usize>mb * <usize>K) << 4) + (<usize>r << 2);
+      if (i < M) {
+        let s = a + <usize>i * lda;
+        for (let k = 0; k < K; k++) {
+          store<f32>(d, load<f32>(s));
+          s += 4;
+          d += 16;
+        }
+      } else {
+        for (let k = 0; k < K; k++) {
+          store<f32>(d, 0);
+          d += 16;
+        }
+      }
+    }
+  }
+}
+
+/** Packs columns [n0, n0 + cols) of a row-major B (row stride ldb bytes) into one 8-wide panel. */
+export function packBRows(b: usize, ldb: usize, K: i32, n0: i32, cols: i32, dst: usize): void {
+  let s = b + (<usize>n0 << 2);
+  let d = dst;
+  if (cols == 8) {
+    for (let k = 0; k < K; k++) {
+      v128.store(d, v128.load(s));
+      v128.store(d, v128.load(s, 16), 16);
+      s += ldb;
+      d += 32;
+    }
+  } else {
+    for (let k = 0; k < K; k++) {
+      for (let c = 0; c < 8; c++) store<f32>(d + (<usize>c << 2), c < cols ? load<f32>(s + (<usize>c << 2)) : 0);
+      s += ldb;
+      d += 32;
+    }
+  }
+}
+
+/** Packs rows [n0, n0 + cols) of Bt (N x K row-major, i.e. B transposed) into one 8-wide panel. */
+export function packBTransposed(bt: usize, K: i32, n0: i32, cols: i32, dst: usize): void {
+  for (let c = 0; c < 8; c++) {
+    let d = dst + (<usize>c << 2);
+    if (c < cols) {
+      let s = bt + <usize>(n0 + c) * <usize>K * 4;
+      for (let k = 0; k < K; k++) {
+        store<f32>(d, load<f32>(s));
+        s += 4;
+        d += 32;
+      }
+    } else {
+      for (let k = 0; k < K; k++) {
+        store<f32>(d, 0);
+        d += 32;
+      }
+    }
+  }
+}
+
+/**
+ * One 4x8 tile of C at c (row stride ldc bytes) from a packed A block and a packed B panel.
+ * rows <= 4 and cols <= 8 are the valid part; the rest is computed on zero padding and dropped.
+ */
+// @ts-ignore: decorator
+@inline
+export function kernel4x8(
+  K: i32, ap: usize, bp: usize, c: usize, ldc: usize, rows: i32, cols: i32,
+  biasMode: i32, biasRow: usize, biasCol: usize, lo: v128, hi: v128,
+): void {
+  let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+  if (biasMode == BIAS_PER_ROW) {
+    c00 = v128.load32_splat(biasRow); c01 = c00;
+    if (rows > 1) { c10 = v128.load32_splat(biasRow, 4); c11 = c10; }
+    if (rows > 2) { c20 = v128.load32_splat(biasRow, 8); c21 = c20; }
+    if (rows > 3) { c30 = v128.load32_splat(biasRow, 12); c31 = c30; }
+  } else if (biasMode == BIAS_PER_COL) {
+    let bc = biasCol;
+    if (cols < 8) {
+      for (let j = 0; j < 8; j++) store<f32>(EDGE_BIAS + (<usize>j << 2), j < cols ? load<f32>(biasCol + (<usize>j << 2)) : 0);
+      bc = EDGE_BIAS;
+    }
+    c00 = v128.load(bc); c01 = v128.load(bc, 16);
+    c10 = c00; c11 = c01; c20 = c00; c21 = c01; c30 = c00; c31 = c01;
+  }
+  let a = ap;
+  let b = bp;
+  for (let k = 0; k < K; k++) {
+    const b0 = v128.load(b);
+    const b1 = v128.load(b, 16);
+    const a0 = v128.load32_splat(a);
+    c00 = f32x4.add(c00, f32x4.mul(a0, b0));
+    c01 = f32x4.add(c01, f32x4.mul(a0, b1));
+    const a1 = v128.load32_splat(a, 4);
+    c10 = f32x4.add(c10, f32x4.mul(a1, b0));
+    c11 = f32x4.add(c11, f32x4.mul(a1, b1));
+    const a2 = v128.load32_splat(a, 8);
+    c20 = f32x4.add(c20, f32x4.mul(a2, b0));
+    c21 = f32x4.add(c21, f32x4.mul(a2, b1));
+    const a3 = v128.load32_splat(a, 12);
+    c30 = f32x4.add(c30, f32x4.mul(a3, b0));
+    c31 = f32x4.add(c31, f32x4.mul(a3, b1));
+    a += 16;
+    b += 32;
+  }
+  c00 = clamp4(c00, lo, hi); c01 = clamp4(c01, lo, hi);
+  c10 = clamp4(c10, lo, hi); c11 = clamp4(c11, lo, hi);
+  c20 = clamp4(c20, lo, hi); c21 = clamp4(c21, lo, hi);
+  c30 = clamp4(c30, lo, hi); c31 = clamp4(c31, lo, hi);
+  if (rows == 4 && cols == 8) {
+    v128.store(c, c00); v128.store(c, c01, 16); c += ldc;
+    v128.store(c, c10); v128.store(c, c11, 16); c += ldc;
+    v128.store(c, c20); v128.store(c, c21, 16); c += ldc;
+    v128.store(c, c30); v128.store(c, c31, 16);
+    return;
+  }
+  const t = EDGE_TILE;
+  v128.store(t, c00); v128.store(t, c01, 16);
+  v128.store(t, c10, 32); v128.store(t, c11, 48);
+  v128.store(t, c20, 64); v128.store(t, c21, 80);
+  v128.store(t, c30, 96); v128.store(t, c31, 112);
+  for (let r = 0; r < rows; r++) {
+    const src = t + (<usize>r << 5);
+    const dst = c + <usize>r * ldc;
+    for (let j = 0; j < cols; j++) store<f32>(dst + (<usize>j << 2), load<f32>(src + (<usize>j << 2)));
+  }
+}
+
+/** Bytes of scratch gemm needs: packed A plus one B panel. */
+export function gemmScratchBytes(M: i32, K: i32): i32 {
+  return (((M + 3) >> 2) * 4 * K + 8 * K) * 4;
+}
+
+/**
+ * C = A * B (+ bias) clamped to [lo, hi]. B is K x N row-major, or N x K when transB (an
+ * innerProduct weight matrix [outC, inC] used as is). biasMode: BIAS_NONE / BIAS_PER_ROW / BIAS_PER_COL.
+ */
+export function gemm(
+  M: i32, N: i32, K: i32, a: usize, b: usize, transB: i32, c: usize,
+  bias: usize, biasMode: i32, lo: f32, hi: f32, scratch: usize,
+): void {
+  const ap = scratch;
+  const mBlocks = (M + 3) >> 2;
+  const bp = ap + <usize>mBlocks * <usize>K * 16;
+  const loV = f32x4.splat(lo);
+  const hiV = f32x4.splat(hi);
+  const ldc = <usize>N << 2;
+  packA(a, <usize>K << 2, M, K, ap);
+  for (let n0 = 0; n0 < N; n0 += 8) {
+    const cols = min(8, N - n0);
+    if (transB) packBTransposed(b, K, n0, cols, bp);
+    else packBRows(b, ldc, K, n0, cols, bp);
+    for (let mb = 0; mb < mBlocks; mb++) {
+      kernel4x8(
+        K, ap + <usize>mb * <usize>K * 16, bp, c + <usize>mb * 4 * ldc + (<usize>n0 << 2), ldc,
+        min(4, M - mb * 4), cols, biasMode, bias + (<usize>mb << 4), bias + (<usize>n0 << 2), loV, hiV,
+      );
+    }
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * The SIMD kernels (kernels/assembly, inlined by scripts/build-kernels.mjs) on one KernelHeap.
+ *
+ * Arguments that already live in the heap (`heap.holds(array)`) are used in place. Any other
+ * Float32Array is copied in before the call and the output copied out after it: that costs one
+ * pass over input, weights and output per call (memcpy speed, a few GB/s), which is small next to
+ * a convolution but not next to a depthwise one, so an executor should adopt weights into the
+ * heap once (`heap.adopt`) and allocate its blobs there (`heap.allocF32`).
+ *
+ * Instantiation is synchronous (`new WebAssembly.Module`): the module is a few KB, the executor
+ * runs in a worker, and browsers only restrict synchronous compilation of large modules on the
+ * main thread. A host without WebAssembly SIMD gets null from `simdKernels()` and the caller
+ * uses the plain TypeScript kernels.
+ */
+import { KERNELS_WASM_BASE64 } from './kernels.generated';
+import { KernelHeap } from './heap';
+
+interface KernelExports {
+  heapBase(): number;
+  gemm(M: number, N: number, K: number, a: number, b: number, transB: number, c: number, bias: number, biasMode: number, lo: number, hi: number, scratch: number): void;
+  gemmScratchBytes(M: number, K: number): number;
+  conv2d(
+    inC: number, inH: number, inW: number, outC: number, kH: number, kW: number, sy: number, sx: number, dy: number, dx: number,
+    pt: number, pl: number, groups: number, input: number, weights: number, bias: number, hasBias: number,
+    output: number, outH: number, outW: number, lo: number, hi: number, scratch: number,
+  ): void;
+  conv2dScratchBytes(inC: number, outC: number, kH: number, kW: number, groups: number): number;
+  depthwise3x3(
+    C: number, inH: number, inW: number, stride: number, pt: number, pl: number, input: number, weights: number,
+    bias: number, hasBias: number, output: number, outH: number, outW: number, lo: number, hi: number, scratch: number,
+  ): void;
+  depthwise3x3ScratchBytes(inH: number, inW: number, stride: number, pt: number, pl: number, outH: number, outW: number): number;
+}
+
+export const BIAS_NONE = 0;
+export const BIAS_PER_ROW = 1;
+export const BIAS_PER_COL = 2;
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** Base64 without atob/Buffer, so the module is the same in every host. */
+export function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  const values = new Uint8Array(128);
+  for (let i = 0; i < B64.length; i++) values[B64.charCodeAt(i)] = i;
+  const clean = text.replace(/=+$/, '');
+  const out = new Uint8Array(Math.floor((clean.length * 3) / 4));
+  let o = 0;
+  for (let i = 0; i < clean.length; i += 4) {
+    const a = values[clean.charCodeAt(i)];
+    const b = values[clean.charCodeAt(i + 1)];
+    const c = i + 2 < clean.length ? values[clean.charCodeAt(i + 2)] : 0;
+    const d = i + 3 < clean.length ? values[clean.charCodeAt(i + 3)] : 0;
+    const n = (a << 18) | (b << 12) | (c << 6) | d;
+    if (o < out.length) out[o++] = (n >> 16) & 255;
+    if (o < out.length) out[o++] = (n >> 8) & 255;
+    if (o < out.length) out[o++] = n & 255;
+  }
+  return out;
+}
+
+/** A f32 array argument resolved to a heap pointer, with the copy it needed (if any). */
+interface Placed {
+  ptr: number;
+  source: Float32Array;
+  copied: boolean;
+}
+
+export class WasmKernels {
+  private scratchPtr = 0;
+  private scratchBytes = 0;
+  private pending: Placed[] = [];
+
+  constructor(
+    readonly exports: KernelExports,
+    readonly heap: KernelHeap,
+  ) {}
+
+  /**
+   * Runs `call` with every array resolved to a heap pointer. Pointers of arrays already in the
+   * heap are read before anything is allocated, because an allocation may grow the memory and
+   * detach those views (a detached view reports byteOffset 0).
+   */
+  withArrays(arrays: (Float32Array | undefined)[], outputIndex: number, scratchBytes: number, call: (ptrs: number[]) => void): void {
+    const placed: (Placed | null)[] = arrays.map((a) => (a && this.heap.holds(a) ? { ptr: a.byteOffset, source: a, copied: false } : null));
+    try {
+      for (let i = 0; i < arrays.length; i++) {
+        const a = arrays[i];
+        if (a && !placed[i]) {
+          placed[i] = { ptr: this.heap.alloc(a.byteLength), source: a, copied: true };
+          this.pending.push(placed[i]!);
+        }
+      }
+      this.ensureScratch(scratchBytes);
+      const buffer = this.heap.memory.buffer;
+      for (let i = 0; i < arrays.length; i++) {
+        const p = placed[i];
+        if (p && p.copied && i !== outputIndex) new Float32Array(buffer, p.ptr, p.source.length).set(p.source);
+      }
+      call(placed.map((p) => (p ? p.ptr : 0)));
+      const out = placed[outputIndex];
+      if (out && out.copied) out.source.set(new Float32Array(this.heap.memory.buffer, out.ptr, out.source.length));
+    } finally {
+      for (const p of this.pending) this.heap.release(p.ptr);
+      this.pending = [];
+    }
+  }
+
+  /** Pointer of the scratch block the last call used (packed panels, padded planes). */
+  get scratch(): number {
+    return this.scratchPtr;
+  }
+
+  /** Bytes of scratch kept allocated between calls. */
+  get scratchSize(): number {
+    return this.scratchBytes;
+  }
+
+  private ensureScratch(bytes: number): void {
+    if (bytes <= this.scratchBytes) return;
+    if (this.scratchBytes) this.heap.release(this.scratchPtr);
+    this.scratchBytes = 0;
+    // Grow geometrically so a network's layers settle on one scratch block.
+    const size = Math.max(bytes, 65536);
+    this.scratchPtr = this.heap.alloc(size);
+    this.scratchBytes = size;
+  }
+}
+
+let instance: WasmKernels | null | undefined;
+
+/** The process-wide SIMD kernels on their heap, or null when this host has no WebAssembly SIMD. */
+export function simdKernels(): WasmKernels | null {
+  if (instance !== undefined) return instance;
+  instance = null;
+  try {
+    if (typeof WebAssembly !== 'object') return null;
+    const bytes = decodeBase64(KERNELS_WASM_BASE64);
+    if (!WebAssembly.validate(bytes)) return null;
+    const module = new WebAssembly.Module(bytes);
+    // The heap starts above the module's static tiles; heapBase() is only known after
+    // instantiation, so instantiate once against a probe memory to read it.
+    const probe = new WebAssembly.Instance(module, { env: { memory: new WebAssembly.Memory({ initial: 1 }), abort: () => {} } });
+    const base = (probe.exports as unknown as KernelExports).heapBase();
+    const heap = new KernelHeap(base);
+    const live = new WebAssembly.Instance(module, { env: { memory: heap.memory, abort: () => {} } });
+    instance = new WasmKernels(live.exports as unknown as KernelExports, heap);
+  } catch {
+    instance = null;
+  }
+  return instance;
+}
+
+/** For tests: turn the SIMD path off (null) or back on (undefined = detect again). */
+export function setSimdKernelsForTesting(value: WasmKernels | null | undefined): void {
+  instance = value;
+}
