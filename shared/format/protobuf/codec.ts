@@ -19,12 +19,62 @@ type Msg = Record<string, unknown>;
 /** Objects are trees at most this deep; deeper input is rejected rather than risking the stack. */
 export const MAX_DEPTH = 100;
 
-const rawEncoding = new WeakMap<object, Uint8Array>();
 const unknownFields = new WeakMap<object, readonly Uint8Array[]>();
 
-/** The bytes a decoded message came from (undefined for messages built or edited in memory). */
+/** Returns its argument from `new`, so a subclass's private fields land on an existing object. */
+class Stamped {
+  constructor(target: object) {
+    return target;
+  }
+}
+
+/**
+ * Where a decoded message came from: the input buffer and the byte range of its payload, kept in
+ * private fields stamped onto the message object itself. Decoding thousands of small messages
+ * then costs no allocation and no WeakMap entry per message (a WeakMap's entries are also
+ * re-traced by every garbage collection). Private fields are invisible to spread, Object.keys,
+ * equality in tests and structured cloning, so an edited copy (`{ ...msg, name }`) or a clone
+ * never claims the original's bytes.
+ */
+class RawRange extends Stamped {
+  readonly #buf: Uint8Array;
+  readonly #start: number;
+  readonly #end: number;
+  private constructor(target: object, buf: Uint8Array, start: number, end: number) {
+    super(target);
+    this.#buf = buf;
+    this.#start = start;
+    this.#end = end;
+  }
+
+  static stamp(target: object, buf: Uint8Array, start: number, end: number): void {
+    new RawRange(target, buf, start, end);
+  }
+
+  static of(msg: object): Uint8Array | undefined {
+    return #buf in msg ? msg.#buf.subarray(msg.#start, msg.#end) : undefined;
+  }
+
+  static size(msg: object): number {
+    return #buf in msg ? msg.#end - msg.#start : -1;
+  }
+
+  /** Copies the remembered bytes into `w`; false when `msg` has none. */
+  static write(w: WireWriter, msg: object): boolean {
+    if (!(#buf in msg)) return false;
+    w.bytes(msg.#buf.subarray(msg.#start, msg.#end));
+    return true;
+  }
+}
+
+/**
+ * The bytes a decoded message came from, when it corresponds to exactly one byte range of the
+ * input: undefined for messages built or edited in memory, and for a singular message field that
+ * occurred more than once on the wire (protobuf merges the occurrences into one message, which
+ * no single range encodes; such a message is written by re-encoding its fields).
+ */
 export function rawEncodingOf(msg: object): Uint8Array | undefined {
-  return rawEncoding.get(msg);
+  return RawRange.of(msg);
 }
 
 /** Fields of a decoded message that the schema does not know, each as its raw tag+value bytes. */
@@ -150,10 +200,13 @@ function floatArray(buf: Uint8Array, s: number, e: number, double: boolean): Flo
   return out;
 }
 
-function concatFloat(a: ArrayLike<number> | undefined, b: ArrayLike<number>, double: boolean): Float32Array | Float64Array {
-  const out = double ? new Float64Array((a?.length ?? 0) + b.length) : new Float32Array((a?.length ?? 0) + b.length);
-  if (a) out.set(a as ArrayLike<number>, 0);
-  out.set(b as ArrayLike<number>, a?.length ?? 0);
+/** One float/double array from pieces in wire order (packed views and runs of unpacked values). */
+function concatFloat(pieces: readonly ArrayLike<number>[], double: boolean): Float32Array | Float64Array {
+  let n = 0;
+  for (const p of pieces) n += p.length;
+  const out = double ? new Float64Array(n) : new Float32Array(n);
+  let at = 0;
+  for (const p of pieces) { out.set(p, at); at += p.length; }
   return out;
 }
 
@@ -186,13 +239,38 @@ function decodeMapEntry(r: WireReader, f: CompiledField, depth: number): [unknow
   return [key, value];
 }
 
-function decodeRange(buf: Uint8Array, start: number, end: number, typeName: string, depth: number): Msg {
+/**
+ * A writable copy of a message decoded earlier, for a later occurrence of the same singular
+ * message field to be parsed into: repeated fields and maps are copied so they can grow.
+ */
+function thaw(msg: Msg): Msg {
+  const obj: Msg = { ...msg };
+  for (const k in obj) {
+    const v = obj[k];
+    if (Array.isArray(v)) obj[k] = v.slice();
+    else if (v instanceof Map) obj[k] = new Map(v);
+  }
+  return obj;
+}
+
+/**
+ * Decodes bytes [start, end) of `buf` as `typeName`. With `into` (the message a previous
+ * occurrence of the same singular field produced), parses into a copy of it, which is protobuf's
+ * rule for a singular message field seen more than once: scalars last-one-wins, repeated fields
+ * and unknown fields concatenate in wire order, maps merge by key (a later entry replaces), and
+ * nested singular messages merge the same way, recursively; a oneof member clears its siblings
+ * as it is read, exactly as a single parse over the concatenated occurrences would.
+ */
+function decodeRange(buf: Uint8Array, start: number, end: number, typeName: string, depth: number, into?: Msg): Msg {
   if (depth > MAX_DEPTH) throw new DecodeError(`messages nested deeper than ${MAX_DEPTH} levels`, start);
   const t = compile(typeName);
   const r = new WireReader(buf, start, end);
-  const obj: Msg = {};
-  let unknown: Uint8Array[] | undefined;
-  let unpacked: Map<CompiledField, number[]> | undefined;
+  const obj: Msg = into === undefined ? {} : thaw(into);
+  let unknown: Uint8Array[] | undefined = into === undefined ? undefined : unknownFields.get(into)?.slice();
+  let hasArrays = into !== undefined;
+  // Repeated float/double fields seen in more than one piece (packed chunks, unpacked values, or
+  // an earlier occurrence's array), kept in wire order and joined once at the end.
+  let floatPieces: Map<CompiledField, ArrayLike<number>[]> | undefined;
   while (r.pos < end) {
     const at = r.pos;
     const tag = r.uint32();
@@ -205,14 +283,16 @@ function decodeRange(buf: Uint8Array, start: number, end: number, typeName: stri
       continue;
     }
     const name = f.name;
-    if (f.siblings) for (const s of f.siblings) delete obj[s];
+    if (f.siblings) for (const s of f.siblings) if (obj[s] !== undefined) delete obj[s];
     try {
       switch (f.d.kind) {
         case 'message': {
           const [s, e] = r.lengthDelimited();
-          const v = decodeRange(buf, s, e, f.message!, depth + 1);
-          if (f.d.repeated) ((obj[name] as Msg[] | undefined) ?? (obj[name] = [] as Msg[]) as Msg[]).push(v);
-          else obj[name] = obj[name] === undefined ? v : Object.freeze({ ...(obj[name] as Msg), ...v });
+          if (f.d.repeated) {
+            let list = obj[name] as Msg[] | undefined;
+            if (list === undefined) { list = obj[name] = [] as Msg[]; hasArrays = true; }
+            list.push(decodeRange(buf, s, e, f.message!, depth + 1));
+          } else obj[name] = decodeRange(buf, s, e, f.message!, depth + 1, obj[name] as Msg | undefined);
           break;
         }
         case 'map': {
@@ -224,20 +304,24 @@ function decodeRange(buf: Uint8Array, start: number, end: number, typeName: stri
           const st = f.scalar!;
           if (!f.d.repeated) { obj[name] = readScalar(r, st); break; }
           if (st === 'float' || st === 'double') {
-            const double = st === 'double';
+            const prev = obj[name] as ArrayLike<number> | undefined;
+            let pieces = floatPieces?.get(f);
             if (wt === WIRE_LEN) {
               const [s, e] = r.lengthDelimited();
-              const arr = floatArray(buf, s, e, double);
-              const prev = obj[name] as Float32Array | undefined;
-              obj[name] = prev === undefined ? arr : concatFloat(prev, arr, double);
+              const arr = floatArray(buf, s, e, st === 'double');
+              if (pieces) pieces.push(arr);
+              else if (prev === undefined) obj[name] = arr;
+              else (floatPieces ??= new Map()).set(f, [prev, arr]);
             } else {
-              const list = (unpacked ??= new Map()).get(f) ?? [];
-              unpacked.set(f, list);
-              list.push(readScalar(r, st) as number);
+              if (!pieces) (floatPieces ??= new Map()).set(f, pieces = prev === undefined ? [] : [prev]);
+              const last = pieces[pieces.length - 1];
+              const v = readScalar(r, st) as number;
+              if (Array.isArray(last)) last.push(v); else pieces.push([v]);
             }
             break;
           }
-          const list = (obj[name] as unknown[] | undefined) ?? (obj[name] = [] as unknown[]) as unknown[];
+          let list = obj[name] as unknown[] | undefined;
+          if (list === undefined) { list = obj[name] = [] as unknown[]; hasArrays = true; }
           if (wt === WIRE_LEN && f.packable) {
             const [s, e] = r.lengthDelimited();
             const sub = new WireReader(buf, s, e);
@@ -253,14 +337,15 @@ function decodeRange(buf: Uint8Array, start: number, end: number, typeName: stri
       throw e;
     }
   }
-  if (unpacked) {
-    for (const [f, list] of unpacked) obj[f.name] = concatFloat(obj[f.name] as Float32Array | undefined, list, f.scalar === 'double');
+  if (floatPieces) for (const [f, pieces] of floatPieces) obj[f.name] = concatFloat(pieces, f.scalar === 'double');
+  if (hasArrays) {
+    for (const k in obj) {
+      const v = obj[k];
+      if (Array.isArray(v)) Object.freeze(v);
+    }
   }
-  for (const k in obj) {
-    const v = obj[k];
-    if (Array.isArray(v)) Object.freeze(v);
-  }
-  rawEncoding.set(obj, buf.subarray(start, end));
+  // A merged message is not one byte range of the input: it is written by re-encoding its fields.
+  if (into === undefined) RawRange.stamp(obj, buf, start, end);
   if (unknown) unknownFields.set(obj, unknown);
   return Object.freeze(obj);
 }
@@ -306,7 +391,7 @@ class Encoder {
   }
 
   messageSize(obj: Msg, typeName: string): number {
-    if (this.reuse) { const raw = rawEncoding.get(obj); if (raw) return raw.length; }
+    if (this.reuse) { const n = RawRange.size(obj); if (n >= 0) return n; }
     const cached = this.sizes.get(obj);
     if (cached !== undefined) return cached;
     const t = compile(typeName);
@@ -382,7 +467,7 @@ class Encoder {
   }
 
   writeMessage(w: WireWriter, obj: Msg, typeName: string): void {
-    if (this.reuse) { const raw = rawEncoding.get(obj); if (raw) { w.bytes(raw); return; } }
+    if (this.reuse && RawRange.write(w, obj)) return;
     const t = compile(typeName);
     for (const f of t.ordered) {
       const v = obj[f.name];
@@ -444,7 +529,7 @@ class Encoder {
 export function encodeMessage(typeName: string, obj: object, options: EncodeOptions = {}): Uint8Array {
   const reuse = options.reuseRawEncoding !== false;
   if (reuse) {
-    const raw = rawEncoding.get(obj);
+    const raw = RawRange.of(obj);
     if (raw) return new Uint8Array(raw);
   }
   const enc = new Encoder(reuse);
@@ -475,7 +560,7 @@ export function rawEncodingTable(typeName: string, root: object, input: Uint8Arr
   const base = input.byteOffset;
   const sameBuffer = (b: Uint8Array) => b.buffer === input.buffer && b.byteOffset >= base && b.byteOffset + b.length <= base + input.length;
   for (const v of walkMessages(typeName, root)) {
-    const raw = rawEncoding.get(v.message);
+    const raw = RawRange.of(v.message);
     if (raw && sameBuffer(raw)) out.push(raw.byteOffset - base, raw.byteOffset - base + raw.length);
     else out.push(-1, -1);
     const unknown = (unknownFields.get(v.message) ?? []).filter(sameBuffer);
@@ -491,7 +576,7 @@ export function adoptRawEncodings(typeName: string, root: object, input: Uint8Ar
   for (const v of walkMessages(typeName, root)) {
     if (i + 3 > table.length) throw new Error('raw encoding table is shorter than the document');
     const start = table[i++], end = table[i++], n = table[i++];
-    if (start >= 0) rawEncoding.set(v.message, input.subarray(start, end));
+    if (start >= 0 && RawRange.size(v.message) < 0) RawRange.stamp(v.message, input, start, end);
     if (n > 0) {
       const list: Uint8Array[] = [];
       for (let k = 0; k < n; k++) { list.push(input.subarray(table[i], table[i + 1])); i += 2; }
