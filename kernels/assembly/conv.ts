@@ -1,8 +1,8 @@
 // Convolution as GEMM per group: C[outC/groups x outH*outW] = W[outC/groups x K] * col[K x outH*outW],
 // K = (inC/groups) * kH * kW, which is exactly Core ML's weight layout [outC, inC/groups, kH, kW].
 // The im2col matrix is never built whole: each 8-column panel (8 output pixels) is gathered
-// straight into the packed form the micro-kernel reads, so scratch is K * 8 floats and stays in L1.
-import { packA, packBRows, kernel4x8, BIAS_NONE, BIAS_PER_ROW } from './gemm';
+// straight into the packed form the micro-kernel reads, a chunk of panels at a time (see chunkColumns).
+import { packA, packBRows, kernel4x8, chunkColumns, BIAS_NONE, BIAS_PER_ROW } from './gemm';
 
 /** Per-pixel input origins for a panel that wraps to the next output row. */
 const ORIGIN_Y: usize = memory.data(8 * 4, 16);
@@ -92,7 +92,7 @@ function im2colPanel(
 export function conv2dScratchBytes(inC: i32, outC: i32, kH: i32, kW: i32, groups: i32): i32 {
   const K = (inC / groups) * kH * kW;
   const coutG = outC / groups;
-  return (((coutG + 3) >> 2) * 4 * K + 8 * K) * 4;
+  return (((coutG + 3) >> 2) * 4 * K + chunkColumns(K) * K) * 4;
 }
 
 /** One batch item; pointers are byte offsets; padBottom/padRight are implied by outH/outW. */
@@ -114,20 +114,28 @@ export function conv2d(
   // A 1x1 stride-1 unpadded convolution is a plain GEMM on the input planes.
   const pointwise = kH == 1 && kW == 1 && sy == 1 && sx == 1 && pt == 0 && pl == 0 && outH == inH && outW == inW;
   const biasMode = hasBias ? BIAS_PER_ROW : BIAS_NONE;
+  const chunk = chunkColumns(K);
+  const panelBytes = <usize>K * 32;
   for (let g = 0; g < groups; g++) {
     packA(weights + <usize>g * <usize>coutG * <usize>K * 4, <usize>K << 2, coutG, K, ap);
     const inG = input + <usize>g * <usize>cinG * <usize>inH * <usize>inW * 4;
     const outG = output + <usize>g * <usize>coutG * ldc;
     const biasG = bias + <usize>g * <usize>coutG * 4;
-    for (let n0 = 0; n0 < N; n0 += 8) {
-      const cols = min(8, N - n0);
-      if (pointwise) packBRows(inG, ldc, K, n0, cols, bp);
-      else im2colPanel(inG, cinG, inH, inW, kH, kW, sy, sx, dy, dx, pt, pl, outW, n0, cols, bp);
+    for (let c0 = 0; c0 < N; c0 += chunk) {
+      const cn = min(chunk, N - c0);
+      for (let n0 = c0; n0 < c0 + cn; n0 += 8) {
+        const dst = bp + <usize>((n0 - c0) >> 3) * panelBytes;
+        if (pointwise) packBRows(inG, ldc, K, n0, min(8, N - n0), dst);
+        else im2colPanel(inG, cinG, inH, inW, kH, kW, sy, sx, dy, dx, pt, pl, outW, n0, min(8, N - n0), dst);
+      }
       for (let mb = 0; mb < mBlocks; mb++) {
-        kernel4x8(
-          K, ap + <usize>mb * <usize>K * 16, bp, outG + <usize>mb * 4 * ldc + (<usize>n0 << 2), ldc,
-          min(4, coutG - mb * 4), cols, biasMode, biasG + (<usize>mb << 4), 0, loV, hiV,
-        );
+        const apm = ap + <usize>mb * <usize>K * 16;
+        const rows = min(4, coutG - mb * 4);
+        const crow = outG + <usize>mb * 4 * ldc;
+        const biasM = biasG + (<usize>mb << 4);
+        for (let n0 = c0; n0 < c0 + cn; n0 += 8) {
+          kernel4x8(K, apm, bp + <usize>((n0 - c0) >> 3) * panelBytes, crow + (<usize>n0 << 2), ldc, rows, min(8, N - n0), biasMode, biasM, 0, loV, hiV);
+        }
       }
     }
   }

@@ -151,9 +151,18 @@ export function kernel4x8(
   }
 }
 
-/** Bytes of scratch gemm needs: packed A plus one B panel. */
+/**
+ * Columns packed per chunk: the chunk's panels (K x chunk floats) stay in L2 while every 4-row
+ * block of A sweeps them, and a strided source (1x1 convolution input planes) is read in runs of
+ * chunk floats instead of 8. 128 KB of panels.
+ */
+export function chunkColumns(K: i32): i32 {
+  return max(8, min(512, (32768 / max(K, 1)) & ~7));
+}
+
+/** Bytes of scratch gemm and conv2d need: packed A plus one chunk of B panels. */
 export function gemmScratchBytes(M: i32, K: i32): i32 {
-  return (((M + 3) >> 2) * 4 * K + 8 * K) * 4;
+  return (((M + 3) >> 2) * 4 * K + chunkColumns(K) * K) * 4;
 }
 
 /**
@@ -170,16 +179,26 @@ export function gemm(
   const loV = f32x4.splat(lo);
   const hiV = f32x4.splat(hi);
   const ldc = <usize>N << 2;
+  const panelBytes = <usize>K * 32;
+  const chunk = chunkColumns(K);
   packA(a, <usize>K << 2, M, K, ap);
-  for (let n0 = 0; n0 < N; n0 += 8) {
-    const cols = min(8, N - n0);
-    if (transB) packBTransposed(b, K, n0, cols, bp);
-    else packBRows(b, ldc, K, n0, cols, bp);
+  for (let c0 = 0; c0 < N; c0 += chunk) {
+    const cn = min(chunk, N - c0);
+    for (let n0 = c0; n0 < c0 + cn; n0 += 8) {
+      const dst = bp + <usize>((n0 - c0) >> 3) * panelBytes;
+      if (transB) packBTransposed(b, K, n0, min(8, N - n0), dst);
+      else packBRows(b, ldc, K, n0, min(8, N - n0), dst);
+    }
     for (let mb = 0; mb < mBlocks; mb++) {
-      kernel4x8(
-        K, ap + <usize>mb * <usize>K * 16, bp, c + <usize>mb * 4 * ldc + (<usize>n0 << 2), ldc,
-        min(4, M - mb * 4), cols, biasMode, bias + (<usize>mb << 4), bias + (<usize>n0 << 2), loV, hiV,
-      );
+      const apm = ap + <usize>mb * <usize>K * 16;
+      const rows = min(4, M - mb * 4);
+      const crow = c + <usize>mb * 4 * ldc;
+      for (let n0 = c0; n0 < c0 + cn; n0 += 8) {
+        kernel4x8(
+          K, apm, bp + <usize>((n0 - c0) >> 3) * panelBytes, crow + (<usize>n0 << 2), ldc,
+          rows, min(8, N - n0), biasMode, bias + (<usize>mb << 4), bias + (<usize>n0 << 2), loV, hiV,
+        );
+      }
     }
   }
 }
