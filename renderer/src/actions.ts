@@ -5,6 +5,7 @@ import { buildGraph } from '../../shared/graph/build';
 import { baseName } from '../../shared/io/filesystem';
 import { fromTransferable, serializeModel } from '../../shared/io/document';
 import { specificationVersionForSave } from '../../shared/surgery/spec-version';
+import type { Diagnostic } from '../../shared/validate';
 import type { Host, SaveRequest } from './host/host';
 import { useDocumentStore, withoutHistory } from './store/documentStore';
 import { useViewStore } from './store/viewStore';
@@ -95,9 +96,21 @@ function askOverwrite(name: string, path: string): Promise<'overwrite' | 'saveAs
   });
 }
 
+function askSaveWithErrors(name: string, errors: readonly Diagnostic[]): Promise<'save' | 'cancel'> {
+  return new Promise((resolve) => {
+    useViewStore.getState().setDialog({
+      kind: 'saveWithErrors', name, errors,
+      resolve: (answer) => { useViewStore.getState().setDialog(null); resolve(answer); },
+    });
+  });
+}
+
+const plural = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
+
 /**
- * Save (Ctrl/Cmd+S) and Save As. In the desktop app the first Save of a file opened from disk
- * asks before replacing it; the browser downloads (a package as its model specification only).
+ * Save (Ctrl/Cmd+S) and Save As. A model with validation errors is saved only when the user says
+ * so (the CLI's --force); in the desktop app the first Save of a file opened from disk asks
+ * before replacing it; the browser downloads (a package as its model specification only).
  * Before writing, the declared specification version is raised when the model needs a newer one
  * (as its own undoable history entry), and the notice says so and why.
  */
@@ -105,6 +118,14 @@ export async function saveDocument(host: Host, mode: 'save' | 'saveAs' = 'save')
   let doc = useDocumentStore.getState().document;
   if (!doc) return;
   const view = useViewStore.getState();
+  // Core ML refuses to compile or load a model that breaks its rules; such a file is written
+  // only on purpose, and the notice afterwards says what it holds.
+  const errors = doc.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length) {
+    if (await askSaveWithErrors(doc.name, errors) === 'cancel') return;
+    doc = useDocumentStore.getState().document;
+    if (!doc) return;
+  }
   if (mode === 'save' && host.kind === 'electron' && doc.path && !overwriteConfirmed.has(doc.path)) {
     const answer = await askOverwrite(doc.name, doc.path);
     if (answer === 'cancel') return;
@@ -141,8 +162,10 @@ export async function saveDocument(host: Host, mode: 'save' | 'saveAs' = 'save')
     // A browser download of a package's specification is not the package: it stays unsaved.
     if (data instanceof Uint8Array || host.canSavePackages) useDocumentStore.getState().markSaved(doc.id, spec, movedTo);
     if (movedTo) overwriteConfirmed.add(where);
-    view.setNotice(`Saved ${where}.${raised}`);
+    const written = doc.diagnostics.filter((d) => d.severity === 'error').length;
+    view.clearReports(doc.name, 'save');
+    view.setNotice(`Saved ${where}${written ? ` with ${plural(written, 'validation error')}` : ''}.${raised}`);
   } catch (e) {
-    view.report(doc.name, `could not save: ${(e as Error).message}`);
+    view.report(doc.name, `could not save: ${(e as Error).message}`, 'save');
   }
 }

@@ -1,13 +1,17 @@
 // Edits as the UI makes them: every change is a named surgery operation applied to the current
 // revision's spec and committed as a new revision (one undo step). A refused operation changes
-// nothing and says why in a toast, with a way out when there is one.
+// nothing and says why in a toast, with a way out when there is one. An edit that would bring in
+// validation errors is refused too, with those errors listed and an explicit "Apply anyway" whose
+// history entry says it was forced.
 import type { Model } from '../../shared/format/schema/types.generated';
+import type { Diagnostic } from '../../shared/validate';
 import { nodeId } from '../../shared/graph/collector';
 import { insertLayer } from '../../shared/surgery/layers';
 import { SurgeryError } from '../../shared/surgery/errors';
 import { applyOperation, OPERATIONS, type OperationArgs, type OperationName } from '../../shared/surgery/operations';
 import { edgeAfter, planDelete, planInsert, planRename, planRewire, type Planned } from './document/editTargets';
-import { useDocumentStore } from './store/documentStore';
+import { introducedErrors } from './document/introducedErrors';
+import { analysisOf, useDocumentStore, type ModelDocument } from './store/documentStore';
 import { useViewStore, type ToastAction } from './store/viewStore';
 
 export function refuse(title: string, reason: string, actions?: readonly ToastAction[]): void {
@@ -39,18 +43,62 @@ export function runOperation<K extends OperationName>(
     return false;
   }
   if (result.spec === doc.spec) return false;
-  useDocumentStore.getState().commit(result.spec, result.applied.label);
-  useViewStore.getState().dismissToast();
-  return true;
+  return commitChecked(doc, result.spec, result.applied.label);
 }
 
 /** Commits a spec an operation already produced from `base` (a dialog that previewed its effect). */
 export function commitPrepared(base: Model, spec: Model, label: string): boolean {
   const doc = useDocumentStore.getState().document;
   if (!doc || doc.spec !== base || spec === base) return false;
-  useDocumentStore.getState().commit(spec, label);
-  useViewStore.getState().dismissToast();
-  return true;
+  return commitChecked(doc, spec, label);
+}
+
+/** The validation errors `spec` has that the document's current revision does not. */
+export function errorsIntroduced(doc: ModelDocument, spec: Model): Diagnostic[] {
+  return introducedErrors(doc.diagnostics, analysisOf(spec, doc).diagnostics);
+}
+
+const plural = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
+
+/** The history label of an edit applied in spite of the errors it brings in. */
+export function forcedLabel(label: string, errors: number): string {
+  return `${label} (applied anyway with ${plural(errors, 'validation error')})`;
+}
+
+/**
+ * Commits `spec` as the next revision of `doc` unless it brings in validation errors. Then
+ * nothing changes: a toast lists the errors and offers "Apply anyway", which commits the same
+ * spec under a label that says so, provided the document is still at the revision it was
+ * checked against. `then` runs after a commit either way (selecting an inserted layer).
+ */
+export function commitChecked(doc: ModelDocument, spec: Model, label: string, then?: () => void): boolean {
+  const introduced = errorsIntroduced(doc, spec);
+  const store = useDocumentStore.getState();
+  if (introduced.length === 0) {
+    store.commit(spec, label);
+    useViewStore.getState().dismissToast();
+    then?.();
+    return true;
+  }
+  const base = doc.revision;
+  useViewStore.getState().showToast({
+    kind: 'refused',
+    title: label,
+    message: `it would bring in ${plural(introduced.length, 'validation error')}:`,
+    diagnostics: introduced,
+    actions: [{
+      label: 'Apply anyway',
+      testId: 'apply-anyway',
+      run: () => {
+        const current = useDocumentStore.getState();
+        // Checked against `base`; on any other revision it would be a different edit.
+        if (current.revision !== base) return;
+        current.commit(spec, forcedLabel(label, introduced.length));
+        then?.();
+      },
+    }],
+  });
+  return false;
 }
 
 export function runPlanned(p: Planned, what: string): boolean {
@@ -103,12 +151,8 @@ export function insertOnEdge(viewEdgeId: string, type: string): boolean {
     refuse(OPERATIONS.insertLayer.label(args), failureReason(e));
     return false;
   }
-  useDocumentStore.getState().commit(inserted.spec, OPERATIONS.insertLayer.label(args));
-  const view = useViewStore.getState();
-  view.dismissToast();
-  // Selected; the canvas keeps it in view once the new layout lands.
-  view.select(nodeId(inserted.layerPath));
-  return true;
+  // Selected once in; the canvas keeps it in view once the new layout lands.
+  return commitChecked(doc, inserted.spec, OPERATIONS.insertLayer.label(args), () => useViewStore.getState().select(nodeId(inserted.layerPath)));
 }
 
 /** Delete (the key, or the context menu) on a node; offers deleting dangling inputs when that is what it takes. */

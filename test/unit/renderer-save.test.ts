@@ -1,7 +1,10 @@
 // Saving from the editor with a stand-in desktop host: the first Save over a file opened from disk
 // asks (and Cancel writes nothing), later Saves do not ask again, Save As moves the document to
 // the new path, and a save raises the declared specification version when an edit needs it, as
-// an undoable history entry. The stores and actions are the renderer's own, run in Node.
+// an undoable history entry. A model with validation errors is saved only once the user says so.
+// Edits that would bring in validation errors are refused with the errors listed, and applied
+// only through "Apply anyway", which the history records. Toasts and notices go when the revision
+// they describe does. The stores and actions are the renderer's own, run in Node.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -10,7 +13,8 @@ import type { SavePayload } from '../../shared/host/api';
 import { openModelContents } from '../../shared/io/document';
 import { saveDocument } from '../../renderer/src/actions';
 import { analyze } from '../../renderer/src/document/analysis';
-import { insertOnEdge, runOperation, undo } from '../../renderer/src/editing';
+import { OPERATIONS } from '../../shared/surgery/operations';
+import { forcedLabel, insertOnEdge, runOperation, undo } from '../../renderer/src/editing';
 import type { Host, SaveRequest } from '../../renderer/src/host/host';
 import { historyView, useDocumentStore, withoutHistory } from '../../renderer/src/store/documentStore';
 import { useViewStore } from '../../renderer/src/store/viewStore';
@@ -42,14 +46,22 @@ function openSqueezeNet(id: number): void {
   useViewStore.getState().resetForDocument();
 }
 
+async function dialogOf<K extends string>(kind: K): Promise<Extract<NonNullable<ReturnType<typeof useViewStore.getState>['dialog']>, { kind: K }>> {
+  for (let i = 0; i < 50 && useViewStore.getState().dialog?.kind !== kind; i++) await new Promise((r) => setTimeout(r, 1));
+  const d = useViewStore.getState().dialog;
+  if (d?.kind !== kind) throw new Error(`expected the ${kind} question, got ${d?.kind ?? 'no dialog'}`);
+  return d as never;
+}
+
 /** Waits for the overwrite question and answers it. */
 async function answer(a: 'overwrite' | 'saveAs' | 'cancel'): Promise<void> {
-  for (let i = 0; i < 50 && useViewStore.getState().dialog?.kind !== 'overwrite'; i++) await new Promise((r) => setTimeout(r, 1));
-  const d = useViewStore.getState().dialog;
-  if (d?.kind !== 'overwrite') throw new Error(`expected the overwrite question, got ${d?.kind ?? 'no dialog'}`);
+  const d = await dialogOf('overwrite');
   expect(d.path).toBe(PATH);
   d.resolve(a);
 }
+
+/** Layer 3 of SqueezeNet reads a blob nothing produces: one validation error. */
+const BREAK_LAYER_3 = { path: ['neuralNetworkClassifier', 'layers', 3, 'input', 0], value: 'no_such_blob' } as const;
 
 const bytesOf = (p: SavePayload): Uint8Array => (p.kind === 'file' ? p.bytes : new Uint8Array());
 const doc = () => useDocumentStore.getState().document!;
@@ -112,5 +124,105 @@ describe.skipIf(!sharedPresent)('saving from the editor (desktop host)', () => {
     expect(labels().at(-1)).toBe('Raise specification version 2 → 4 to save');
     expect(useViewStore.getState().notice).toBe(`Saved ${PATH}. Specification version raised from 2 to 4: layer type gelu (an N-d layer).`);
     expect(doc().diagnostics).toEqual([]);
+  });
+});
+
+describe.skipIf(!sharedPresent)('edits that bring in validation errors (SqueezeNet)', () => {
+  let id = 1000;
+  beforeEach(() => openSqueezeNet(id++));
+
+  it('are refused with the errors listed; "Apply anyway" commits the edit as forced', () => {
+    expect(doc().diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(runOperation('editField', BREAK_LAYER_3)).toBe(false);
+    expect(labels()).toEqual([`Open ${NAME}`]);
+    expect(doc().dirty).toBe(false);
+    const toast = useViewStore.getState().toast!;
+    expect(toast.kind).toBe('refused');
+    // Titled with the operation's history label.
+    expect(toast.title).toBe(OPERATIONS.editField.label(BREAK_LAYER_3));
+    expect(toast.message).toBe('it would bring in 1 validation error:');
+    expect(toast.diagnostics!.map((d) => [d.code, d.path.join('.')])).toEqual([['layer-input-undefined', 'neuralNetworkClassifier.layers.3.input.0']]);
+    expect(toast.actions!.map((a) => a.testId)).toEqual(['apply-anyway']);
+
+    toast.actions![0].run();
+    expect(labels().at(-1)).toBe(`${toast.title} (applied anyway with 1 validation error)`);
+    expect(labels().at(-1)).toBe(forcedLabel(toast.title, 1));
+    expect(doc().spec.neuralNetworkClassifier!.layers![3].input).toEqual(['no_such_blob']);
+    expect(doc().diagnostics.map((d) => d.code)).toContain('layer-input-undefined');
+  });
+
+  it('an edit on a model that already has the error is not refused again for it', () => {
+    runOperation('editField', BREAK_LAYER_3);
+    useViewStore.getState().toast!.actions![0].run();
+    // A second, unrelated edit leaves the error as it was: nothing new, so it goes through.
+    expect(runOperation('setMetadata', { author: 'Ada' })).toBe(true);
+    expect(labels()).toHaveLength(3);
+  });
+
+  it('"Apply anyway" does nothing once the document has moved to another revision', () => {
+    expect(runOperation('editField', BREAK_LAYER_3)).toBe(false);
+    const applyAnyway = useViewStore.getState().toast!.actions![0];
+    expect(runOperation('setMetadata', { author: 'Ada' })).toBe(true);
+    applyAnyway.run();
+    expect(labels()).toHaveLength(2);
+    expect(doc().spec.neuralNetworkClassifier!.layers![3].input).not.toEqual(['no_such_blob']);
+  });
+
+  it('saving a model with errors asks first: Cancel writes nothing, Save anyway writes and says so', async () => {
+    const host = fakeDesktopHost();
+    runOperation('editField', BREAK_LAYER_3);
+    useViewStore.getState().toast!.actions![0].run();
+    const first = saveDocument(host, 'save');
+    const q = await dialogOf('saveWithErrors');
+    expect(q.name).toBe(NAME);
+    expect(q.errors.map((d) => d.code)).toEqual(['layer-input-undefined']);
+    q.resolve('cancel');
+    await first;
+    expect(host.saved).toEqual([]);
+    expect(useViewStore.getState().notice).toBeNull();
+    expect(doc().dirty).toBe(true);
+
+    const second = saveDocument(host, 'save');
+    (await dialogOf('saveWithErrors')).resolve('save');
+    await answer('overwrite');
+    await second;
+    expect(host.saved).toHaveLength(1);
+    expect(decodeModel(bytesOf(host.saved[0].request.payload)).neuralNetworkClassifier!.layers![3].input).toEqual(['no_such_blob']);
+    expect(useViewStore.getState().notice).toBe(`Saved ${PATH} with 1 validation error.`);
+  });
+});
+
+describe.skipIf(!sharedPresent)('toasts, notices and reports are superseded (SqueezeNet)', () => {
+  let id = 2000;
+  beforeEach(() => openSqueezeNet(id++));
+
+  it('the "Saved" notice goes with the next edit; a refusal toast with undo', async () => {
+    const host = fakeDesktopHost();
+    runOperation('setMetadata', { author: 'Ada' });
+    const save = saveDocument(host, 'save');
+    await answer('overwrite');
+    await save;
+    expect(useViewStore.getState().notice).toBe(`Saved ${PATH}.`);
+    runOperation('setMetadata', { author: 'Bea' });
+    expect(useViewStore.getState().notice).toBeNull();
+
+    expect(runOperation('renameFeature', { from: 'image', to: 'classLabel' })).toBe(false);
+    expect(useViewStore.getState().toast?.kind).toBe('refused');
+    undo();
+    expect(useViewStore.getState().toast).toBeNull();
+  });
+
+  it('a failed save is reported until a save of that file succeeds', async () => {
+    let fail = true;
+    const host = { ...fakeDesktopHost(), async save(r: SaveRequest) { if (fail) throw new Error('disk full'); return r.path ?? null; } };
+    runOperation('setMetadata', { author: 'Ada' });
+    const first = saveDocument(host, 'save');
+    await answer('overwrite');
+    await first;
+    expect(useViewStore.getState().problems.map((p) => p.message)).toEqual(['could not save: disk full']);
+    fail = false;
+    await saveDocument(host, 'save');
+    expect(useViewStore.getState().problems).toEqual([]);
+    expect(useViewStore.getState().notice).toBe(`Saved ${PATH}.`);
   });
 });

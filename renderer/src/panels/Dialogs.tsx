@@ -1,8 +1,9 @@
-// Modal dialogs: confirming the first overwrite of a file, picking a layer type, and the
-// model-wide actions (fp16, quantization, model kind, specification version), each showing what
-// it will change before it is applied.
+// Modal dialogs: confirming a save with validation errors and the first overwrite of a file,
+// picking a layer type, and the model-wide actions (fp16, quantization, model kind,
+// specification version), each showing what it will change before it is applied.
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { Model } from '../../../shared/format/schema/types.generated';
+import { formatPath } from '../../../shared/format/walk';
 import { parseLabelFile } from '../../../shared/surgery/model-kind';
 import { networkKeyOf, type NetworkKey } from '../../../shared/surgery/network';
 import { OPERATIONS } from '../../../shared/surgery/operations';
@@ -14,6 +15,7 @@ import { commitPrepared, runOperation } from '../editing';
 import { formatBytes } from '../inspector/format';
 import { useDocumentStore } from '../store/documentStore';
 import { useViewStore, type DialogRequest } from '../store/viewStore';
+import { SEVERITY_ICON } from './Dock';
 import { firstMatch, LayerList } from './Palette';
 
 const close = (): void => useViewStore.getState().setDialog(null);
@@ -50,6 +52,32 @@ function OverwriteDialog(props: { request: Extract<DialogRequest, { kind: 'overw
       <p>Saving writes over the file you opened:</p>
       <p><code>{path}</code></p>
       <p className="muted">The original is replaced in one step (no half-written file). Choose Save As to keep it and write a copy. This is asked once per file.</p>
+    </Modal>
+  );
+}
+
+/** Findings listed in the save question; the Problems panel has the rest. */
+const SAVE_QUESTION_ERRORS = 5;
+
+function SaveWithErrorsDialog(props: { request: Extract<DialogRequest, { kind: 'saveWithErrors' }> }) {
+  const { resolve, name, errors } = props.request;
+  const n = errors.length;
+  return (
+    <Modal title={`Save ${name} with ${n} validation error${n === 1 ? '' : 's'}?`} testId="dialog-save-with-errors" onCancel={() => resolve('cancel')}
+      footer={<>
+        <button type="button" data-autofocus data-testid="save-with-errors-cancel" onClick={() => resolve('cancel')}>Cancel</button>
+        <button type="button" data-testid="save-with-errors-confirm" onClick={() => resolve('save')}>Save anyway</button>
+      </>}>
+      <p>Core ML refuses to compile or load a model that breaks its rules. This one has {n === 1 ? 'an error' : `${n} errors`}:</p>
+      <ul className="inspector-findings" data-testid="save-errors">
+        {errors.slice(0, SAVE_QUESTION_ERRORS).map((d, i) => (
+          <li key={i} className="error" data-testid="save-error" data-code={d.code}>
+            <span className="sev-icon">{SEVERITY_ICON.error}</span> {d.message} <code className="muted">{formatPath(d.path) || '(model)'}</code>
+          </li>
+        ))}
+        {n > SAVE_QUESTION_ERRORS && <li className="muted">… and {n - SAVE_QUESTION_ERRORS} more in the Problems panel</li>}
+      </ul>
+      <p className="muted">Cancel to fix them first (each finding in the Problems panel selects what it is about), or save the file as it is.</p>
     </Modal>
   );
 }
@@ -225,6 +253,7 @@ export function Dialogs() {
   if (!dialog) return null;
   switch (dialog.kind) {
     case 'overwrite': return <OverwriteDialog request={dialog} />;
+    case 'saveWithErrors': return <SaveWithErrorsDialog request={dialog} />;
     case 'pickLayer': return <PickLayerDialog request={dialog} />;
     default: break;
   }

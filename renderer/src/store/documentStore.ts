@@ -26,6 +26,7 @@ import type { OpenedModel } from '../../../shared/io/document';
 import type { Diagnostic } from '../../../shared/validate';
 import { analyze, type Analysis } from '../document/analysis';
 import { indexDiagnostics, type DiagnosticIndex } from '../document/diagnosticIndex';
+import { useViewStore } from './viewStore';
 
 /** One entry of the undo history: a whole document state, shared structurally with its neighbours. */
 export interface Revision {
@@ -91,7 +92,11 @@ let nextSeq = 1;
 /** Analyses by spec, so undo and redo return to a revision without recomputing it. */
 const analyses = new WeakMap<Model, Analysis & { foldConstants: boolean }>();
 
-function analysisOf(spec: Model, doc: Pick<ModelDocument, 'format' | 'package' | 'foldConstants'>): Analysis {
+/**
+ * The graph, facts and findings of `spec` as a revision of `doc` would show them. Kept, so an
+ * edit checked before it is committed (editing.ts) is not analysed a second time when it is.
+ */
+export function analysisOf(spec: Model, doc: Pick<ModelDocument, 'format' | 'package' | 'foldConstants'>): Analysis {
   const hit = analyses.get(spec);
   if (hit && hit.foldConstants === doc.foldConstants) return hit;
   const a = analyze(spec, doc.format, doc.package, doc.foldConstants);
@@ -166,6 +171,13 @@ useDocumentStore.subscribe((s) => {
   if (!d || !s.revision || d.revision === s.revision) return;
   const revision = s.revision;
   useDocumentStore.setState({ document: derive(baseOf(d), revision, analysisOf(revision.spec, d)) });
+});
+
+// A toast or notice describes the revision it was raised on ("Not done: …" offering to apply an
+// edit to it, "Saved …"); once another revision is shown it is out of date, so it goes. Ones
+// raised for the new revision come after this, in the same call that committed it.
+useDocumentStore.subscribe((s, prev) => {
+  if (s.revision !== prev.revision) useViewStore.getState().clearSuperseded();
 });
 
 /** Runs a store change that is not an edit (open, close, view-option graph rebuilds) outside history. */

@@ -1,5 +1,6 @@
 // View state: what the user is looking at, never part of the document or its undo history.
 import { create } from 'zustand';
+import type { Diagnostic } from '../../../shared/validate';
 import type { Placement } from '../layout/types';
 
 export type LayoutStatus = 'idle' | 'running' | 'done' | 'fallback';
@@ -9,6 +10,8 @@ export interface Problem {
   /** The file the message is about. */
   readonly file: string;
   readonly message: string;
+  /** What was being done: a later success at the same thing supersedes the report. */
+  readonly topic?: 'save';
 }
 
 /** A message about an edit: a refused operation (with its reason) or what an operation did. */
@@ -18,6 +21,8 @@ export interface Toast {
   /** What was attempted ("Delete layer fire2/concat"). */
   readonly title: string;
   readonly message: string;
+  /** Validation findings the message is about (those an edit would bring in). */
+  readonly diagnostics?: readonly Diagnostic[];
   readonly actions?: readonly ToastAction[];
 }
 
@@ -36,6 +41,7 @@ export type MenuTarget =
 export type DialogRequest =
   | { readonly kind: 'fp16' | 'quantize' | 'convertKind' | 'specVersion' }
   | { readonly kind: 'overwrite'; readonly resolve: (answer: 'overwrite' | 'saveAs' | 'cancel') => void; readonly name: string; readonly path: string }
+  | { readonly kind: 'saveWithErrors'; readonly resolve: (answer: 'save' | 'cancel') => void; readonly name: string; readonly errors: readonly Diagnostic[] }
   | { readonly kind: 'pickLayer'; readonly title: string; readonly onPick: (type: string) => void };
 
 export interface ViewState {
@@ -93,10 +99,17 @@ export interface ViewState {
   setLayout(layout: ViewState['layout'], positions?: ReadonlyMap<string, Placement>): void;
   movePosition(id: string, x: number, y: number): void;
   setLoading(loading: ViewState['loading']): void;
-  report(file: string, message: string): void;
+  report(file: string, message: string, topic?: Problem['topic']): void;
   dismissProblem(id: number): void;
+  /** Drops the reports about `topic` for `file`: it has since succeeded. */
+  clearReports(file: string, topic: NonNullable<Problem['topic']>): void;
   setNotice(notice: string | null): void;
-  /** A new document: forget what was selected, collapsed and searched in the previous one. */
+  /** The document moved to another revision: the toast and notice about the previous one go. */
+  clearSuperseded(): void;
+  /**
+   * A new document: forget what was selected, collapsed and searched in the previous one, and the
+   * messages about earlier files (a failed open is superseded by the one that worked).
+   */
   resetForDocument(): void;
 }
 
@@ -106,7 +119,7 @@ let toastId = 1;
 export const useViewStore = create<ViewState>()((set) => ({
   selection: null,
   edgeSelection: null,
-  showShapes: false,
+  showShapes: true,
   toast: null,
   contextMenu: null,
   renaming: null,
@@ -160,11 +173,13 @@ export const useViewStore = create<ViewState>()((set) => ({
     return { positions: next };
   }),
   setLoading: (loading) => set({ loading }),
-  report: (file, message) => set((s) => ({ problems: [...s.problems.slice(-4), { id: problemId++, file, message }] })),
+  report: (file, message, topic) => set((s) => ({ problems: [...s.problems.slice(-4), { id: problemId++, file, message, ...(topic ? { topic } : {}) }] })),
   dismissProblem: (id) => set((s) => ({ problems: s.problems.filter((p) => p.id !== id) })),
+  clearReports: (file, topic) => set((s) => (s.problems.some((p) => p.file === file && p.topic === topic) ? { problems: s.problems.filter((p) => !(p.file === file && p.topic === topic)) } : {})),
   setNotice: (notice) => set({ notice }),
+  clearSuperseded: () => set((s) => (s.toast || s.notice ? { toast: null, notice: null } : {})),
   resetForDocument: () => set({
-    selection: null, edgeSelection: null, toast: null, contextMenu: null, renaming: null, inspectorFocus: null, dialog: null, collapsed: new Set(), searchQuery: '', searchIndex: 0, centerRequest: null,
+    selection: null, edgeSelection: null, toast: null, notice: null, problems: [], contextMenu: null, renaming: null, inspectorFocus: null, dialog: null, collapsed: new Set(), searchQuery: '', searchIndex: 0, centerRequest: null,
     layout: { status: 'idle', slow: false, itemCount: 0 }, positions: new Map(),
   }),
 }));
