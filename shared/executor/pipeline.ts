@@ -33,6 +33,13 @@ export function runPipeline(model: Model, inputs: Map<string, FeatureValue>, opt
       if (v) stageInputs.set(name, v);
       else if (!d.type?.isOptional) throw new ExecutorError(`pipeline ${stageName}: input "${name}" is neither a pipeline input nor an earlier stage's output`);
     }
+    // NonMaximumSuppression's threshold overrides are optional inputs that converters declare on
+    // the pipeline but not on the NMS stage (Ultralytics' yolov8n does this): pass them along.
+    const nms = stage.nonMaximumSuppression;
+    for (const name of [nms?.iouThresholdInputFeatureName, nms?.confidenceThresholdInputFeatureName]) {
+      const v = name ? features.get(name) : undefined;
+      if (name && v && !stageInputs.has(name)) stageInputs.set(name, v);
+    }
     const started = now();
     let r: RunResult;
     try {
