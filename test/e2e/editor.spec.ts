@@ -177,6 +177,8 @@ test('Problems: a broken layer input appears at once, selects its layer and fiel
   const editor = page.getByTestId('layer-input-editor');
   await editor.fill('no_such_blob');
   await editor.press('Enter');
+  // The edit brings in an error, so it is refused until applied on purpose (checked-edits.spec.ts).
+  await page.getByTestId('apply-anyway').click();
   const diagnostic = page.locator('[data-testid="diagnostic"][data-code="layer-input-undefined"]');
   await diagnostic.waitFor();
   assertEqual(await diagnostic.getAttribute('data-path'), `${layerId(index)}.input[0]`, 'the finding’s spec path');
