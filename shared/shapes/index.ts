@@ -7,3 +7,4 @@ export {
 export { featureShape, imageChannels, networkTensor } from './features';
 export { LAYER_TYPES, layerTypeOf, ndOnlyReason, type LayerType } from './layerTypes';
 export { LAYER_SHAPES } from './layers';
+export { blobFeatureDims, declaredShapeFits, producedDims } from './outputs';

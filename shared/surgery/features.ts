@@ -5,7 +5,10 @@
 import { ArrayFeatureType_ArrayDataType, ImageFeatureType_ColorSpace } from '../format/schema/types.generated';
 import type { ArrayFeatureType, FeatureDescription, FeatureType, ImageFeatureType, Model, ModelDescription } from '../format/schema/types.generated';
 import { SurgeryError } from './errors';
-import { withFields } from './tree';
+import { getIn, withFields } from './tree';
+import { inferShapes, networkOf, type ShapeResult } from '../shapes/infer';
+import { imageChannels } from '../shapes/features';
+import { blobFeatureDims, declaredShapeFits, producedDims } from '../shapes/outputs';
 
 export type ArrayDataTypeName = keyof typeof ArrayFeatureType_ArrayDataType;
 export type ColorSpaceName = keyof typeof ImageFeatureType_ColorSpace;
@@ -67,7 +70,13 @@ function editArray(a: ArrayFeatureType, args: SetFeatureTypeArgs): ArrayFeatureT
   } else if (args.shape && a.shapeRange) {
     // The default shape changed rank or size: keep ranges only where they still fit.
     const ranges = (a.shapeRange.sizeRanges ?? []).map((r) => ({ lower: Number(r.lowerBound ?? 0), upper: Number(r.upperBound ?? 0) }));
-    try { checkRanges(shape, ranges); } catch (e) { throw new SurgeryError(`${(e as Error).message}; give new ranges or remove them`); }
+    try { checkRanges(shape, ranges); } catch (e) { throw new SurgeryError(`shape of "${args.name}": ${(e as Error).message}; give new ranges or remove them`); }
+  } else if (args.shape && a.enumeratedShapes && args.enumeratedShapes === undefined) {
+    // FeatureTypes.proto EnumeratedShapes: the default shape must be one of them.
+    const shapes = (a.enumeratedShapes.shapes ?? []).map((s) => (s.shape ?? []).map(Number));
+    if (!shapes.some((s) => s.length === args.shape!.length && s.every((d, i) => d === args.shape![i]))) {
+      throw new SurgeryError(`shape of "${args.name}": [${args.shape.join(', ')}] is not one of its enumerated shapes (${shapes.map((s) => `[${s.join(', ')}]`).join(', ')}); give new enumerated shapes or remove them`);
+    }
   }
   if (args.enumeratedShapes !== undefined) {
     if (args.enumeratedShapes) {
@@ -91,6 +100,17 @@ function editImage(i: ImageFeatureType, args: SetFeatureTypeArgs): ImageFeatureT
     if (v === undefined) continue;
     if (!Number.isInteger(v) || v <= 0) throw new SurgeryError(`image ${k} must be a positive integer (got ${v})`);
     fields[k] = v;
+  }
+  if ((args.width !== undefined || args.height !== undefined) && args.imageSizeRange === undefined) {
+    const w = Number(fields.width ?? i.width ?? 0), h = Number(fields.height ?? i.height ?? 0);
+    if (i.imageSizeRange) {
+      const wr = i.imageSizeRange.widthRange, hr = i.imageSizeRange.heightRange;
+      const r = (x: typeof wr) => ({ lower: Number(x?.lowerBound ?? 0), upper: Number(x?.upperBound ?? -1) < 0 ? -1 : Number(x?.upperBound) });
+      try { checkRanges([w, h], [r(wr), r(hr)]); } catch (e) { throw new SurgeryError(`size of "${args.name}": ${(e as Error).message.replace('dimension 0', 'width').replace('dimension 1', 'height')}; give a new size range or remove it`); }
+    } else if (i.enumeratedSizes?.sizes?.length) {
+      const sizes = i.enumeratedSizes.sizes.map((s) => [Number(s.width ?? 0), Number(s.height ?? 0)]);
+      if (!sizes.some(([sw, sh]) => sw === w && sh === h)) throw new SurgeryError(`size of "${args.name}": ${w}×${h} is not one of its enumerated sizes (${sizes.map(([sw, sh]) => `${sw}×${sh}`).join(', ')}); give new enumerated sizes or remove them`);
+    }
   }
   if (args.colorSpace) {
     const v = ImageFeatureType_ColorSpace[args.colorSpace];
@@ -154,8 +174,52 @@ function editDescription(d: ModelDescription, args: SetFeatureTypeArgs): { d: Mo
   return { d: hit ? withFields(d, { input, output }) : d, hit };
 }
 
+/**
+ * Refuses a declared output shape that contradicts what the network provably produces (Core ML
+ * hands out what the network computes; a different declaration misleads every caller). Size-1
+ * dimensions may be added or dropped; outputs whose size the network leaves open are not checked.
+ */
+function checkAgainstNetwork(spec: Model, args: SetFeatureTypeArgs): void {
+  const check = (m: Model, shapes: ShapeResult): void => {
+    const f = m.description?.output?.find((o) => o.name === args.name);
+    const net = networkOf(m);
+    if (f && net) {
+      const produced = producedDims(shapes, args.name);
+      const producer = shapes.producers.get(args.name);
+      const layer = producer ? (getIn(spec, producer) as { name?: string } | undefined)?.name : undefined;
+      const from = layer ? ` (layer ${layer})` : '';
+      const a = f.type?.multiArrayType;
+      const img = f.type?.imageType;
+      if (produced && a && !a.shapeRange && !a.enumeratedShapes && (a.shape ?? []).length) {
+        const declared = (a.shape ?? []).map(Number);
+        const want = blobFeatureDims(shapes.blobs.get(args.name), !!shapes.nd) ?? produced;
+        if (!declaredShapeFits(declared, produced)) {
+          throw new SurgeryError(`shape of "${args.name}": the network produces ${want.join('×')}${from}, not ${declared.join('×')}; declare ${want.join(',')} (size-1 dimensions may be added or dropped)`);
+        }
+      } else if (produced && img && !img.imageSizeRange && !img.enumeratedSizes && produced.length >= 3) {
+        const [c, h, w] = produced.slice(-3);
+        const channels = imageChannels(img.colorSpace);
+        const size = `${Number(img.width ?? 0)}×${Number(img.height ?? 0)}`;
+        if (Number(img.width ?? 0) !== w || Number(img.height ?? 0) !== h) throw new SurgeryError(`size of "${args.name}": the network produces ${w}×${h} images${from}, not ${size}`);
+        if (channels !== undefined && channels !== c) throw new SurgeryError(`colorSpace of "${args.name}": the network produces ${c} channels${from}; a ${channels === 1 ? 'grayscale' : 'colour'} image has ${channels}`);
+      }
+    }
+    const pipeline = m.pipeline ?? m.pipelineClassifier?.pipeline ?? m.pipelineRegressor?.pipeline;
+    (pipeline?.models ?? []).forEach((sub, i) => { const r = shapes.models?.[i]; if (r) check(sub, r); });
+  };
+  check(spec, inferShapes(spec));
+}
+
+const SHAPE_ARGS = ['shape', 'width', 'height', 'colorSpace', 'kind', 'shapeRange', 'enumeratedShapes', 'imageSizeRange'] as const;
+
 /** Edits a feature of the model and, in pipelines, every sub-model description of the same feature. */
 export function setFeatureType(spec: Model, args: SetFeatureTypeArgs): Model {
+  const out = setFeatureTypeUnchecked(spec, args);
+  if (out !== spec && SHAPE_ARGS.some((k) => args[k] !== undefined)) checkAgainstNetwork(out, args);
+  return out;
+}
+
+function setFeatureTypeUnchecked(spec: Model, args: SetFeatureTypeArgs): Model {
   const visit = (m: Model, top: boolean): { m: Model; hit: boolean } => {
     let hit = false;
     let out = m;

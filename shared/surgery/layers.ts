@@ -1,7 +1,11 @@
 // Layer surgery on a neural network: insert on an edge or after a blob, delete and rewire,
 // rewire one input, sort into topological order, replace with a custom layer and back, edit
 // parameters, and expose an intermediate blob as a model output.
+import { ArrayFeatureType_ArrayDataType } from '../format/schema/types.generated';
 import type { FeatureDescription, Model, NeuralNetwork, NeuralNetworkLayer } from '../format/schema/types.generated';
+import { formatPath } from '../format/walk';
+import { inferShapes, type ShapeResult } from '../shapes/infer';
+import { blobFeatureDims, declaredShapeFits } from '../shapes/outputs';
 import type { PathStep } from '../format/walk';
 import { LAYER_TYPES as ALL_LAYER_TYPES, layerTypeOf } from '../layers/types';
 import { SurgeryError } from './errors';
@@ -220,11 +224,34 @@ export interface ExposeBlobArgs {
   readonly shape?: readonly number[];
 }
 
-/** Makes an intermediate blob an extra model output (to look at it on a device). */
+/** The shape result of the model at `modelPath` (a pipeline's sub-model has its own). */
+function shapesAt(result: ShapeResult, modelPath: readonly PathStep[]): ShapeResult | undefined {
+  const key = formatPath(modelPath);
+  if (formatPath(result.path) === key) return result;
+  for (const r of result.models ?? []) {
+    const found = shapesAt(r, modelPath);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
+ * Makes an intermediate blob an extra model output (to look at it on a device), declared with the
+ * shape inference gives it ([C] or [C, H, W] for rank-5 networks, the full shape for N-d ones) so
+ * the output is usable as saved. The type is FLOAT32: network blobs are float tensors, and
+ * FLOAT32 is valid for every specification version (FeatureTypes.proto ArrayDataType).
+ */
 export function exposeBlob(spec: Model, args: ExposeBlobArgs): Model {
   const c = ctx(spec, args.model);
-  if (producerIndex(c.net, args.blob) < 0) throw new SurgeryError(`no layer produces "${args.blob}"`);
-  if (modelOutputs(c.model).has(args.blob)) throw new SurgeryError(`"${args.blob}" is already a model output`);
-  const feature: FeatureDescription = { name: args.blob, type: { multiArrayType: { shape: args.shape ? [...args.shape] : undefined, dataType: 65568 } } };
+  if (producerIndex(c.net, args.blob) < 0) throw new SurgeryError(`blob: no layer produces "${args.blob}"`);
+  if (modelOutputs(c.model).has(args.blob)) throw new SurgeryError(`blob: "${args.blob}" is already a model output`);
+  const shapes = shapesAt(inferShapes(spec), c.modelPath);
+  const inferred = shapes ? blobFeatureDims(shapes.blobs.get(args.blob), !!shapes.nd) : undefined;
+  if (args.shape) {
+    if (args.shape.some((d) => !Number.isInteger(d) || d <= 0)) throw new SurgeryError(`shape: every dimension must be a positive integer (got ${args.shape.join(', ')})`);
+    if (inferred && !declaredShapeFits(args.shape, inferred)) throw new SurgeryError(`shape: the network produces ${inferred.join('×')} for "${args.blob}", not ${args.shape.join('×')}`);
+  }
+  const shape = args.shape ?? inferred;
+  const feature: FeatureDescription = { name: args.blob, type: { multiArrayType: { ...(shape ? { shape: Object.freeze([...shape]) } : {}), dataType: ArrayFeatureType_ArrayDataType.FLOAT32 } } };
   return updateIn(spec, [...c.modelPath, 'description', 'output'], (old) => Object.freeze([...((old as FeatureDescription[]) ?? []), feature]));
 }

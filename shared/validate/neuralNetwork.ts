@@ -10,6 +10,7 @@ import type { ShapeResult } from '../shapes/infer';
 import { featureShape, imageChannels } from '../shapes/features';
 import { LAYER_MESSAGE, layerTypeOf, ndOnlyReason, type LayerType } from '../shapes/layerTypes';
 import { dim, formatShape, knownDims, type Shape } from '../shapes/shape';
+import { declaredShapeFits } from '../shapes/outputs';
 import { tuple, type DiagnosticSink } from './diagnostic';
 import { arityProblem } from './layerArity';
 import { validateLayerParams } from './layerParams';
@@ -181,8 +182,6 @@ function checkPreprocessing(spec: Model, nn: NeuralNetwork, nnPath: readonly Pat
   });
 }
 
-const squeezed = (dims: readonly number[]): number[] => dims.filter((d) => d !== 1);
-
 function checkOutputShapes(spec: Model, path: readonly PathStep[], shapes: ShapeResult, out: DiagnosticSink): void {
   (spec.description?.output ?? []).forEach((f, i) => {
     const a = f.type?.multiArrayType;
@@ -192,7 +191,7 @@ function checkOutputShapes(spec: Model, path: readonly PathStep[], shapes: Shape
     const got = blob ? knownDims(blob) : undefined;
     if (!got) return;
     const count = (d: readonly number[]): number => d.reduce((x, y) => x * y, 1);
-    if (squeezed(declared).join() !== squeezed(got).join()) {
+    if (!declaredShapeFits(declared, got)) {
       const sameCount = count(declared) === count(got);
       out.warning('output-shape-mismatch', `output ${f.name} is declared ${tuple(declared)} but the network produces ${formatShape(blob!)}${sameCount ? ' (same number of elements, different layout)' : ''}; update the declared shape`, [...path, 'description', 'output', i, 'type', 'multiArrayType', 'shape']);
     }
