@@ -1,6 +1,8 @@
-// The graph canvas: the document's graph, minus what collapsed groups hide, laid out by ELK in a
-// worker, drawn by React Flow with only visible elements rendered.
-import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+// The graph canvas: the document's graph, minus what collapsed groups hide, laid out on this
+// thread by our layered layout (layout/dataflowLayout.ts: tens of milliseconds for thousands of
+// layers), drawn by React Flow with only visible elements rendered. An edit does not lay the graph
+// out again: layout/incremental.ts keeps every node in place and places only what is new.
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import {
   applyNodeChanges, ControlButton, Controls, getViewportForBounds, MiniMap, ReactFlow, useReactFlow,
   type Connection, type NodeChange, type NodeHandle, type Viewport,
@@ -12,26 +14,43 @@ import { insertOnEdge, rewireEdge } from '../editing';
 import { useDocumentStore, type ModelDocument } from '../store/documentStore';
 import { useViewStore } from '../store/viewStore';
 import { edgeAtPoint, PALETTE_MIME } from './dropTarget';
-import { edgeShapeLabels } from './shapeLabels';
-import { cancelLayout, elkLayout, LayoutCancelled } from '../layout/elkLayout';
+import { edgeShapeLabels, type ShapeLabel } from './shapeLabels';
+import { dataflowLayout } from '../layout/dataflowLayout';
+import { updateLayout, type LayoutMode } from '../layout/incremental';
 import { rankLayout } from '../layout/rankLayout';
-import type { Placements } from '../layout/types';
+import { routeKey, type LayoutResult, type Placements, type Point } from '../layout/types';
 import { EDGE_TYPES, type CanvasEdge } from './BlobEdge';
 import { navigate, type Direction } from './navigation';
 import { LaidDocumentContext, NODE_TYPES, type CanvasNode } from './nodeTypes';
 import { enclosingGroups, searchGraph } from './search';
 import { buildViewGraph, type ViewGraph } from './viewGraph';
 import { categoryColour } from './colours';
-
-/** After this long a layout shows its Cancel button. */
-const SLOW_LAYOUT_MS = 2000;
-/** ELK gets this long before the canvas falls back to the quick layered arrangement by itself. */
-const LAYOUT_GIVE_UP_MS = 90_000;
+import type { ModelGraph } from '../../../shared/graph/types';
 
 interface Laid {
   readonly view: ViewGraph;
   /** The document revision laid out (its graph is the one `view` shows). */
   readonly doc: ModelDocument;
+  readonly collapsed: ReadonlySet<string>;
+  readonly layout: LayoutResult;
+  readonly mode: LayoutMode;
+}
+
+/**
+ * The layout each graph was last shown with, so that undo and redo return every node to exactly
+ * where it was (analyses are kept per spec, so an undone revision brings back its graph object).
+ */
+const shownLayouts = new WeakMap<ModelGraph, { collapsed: ReadonlySet<string>; docId: number; layout: LayoutResult }>();
+
+/** Absolute position of an item's top-left corner (placements are relative to the parent group). */
+function absoluteOf(view: ViewGraph, positions: Placements, id: string | undefined): Point {
+  let x = 0, y = 0;
+  for (let cur = id; cur !== undefined; cur = view.byId.get(cur)?.parent) {
+    const p = positions.get(cur);
+    if (!p) break;
+    x += p.x; y += p.y;
+  }
+  return { x, y };
 }
 
 /** Another document, or constants folded differently, gets a fresh viewport; an edit keeps the view where it is. */
@@ -83,24 +102,36 @@ function edgeClass(e: { id: string; source: string; target: string }, selection:
 }
 
 /** One shape per blob of a canvas edge, from the labels of the graph edges it stands for. */
-function edgeShapes(e: ViewGraph['edges'][number], doc: ModelDocument, labels: ReadonlyMap<string, string>): string[] {
-  const byId = new Map(doc.graph.edges.map((g) => [g.id, g]));
-  return e.blobs.map((b) => {
-    const g = e.edges.map((id) => byId.get(id)).find((x) => x?.blob === b);
-    return (g && labels.get(g.id)) ?? '?';
+function edgeShapes(e: ViewGraph['edges'][number], graphEdges: ReadonlyMap<string, ModelGraph['edges'][number]>, labels: ReadonlyMap<string, ShapeLabel>): { shapes: string[]; shapeTitles: string[] } {
+  const found = e.blobs.map((b) => {
+    const g = e.edges.map((id) => graphEdges.get(id)).find((x) => x?.blob === b);
+    return (g && labels.get(g.id)) ?? { short: '?', full: 'shape not known' };
   });
+  return { shapes: found.map((l) => l.short), shapeTitles: found.map((l) => l.full) };
 }
 
-function toEdges(laid: Laid, selection: string | null, edgeSelection: string | null, labels: ReadonlyMap<string, string> | null): CanvasEdge[] {
+function toEdges(laid: Laid, selection: string | null, edgeSelection: string | null, labels: ReadonlyMap<string, ShapeLabel> | null): CanvasEdge[] {
   const nodes = new Map(laid.doc.graph.nodes.map((n) => [n.id, n]));
+  const graphEdges = new Map(laid.doc.graph.edges.map((g) => [g.id, g]));
+  const positions = useViewStore.getState().positions;
+  const offsets = new Map<string | undefined, Point>([[undefined, { x: 0, y: 0 }]]);
+  const routeOf = (e: ViewGraph['edges'][number]): Point[] | undefined => {
+    const r = laid.layout.routes.get(routeKey(e.source, e.target));
+    if (!r) return undefined;
+    let o = offsets.get(r.container);
+    if (!o) { o = absoluteOf(laid.view, positions, r.container); offsets.set(r.container, o); }
+    const { x, y } = o;
+    return r.points.map((p) => ({ x: p.x + x, y: p.y + y }));
+  };
   return laid.view.edges.map((e) => {
     const target = nodes.get(e.target);
+    const route = routeOf(e);
     return {
       id: e.id,
       source: e.source,
       target: e.target,
       type: 'blob',
-      data: { blobs: e.blobs, ...(labels ? { shapes: edgeShapes(e, laid.doc, labels) } : {}) },
+      data: { blobs: e.blobs, ...(labels ? edgeShapes(e, graphEdges, labels) : {}), ...(route ? { route } : {}) },
       className: edgeClass(e, selection, edgeSelection),
       selectable: false,
       // The producer end of an edge into a layer can be dragged onto another node to rewire that input.
@@ -109,10 +140,10 @@ function toEdges(laid: Laid, selection: string | null, edgeSelection: string | n
   });
 }
 
-const shapeLabelCache = new WeakMap<ModelDocument['graph'], Map<string, string>>();
+const shapeLabelCache = new WeakMap<ModelDocument['graph'], Map<string, ShapeLabel>>();
 
 /** Edge id → inferred shape of its blob, for the document's graph (inferred once per revision). */
-function shapeLabelsOf(doc: ModelDocument): Map<string, string> {
+function shapeLabelsOf(doc: ModelDocument): Map<string, ShapeLabel> {
   let labels = shapeLabelCache.get(doc.graph);
   if (!labels) {
     labels = edgeShapeLabels(doc.graph, inferShapes(doc.spec));
@@ -151,43 +182,48 @@ export function Canvas() {
   const view = useMemo(() => (graph ? buildViewGraph(graph, collapsed) : null), [graph, collapsed]);
 
   // Layout whenever what is visible changes: another document, an edit, undo or redo, a group
-  // collapsed or expanded.
-  useEffect(() => {
-    if (!view) { setLaid(null); return; }
-    let alive = true;
-    const setLayout = useViewStore.getState().setLayout;
-    const itemCount = view.items.length;
-    setLayout({ status: 'running', slow: false, itemCount });
-    const slow = setTimeout(() => { if (alive) setLayout({ status: 'running', slow: true, itemCount }); }, SLOW_LAYOUT_MS);
-    const giveUp = setTimeout(() => { if (alive) cancelLayout(); }, LAYOUT_GIVE_UP_MS);
-    const finish = (placements: Placements, status: 'done' | 'fallback', note?: string): void => {
-      if (!alive) return;
-      clearTimeout(slow);
-      clearTimeout(giveUp);
-      setLayout({ status, slow: false, itemCount, ...(note ? { note } : {}) }, placements);
-      // The newest document object with this graph (a save changes the document, not its graph).
-      setLaid({ view, doc: docRef.current! });
-    };
-    elkLayout(view).then(
-      (placements) => finish(placements, 'done'),
-      (e: unknown) => {
-        const note = e instanceof LayoutCancelled
-          ? 'Layout cancelled: showing a quick layered arrangement.'
-          : `Layout failed (${(e as Error).message}): showing a quick layered arrangement.`;
-        finish(rankLayout(view), 'fallback', note);
-      },
-    );
-    return () => {
-      alive = false;
-      clearTimeout(slow);
-      clearTimeout(giveUp);
-      cancelLayout();
-    };
-  }, [view]);
+  // collapsed or expanded. Synchronous and before paint, so no frame shows the new revision's
+  // names on the old arrangement or the other way round.
+  const laidRef = useRef<Laid | null>(null);
+  useLayoutEffect(() => {
+    if (!view || !graph) { laidRef.current = null; setLaid(null); return; }
+    const d = docRef.current!;
+    const v = useViewStore.getState();
+    const prev = laidRef.current;
+    const sameView = prev !== null && prev.doc.id === d.id && prev.doc.foldConstants === d.foldConstants && prev.collapsed === collapsed;
+    let layout: LayoutResult;
+    let mode: LayoutMode = 'full';
+    let status: 'done' | 'fallback' = 'done';
+    let note: string | undefined;
+    try {
+      const shown = shownLayouts.get(graph);
+      if (sameView && shown && shown.docId === d.id && shown.collapsed === collapsed) {
+        layout = shown.layout;
+        mode = 'same';
+      } else if (sameView) {
+        // From what is on screen, the user's drags included.
+        ({ mode, ...layout } = updateLayout({ view: prev.view, layout: { placements: v.positions, routes: prev.layout.routes } }, view));
+      } else {
+        layout = dataflowLayout(view);
+      }
+    } catch (e) {
+      console.error(e);
+      layout = { placements: rankLayout(view), routes: new Map() };
+      status = 'fallback';
+      note = `Layout failed (${(e as Error).message}): showing a quick layered arrangement.`;
+    }
+    if (prev && prev.view.edges.length && prev.doc.graph !== graph) {
+      shownLayouts.set(prev.doc.graph, { collapsed: prev.collapsed, docId: prev.doc.id, layout: { placements: v.positions, routes: prev.layout.routes } });
+    }
+    v.setLayout({ status, slow: false, itemCount: view.items.length, ...(note ? { note } : {}) }, layout.placements);
+    const next: Laid = { view, doc: d, collapsed, layout, mode };
+    laidRef.current = next;
+    setLaid(next);
+  }, [view, graph, collapsed]);
 
   // Node and edge objects are rebuilt only when a layout lands; selection changes touch only
   // the objects whose flags change, so React Flow re-renders two nodes, not three thousand.
-  useEffect(() => {
+  useLayoutEffect(() => {
     setBuiltFrom(laid);
     if (!laid) { setNodes([]); setEdges([]); return; }
     const v = useViewStore.getState();
@@ -211,11 +247,12 @@ export function Canvas() {
     builtShapes.current = showShapes;
     const labels = showShapes ? shapeLabelsOf(laid.doc) : null;
     const byId = new Map(laid.view.edges.map((e) => [e.id, e]));
+    const graphEdges = new Map(laid.doc.graph.edges.map((g) => [g.id, g]));
     setEdges((es) => es.map((e) => {
       const ve = byId.get(e.id);
       if (!ve || !e.data) return e;
-      const { shapes: _old, ...rest } = e.data;
-      return { ...e, data: labels ? { ...rest, shapes: edgeShapes(ve, laid.doc, labels) } : rest };
+      const { shapes: _old, shapeTitles: _oldTitles, ...rest } = e.data;
+      return { ...e, data: labels ? { ...rest, ...edgeShapes(ve, graphEdges, labels) } : rest };
     }));
   }, [showShapes, laid]);
 
@@ -415,6 +452,7 @@ export function Canvas() {
       data-laid-revision={laid?.doc.revision.seq ?? 0}
       data-rendered-items={nodes.length}
       data-show-shapes={showShapes ? 'true' : 'false'}
+      data-layout-mode={laid?.mode ?? ''}
     >
       <LaidDocumentContext.Provider value={laid?.doc ?? null}>
       <ReactFlow<CanvasNode, CanvasEdge>
@@ -465,12 +503,6 @@ export function Canvas() {
         <MiniMap pannable zoomable nodeColor={(n) => categoryColour(n as CanvasNode)} nodeStrokeWidth={0} maskColor="rgba(240, 242, 245, 0.7)" />
       </ReactFlow>
       </LaidDocumentContext.Provider>
-      {layout.status === 'running' && (
-        <div className="layout-indicator" data-testid="layout-indicator" role="status">
-          <span className="spinner" aria-hidden /> Laying out {layout.itemCount.toLocaleString('en-US')} nodes…
-          {layout.slow && <button type="button" data-testid="layout-cancel" onClick={() => cancelLayout()}>Cancel</button>}
-        </div>
-      )}
       {layout.note && layout.status === 'fallback' && <div className="layout-note" data-testid="layout-note">{layout.note}</div>}
     </div>
   );

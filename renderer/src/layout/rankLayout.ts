@@ -1,6 +1,6 @@
-// A plain layered arrangement computed in milliseconds on the UI thread: each item's row is its
-// longest path from a source within its container, rows are centred. Used when the user cancels
-// a slow ELK layout or when ELK fails, so the canvas never stays empty.
+// A plain layered arrangement computed in milliseconds: each item's row is its longest path from
+// a source within its container, rows are centred. Used only when the layered layout throws (a bug
+// of ours), so the canvas never stays empty.
 import { GROUP } from '../canvas/nodeSize';
 import type { ViewGraph, ViewItem } from '../canvas/viewGraph';
 import type { Placement, Placements } from './types';
