@@ -14,6 +14,7 @@ import { ALL_LAYER_TYPES } from '../../shared/layers/registry';
 import { inferShapes } from '../../shared/shapes';
 import { applyOperation } from '../../shared/surgery/operations';
 import { validateModel } from '../../shared/validate';
+import { matchIndex, searchGraph } from '../../renderer/src/canvas/search';
 import { edgeShapeLabels } from '../../renderer/src/canvas/shapeLabels';
 import { indexDiagnostics } from '../../renderer/src/document/diagnosticIndex';
 import { layerRef, planDelete, planInsert, planRename, planRewire } from '../../renderer/src/document/editTargets';
@@ -218,5 +219,30 @@ describe('errors an edit brings in', () => {
     expect(introducedErrors(before, after)).toEqual([after[1]]);
     expect(introducedErrors(after, before)).toEqual([]);
     expect(introducedErrors([], [d('warning', 'only a warning')])).toEqual([]);
+  });
+});
+
+describe.skipIf(!sharedPresent)('search (SqueezeNet)', () => {
+  it('one list of matches per graph and query, shared by the toolbar and the canvas', () => {
+    const spec = load(SQUEEZENET);
+    const graph = buildGraph(spec);
+    const matches = searchGraph(graph, 'fire2/');
+    expect(matches.map((id) => graph.nodes.find((n) => n.id === id)!.label)).toEqual(
+      spec.neuralNetworkClassifier!.layers!.filter((l) => [l.name!, ...l.input!, ...l.output!].some((s) => s.includes('fire2/'))).map((l) => l.name),
+    );
+    // The very same list for the same question, whoever asks; case and spaces do not matter.
+    expect(searchGraph(graph, 'fire2/')).toBe(matches);
+    expect(searchGraph(graph, ' FIRE2/ ')).toBe(matches);
+    // An edit gives a new graph, and so a new list.
+    const renamed = buildGraph(applyOperation(spec, 'renameLayer', { layerPath: ['neuralNetworkClassifier', 'layers', 3], to: 'squeeze_a' }).spec);
+    expect(searchGraph(graph, 'squeeze_a')).toEqual([]);
+    expect(searchGraph(renamed, 'squeeze_a')).toEqual([L(3)]);
+    expect(searchGraph(graph, '')).toEqual([]);
+  });
+
+  it('Enter and Shift+Enter wrap around the list', () => {
+    const m = ['a', 'b', 'c'];
+    expect([0, 1, 3, -1, -4].map((i) => matchIndex(m, i))).toEqual([0, 1, 0, 2, 2]);
+    expect(matchIndex([], 5)).toBe(-1);
   });
 });

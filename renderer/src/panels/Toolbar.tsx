@@ -1,9 +1,9 @@
 // The toolbar: open, save, undo and redo, constant folding, shapes, zoom to fit, model-wide
 // actions, search, the problem counts and the document's name (with • while unsaved).
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 import { openPayload, packageModelFileName, saveDocument, setFoldConstants } from '../actions';
-import { searchGraph } from '../canvas/search';
+import { matchIndex, searchGraph } from '../canvas/search';
 import { useHost } from '../hostContext';
 import { payloadFromFileInput, payloadFromFolderInput } from '../host/readFiles';
 import { redo, undo } from '../editing';
@@ -121,9 +121,10 @@ function Search() {
   const query = useViewStore((s) => s.searchQuery);
   const index = useViewStore((s) => s.searchIndex);
   const setSearch = useViewStore((s) => s.setSearch);
-  const matches = useMemo(() => (doc ? searchGraph(doc.graph, query) : []), [doc, query]);
+  // The canvas selects matches from this same list (canvas/search.ts).
+  const matches = doc ? searchGraph(doc.graph, query) : [];
   const n = matches.length;
-  const shown = n ? ((index % n) + n) % n + 1 : 0;
+  const shown = matchIndex(matches, index) + 1;
   return (
     <div className="search" role="search">
       <input
