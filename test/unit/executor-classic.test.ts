@@ -107,7 +107,7 @@ describe('GLM', () => {
 describe('tree ensembles', () => {
   // Tree 0: node 0 branches on x[0] (mode under test) at 1.0; node 1 (true) adds 10 to dim 0, node 2 (false) adds 20.
   // Tree 1: node 0 branches on x[1] <= 0 with missing values to the false child; leaves add to dim 1.
-  const ensemble = (mode: number, transform = 0, base = [0.5, 0.25]) => ({
+  const ensemble = (mode: number, base = [0.5, 0.25]) => ({
     numPredictionDimensions: 2,
     basePredictionValue: Float64Array.from(base),
     nodes: [
@@ -121,7 +121,7 @@ describe('tree ensembles', () => {
   });
   const regressor = (mode: number, transform = 0) => model({
     description: { input: [arrayIn('x', 2)], output: [{ name: 'y', type: { multiArrayType: { shape: [2], dataType: DOUBLE } } }] },
-    treeEnsembleRegressor: { treeEnsemble: ensemble(mode, transform), postEvaluationTransform: transform },
+    treeEnsembleRegressor: { treeEnsemble: ensemble(mode), postEvaluationTransform: transform },
   });
   const y = (mode: number, x0: number, x1 = -1) => {
     const v = run(regressor(mode), { x: vec(x0, x1) }).get('y');
