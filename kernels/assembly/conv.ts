@@ -2,7 +2,7 @@
 // K = (inC/groups) * kH * kW, which is exactly Core ML's weight layout [outC, inC/groups, kH, kW].
 // The im2col matrix is never built whole: each 8-column panel (8 output pixels) is gathered
 // straight into the packed form the micro-kernel reads, a chunk of panels at a time (see chunkColumns).
-import { packA, packBRows, kernel4x8, chunkColumns, BIAS_NONE, BIAS_PER_ROW } from './gemm';
+import { packBRows, kernel4x8, chunkColumns, BIAS_NONE, BIAS_PER_ROW } from './gemm';
 
 /** Per-pixel input origins for a panel that wraps to the next output row. */
 const ORIGIN_Y: usize = memory.data(8 * 4, 16);
@@ -88,11 +88,10 @@ function im2colPanel(
   }
 }
 
-/** Bytes of scratch conv2d needs: one group's packed weights plus one panel. */
-export function conv2dScratchBytes(inC: i32, outC: i32, kH: i32, kW: i32, groups: i32): i32 {
+/** Bytes of scratch conv2d needs: one chunk of im2col panels. */
+export function conv2dScratchBytes(inC: i32, kH: i32, kW: i32, groups: i32): i32 {
   const K = (inC / groups) * kH * kW;
-  const coutG = outC / groups;
-  return (((coutG + 3) >> 2) * 4 * K + chunkColumns(K) * K) * 4;
+  return chunkColumns(K) * K * 4;
 }
 
 /** One batch item; pointers are byte offsets; padBottom/padRight are implied by outH/outW. */
@@ -106,8 +105,8 @@ export function conv2d(
   const K = cinG * kH * kW;
   const N = outH * outW;
   const mBlocks = (coutG + 3) >> 2;
-  const ap = scratch;
-  const bp = ap + <usize>mBlocks * <usize>K * 16;
+  const bp = scratch;
+  const lda = <usize>K << 2;
   const ldc = <usize>N << 2;
   const loV = f32x4.splat(lo);
   const hiV = f32x4.splat(hi);
@@ -117,7 +116,7 @@ export function conv2d(
   const chunk = chunkColumns(K);
   const panelBytes = <usize>K * 32;
   for (let g = 0; g < groups; g++) {
-    packA(weights + <usize>g * <usize>coutG * <usize>K * 4, <usize>K << 2, coutG, K, ap);
+    const wG = weights + <usize>g * <usize>coutG * lda;
     const inG = input + <usize>g * <usize>cinG * <usize>inH * <usize>inW * 4;
     const outG = output + <usize>g * <usize>coutG * ldc;
     const biasG = bias + <usize>g * <usize>coutG * 4;
@@ -129,12 +128,12 @@ export function conv2d(
         else im2colPanel(inG, cinG, inH, inW, kH, kW, sy, sx, dy, dx, pt, pl, outW, n0, min(8, N - n0), dst);
       }
       for (let mb = 0; mb < mBlocks; mb++) {
-        const apm = ap + <usize>mb * <usize>K * 16;
+        const am = wG + <usize>mb * 4 * lda;
         const rows = min(4, coutG - mb * 4);
         const crow = outG + <usize>mb * 4 * ldc;
         const biasM = biasG + (<usize>mb << 4);
         for (let n0 = c0; n0 < c0 + cn; n0 += 8) {
-          kernel4x8(K, apm, bp + <usize>((n0 - c0) >> 3) * panelBytes, crow + (<usize>n0 << 2), ldc, rows, min(8, N - n0), biasMode, biasM, 0, loV, hiV);
+          kernel4x8(K, am, lda, bp + <usize>((n0 - c0) >> 3) * panelBytes, crow + (<usize>n0 << 2), ldc, rows, min(8, N - n0), biasMode, biasM, 0, loV, hiV);
         }
       }
     }

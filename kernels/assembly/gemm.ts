@@ -1,6 +1,7 @@
 // Register-tiled SIMD GEMM: C[M x N] = A[M x K] * B[K x N], every matrix row-major f32.
-// A is packed in blocks of 4 rows (4 floats per k), B in panels of 8 columns (8 floats per k),
-// so the 4x8 micro-kernel reads both sequentially and keeps 8 f32x4 accumulators in registers.
+// B is packed in panels of 8 columns (8 floats per k); A is read in place, four row streams at a
+// time (packing A would cost a pass over every weight on every call, ~7% of MobileNetV2); the
+// 4x8 micro-kernel keeps 8 f32x4 accumulators in registers.
 
 /** Edge tiles (fewer than 4 rows or 8 columns) are computed in full into this tile, then copied. */
 const EDGE_TILE: usize = memory.data(4 * 8 * 4, 16);
@@ -17,30 +18,6 @@ export const BIAS_PER_COL: i32 = 2;
 function clamp4(v: v128, lo: v128, hi: v128): v128 {
   // pmin/pmax keep a NaN in v (the comparison is false), as the scalar reference does.
   return f32x4.pmax(f32x4.pmin(v, hi), lo);
-}
-
-/** Packs rows [0, M) of A (row stride lda bytes) into 4-row blocks, zero rows past M. */
-export function packA(a: usize, lda: usize, M: i32, K: i32, dst: usize): void {
-  const blocks = (M + 3) >> 2;
-  for (let mb = 0; mb < blocks; mb++) {
-    for (let r = 0; r < 4; r++) {
-      const i = mb * 4 + r;
-      let d = dst + ((<usize>mb * <usize>K) << 4) + (<usize>r << 2);
-      if (i < M) {
-        let s = a + <usize>i * lda;
-        for (let k = 0; k < K; k++) {
-          store<f32>(d, load<f32>(s));
-          s += 4;
-          d += 16;
-        }
-      } else {
-        for (let k = 0; k < K; k++) {
-          store<f32>(d, 0);
-          d += 16;
-        }
-      }
-    }
-  }
 }
 
 /** Packs columns [n0, n0 + cols) of a row-major B (row stride ldb bytes) into one 8-wide panel. */
@@ -84,13 +61,14 @@ export function packBTransposed(bt: usize, K: i32, n0: i32, cols: i32, dst: usiz
 }
 
 /**
- * One 4x8 tile of C at c (row stride ldc bytes) from a packed A block and a packed B panel.
- * rows <= 4 and cols <= 8 are the valid part; the rest is computed on zero padding and dropped.
+ * One 4x8 tile of C at c (row stride ldc bytes) from rows of A at a (row stride lda bytes) and a
+ * packed B panel. rows <= 4 and cols <= 8 are the valid part; missing rows re-read row 0 and
+ * missing columns are zero padding, both computed and dropped.
  */
 // @ts-ignore: decorator
 @inline
 export function kernel4x8(
-  K: i32, ap: usize, bp: usize, c: usize, ldc: usize, rows: i32, cols: i32,
+  K: i32, a: usize, lda: usize, bp: usize, c: usize, ldc: usize, rows: i32, cols: i32,
   biasMode: i32, biasRow: usize, biasCol: usize, lo: v128, hi: v128,
 ): void {
   let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
@@ -108,24 +86,30 @@ export function kernel4x8(
     c00 = v128.load(bc); c01 = v128.load(bc, 16);
     c10 = c00; c11 = c01; c20 = c00; c21 = c01; c30 = c00; c31 = c01;
   }
-  let a = ap;
+  let p0 = a;
+  let p1 = rows > 1 ? a + lda : a;
+  let p2 = rows > 2 ? a + 2 * lda : a;
+  let p3 = rows > 3 ? a + 3 * lda : a;
   let b = bp;
   for (let k = 0; k < K; k++) {
     const b0 = v128.load(b);
     const b1 = v128.load(b, 16);
-    const a0 = v128.load32_splat(a);
+    const a0 = v128.load32_splat(p0);
     c00 = f32x4.add(c00, f32x4.mul(a0, b0));
     c01 = f32x4.add(c01, f32x4.mul(a0, b1));
-    const a1 = v128.load32_splat(a, 4);
+    const a1 = v128.load32_splat(p1);
     c10 = f32x4.add(c10, f32x4.mul(a1, b0));
     c11 = f32x4.add(c11, f32x4.mul(a1, b1));
-    const a2 = v128.load32_splat(a, 8);
+    const a2 = v128.load32_splat(p2);
     c20 = f32x4.add(c20, f32x4.mul(a2, b0));
     c21 = f32x4.add(c21, f32x4.mul(a2, b1));
-    const a3 = v128.load32_splat(a, 12);
+    const a3 = v128.load32_splat(p3);
     c30 = f32x4.add(c30, f32x4.mul(a3, b0));
     c31 = f32x4.add(c31, f32x4.mul(a3, b1));
-    a += 16;
+    p0 += 4;
+    p1 += 4;
+    p2 += 4;
+    p3 += 4;
     b += 32;
   }
   c00 = clamp4(c00, lo, hi); c01 = clamp4(c01, lo, hi);
@@ -160,9 +144,9 @@ export function chunkColumns(K: i32): i32 {
   return max(8, min(512, (32768 / max(K, 1)) & ~7));
 }
 
-/** Bytes of scratch gemm and conv2d need: packed A plus one chunk of B panels. */
-export function gemmScratchBytes(M: i32, K: i32): i32 {
-  return (((M + 3) >> 2) * 4 * K + chunkColumns(K) * K) * 4;
+/** Bytes of scratch gemm and conv2d need: one chunk of B panels. */
+export function gemmScratchBytes(K: i32): i32 {
+  return chunkColumns(K) * K * 4;
 }
 
 /**
@@ -173,15 +157,14 @@ export function gemm(
   M: i32, N: i32, K: i32, a: usize, b: usize, transB: i32, c: usize,
   bias: usize, biasMode: i32, lo: f32, hi: f32, scratch: usize,
 ): void {
-  const ap = scratch;
   const mBlocks = (M + 3) >> 2;
-  const bp = ap + <usize>mBlocks * <usize>K * 16;
+  const bp = scratch;
+  const lda = <usize>K << 2;
   const loV = f32x4.splat(lo);
   const hiV = f32x4.splat(hi);
   const ldc = <usize>N << 2;
   const panelBytes = <usize>K * 32;
   const chunk = chunkColumns(K);
-  packA(a, <usize>K << 2, M, K, ap);
   for (let c0 = 0; c0 < N; c0 += chunk) {
     const cn = min(chunk, N - c0);
     for (let n0 = c0; n0 < c0 + cn; n0 += 8) {
@@ -190,12 +173,12 @@ export function gemm(
       else packBRows(b, ldc, K, n0, min(8, N - n0), dst);
     }
     for (let mb = 0; mb < mBlocks; mb++) {
-      const apm = ap + <usize>mb * <usize>K * 16;
+      const am = a + <usize>mb * 4 * lda;
       const rows = min(4, M - mb * 4);
       const crow = c + <usize>mb * 4 * ldc;
       for (let n0 = c0; n0 < c0 + cn; n0 += 8) {
         kernel4x8(
-          K, apm, bp + <usize>((n0 - c0) >> 3) * panelBytes, crow + (<usize>n0 << 2), ldc,
+          K, am, lda, bp + <usize>((n0 - c0) >> 3) * panelBytes, crow + (<usize>n0 << 2), ldc,
           rows, min(8, N - n0), biasMode, bias + (<usize>mb << 4), bias + (<usize>n0 << 2), loV, hiV,
         );
       }

@@ -231,7 +231,7 @@ export function conv2dSimd(kernels: WasmKernels, a: Conv2dArgs): void {
     });
     return;
   }
-  const scratch = e.conv2dScratchBytes(a.inC, a.outC, a.kH, a.kW, a.groups);
+  const scratch = e.conv2dScratchBytes(a.inC, a.kH, a.kW, a.groups);
   kernels.withArrays([a.input, a.weights, a.bias, a.output], 3, scratch, ([ip, wp, bp, op]) => {
     e.conv2d(
       a.inC, a.inH, a.inW, a.outC, a.kH, a.kW, a.strideY, a.strideX, a.dilationY, a.dilationX, a.padTop, a.padLeft, a.groups,
@@ -247,7 +247,7 @@ export function gemmSimd(kernels: WasmKernels, g: GemmArgs): void {
   const lo = g.activation ? g.activation.min : -Infinity;
   const hi = g.activation ? g.activation.max : Infinity;
   const biasMode = g.bias ? (g.biasPer === 'row' ? BIAS_PER_ROW : BIAS_PER_COL) : BIAS_NONE;
-  kernels.withArrays([g.A, g.B, g.bias, g.C], 3, e.gemmScratchBytes(g.M, g.K), ([ap, bp, biasp, cp]) => {
+  kernels.withArrays([g.A, g.B, g.bias, g.C], 3, e.gemmScratchBytes(g.K), ([ap, bp, biasp, cp]) => {
     e.gemm(g.M, g.N, g.K, ap, bp, g.transB ? 1 : 0, cp, biasp, biasMode, lo, hi, kernels.scratch);
   });
 }

@@ -18,13 +18,13 @@ import { KernelHeap } from './heap';
 interface KernelExports {
   heapBase(): number;
   gemm(M: number, N: number, K: number, a: number, b: number, transB: number, c: number, bias: number, biasMode: number, lo: number, hi: number, scratch: number): void;
-  gemmScratchBytes(M: number, K: number): number;
+  gemmScratchBytes(K: number): number;
   conv2d(
     inC: number, inH: number, inW: number, outC: number, kH: number, kW: number, sy: number, sx: number, dy: number, dx: number,
     pt: number, pl: number, groups: number, input: number, weights: number, bias: number, hasBias: number,
     output: number, outH: number, outW: number, lo: number, hi: number, scratch: number,
   ): void;
-  conv2dScratchBytes(inC: number, outC: number, kH: number, kW: number, groups: number): number;
+  conv2dScratchBytes(inC: number, kH: number, kW: number, groups: number): number;
   depthwise3x3(
     C: number, inH: number, inW: number, stride: number, pt: number, pl: number, input: number, weights: number,
     bias: number, hasBias: number, output: number, outH: number, outW: number, lo: number, hi: number, scratch: number,
