@@ -17,7 +17,7 @@ import type { CustomLayerParams, FeatureDescription, Model, NeuralNetwork, Neura
 import { layerTypeOf, type LayerType } from '../layers/types';
 import { ndOnlyReason } from '../shapes/layerTypes';
 import { readWeights, type ReadWeightsOptions } from '../weights';
-import { imageToPlanes, preprocess } from './image';
+import { BGR, imageToPlanes, preprocess } from './image';
 import { KERNELS } from './kernels';
 import { LoopSignal, type Kernel, type KernelContext, type NetworkRunner } from './kernels/types';
 import { makeTensor, sizeOf } from './tensor';
@@ -191,6 +191,22 @@ function outputValue(f: FeatureDescription, t: Tensor, nd: boolean): FeatureValu
   const type = f.type ?? {};
   if (type.doubleType) return { kind: 'double', value: t.data[0] };
   if (type.int64Type) return { kind: 'int64', value: Math.round(t.data[0]) };
+  if (type.imageType) {
+    // An image output: [C, H, W] planes handed out as planar pixels in R, G, B (or gray) order.
+    const r = t.shape.length;
+    const C = t.shape[r - 3] ?? 1, H = t.shape[r - 2] ?? 1, W = t.shape[r - 1] ?? 1;
+    if ((C === 1 || C === 3) && C * H * W === t.data.length) {
+      let pixels = t.data;
+      if (C === 3 && type.imageType.colorSpace === BGR) {
+        const n = H * W;
+        pixels = new Float32Array(t.data.length);
+        pixels.set(t.data.subarray(2 * n, 3 * n), 0);
+        pixels.set(t.data.subarray(n, 2 * n), n);
+        pixels.set(t.data.subarray(0, n), 2 * n);
+      }
+      return { kind: 'image', image: { width: W, height: H, layout: 'planar', pixels } };
+    }
+  }
   const declared = (type.multiArrayType?.shape ?? []).map(Number);
   // Under rank-5 interpretation Core ML hands out the declared rank ([C, H, W] or [C]) when the
   // elements are the same (README: the declared shape or its rank-5 form).

@@ -112,6 +112,9 @@ describe.skipIf(!sharedPresent)('every neural network in ../shared/models runs o
       } else if (v.kind === 'dictionary') {
         const probs = [...v.value.values()];
         expect(probs.every(Number.isFinite), `${name} has a non-finite probability`).toBe(true);
+      } else if (v.kind === 'image') {
+        const bad = Array.from(v.image.pixels).findIndex((x) => !Number.isFinite(x));
+        expect(bad, `${name} pixel ${bad}`).toBe(-1);
       } else if (v.kind === 'double') {
         expect(Number.isFinite(v.value), name).toBe(true);
       }
