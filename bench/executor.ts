@@ -18,6 +18,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { conv2d, gemmGeneral, type Clamp } from '../shared/executor/kernels/conv';
 import { decodeNpy } from '../shared/executor/npy';
+import { addF32, clampF32, planeMeansF32 } from '../shared/executor/wasm/elementwise';
 import { simdKernels } from '../shared/executor/wasm/kernels';
 import type { HeapF32 } from '../shared/executor/wasm/heap';
 import { decodeModel } from '../shared/format/model';
@@ -370,9 +371,7 @@ function kernelsRunner(net: ReturnType<typeof readNetwork>) {
         case 'clip': {
           const x = blobs.get(l.input)!;
           const out = heap.allocF32(x.t.length);
-          const src = x.t.data;
-          const dst = out.data;
-          for (let j = 0; j < dst.length; j++) dst[j] = Math.min(l.max, Math.max(l.min, src[j]));
+          clampF32(x.t.data, out.data, l.min, l.max);
           release(l.input);
           put(l.output, x.shape, out);
           break;
@@ -381,10 +380,7 @@ function kernelsRunner(net: ReturnType<typeof readNetwork>) {
           const a = blobs.get(l.inputs[0])!;
           const b = blobs.get(l.inputs[1])!;
           const out = heap.allocF32(a.t.length);
-          const av = a.t.data;
-          const bv = b.t.data;
-          const dst = out.data;
-          for (let j = 0; j < dst.length; j++) dst[j] = av[j] + bv[j];
+          addF32(a.t.data, b.t.data, out.data);
           release(l.inputs[0]);
           release(l.inputs[1]);
           put(l.output, a.shape, out);
@@ -394,13 +390,7 @@ function kernelsRunner(net: ReturnType<typeof readNetwork>) {
           const x = blobs.get(l.input)!;
           const [C, H, W] = x.shape;
           const out = heap.allocF32(C);
-          const src = x.t.data;
-          const dst = out.data;
-          for (let c = 0; c < C; c++) {
-            let s = 0;
-            for (let j = c * H * W; j < (c + 1) * H * W; j++) s += src[j];
-            dst[c] = s / (H * W);
-          }
+          planeMeansF32(x.t.data, out.data, C, H * W);
           release(l.input);
           put(l.output, [C, 1, 1], out);
           break;

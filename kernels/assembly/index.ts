@@ -8,3 +8,4 @@ export { depthwise3x3, depthwise3x3ScratchBytes } from './depthwise';
 export function heapBase(): usize {
   return __heap_base;
 }
+export { clamp, add, planeMeans } from './elementwise';

@@ -29,6 +29,9 @@ interface KernelExports {
     C: number, inH: number, inW: number, stride: number, pt: number, pl: number, input: number, weights: number,
     bias: number, hasBias: number, output: number, outH: number, outW: number, lo: number, hi: number, scratch: number,
   ): void;
+  clamp(x: number, out: number, n: number, lo: number, hi: number): void;
+  add(a: number, b: number, out: number, n: number): void;
+  planeMeans(x: number, out: number, C: number, plane: number): void;
   depthwise3x3ScratchBytes(inH: number, inW: number, stride: number, pt: number, pl: number, outH: number, outW: number): number;
 }
 
