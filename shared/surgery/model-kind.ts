@@ -2,19 +2,40 @@
 // labels, and cutting a network down to a sub-graph (truncate at a blob, extract between blobs).
 // The three network messages share field numbers 1–10 (layers, preprocessing, shape mappings,
 // update parameters), so a conversion moves those and adds or drops the classifier's own fields.
-import type { FeatureDescription, Model, NeuralNetwork, NeuralNetworkClassifier } from '../format/schema/types.generated';
+import { MESSAGES } from '../format/schema/descriptors.generated';
+import type { FeatureDescription, FeatureType, Model, ModelDescription, NeuralNetwork, NeuralNetworkClassifier } from '../format/schema/types.generated';
 import type { PathStep } from '../format/walk';
 import { SurgeryError } from './errors';
 import { allLayers, modelAt, networkKeyOf, type NetworkKey } from './network';
 import { setIn, withFields } from './tree';
 
-const SHARED_NETWORK_FIELDS = ['layers', 'preprocessing', 'arrayInputShapeMapping', 'imageInputShapeMapping', 'updateParams'] as const;
+const SHARED_NETWORK_FIELDS: ReadonlySet<string> = new Set(['layers', 'preprocessing', 'arrayInputShapeMapping', 'imageInputShapeMapping', 'updateParams']);
 const FLOAT32 = 65568;
+const EMPTY: Readonly<Record<string, unknown>> = Object.freeze({});
 
-function networkBody(net: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const k of SHARED_NETWORK_FIELDS) if (net[k] !== undefined) out[k] = net[k];
-  return out;
+/**
+ * The network with only the fields the three network messages share, plus `fields`: a copy made
+ * with withFields, so the network's unknown fields travel to the converted message.
+ */
+function networkBody(net: Record<string, unknown>, fields: Record<string, unknown> = {}): Record<string, unknown> {
+  const drop: Record<string, unknown> = {};
+  for (const k of Object.keys(net)) if (!SHARED_NETWORK_FIELDS.has(k)) drop[k] = undefined;
+  return withFields(net, { ...drop, ...fields });
+}
+
+/**
+ * A feature's type changed to `member` of FeatureType's `Type` oneof, keeping what else the old
+ * type message holds (isOptional, unknown fields).
+ */
+function featureType(old: FeatureType | undefined, member: string, value: object): FeatureType {
+  const clear: Record<string, unknown> = {};
+  for (const m of MESSAGES['CoreML.Specification.FeatureType'].oneofs.Type) clear[m] = undefined;
+  return withFields(old ?? EMPTY, { ...clear, [member]: value }) as FeatureType;
+}
+
+/** A new message (no unknown fields to carry), frozen like every message of a document. */
+function message<T extends object>(fields: T): T {
+  return withFields(EMPTY, fields as Record<string, unknown>) as T;
 }
 
 export interface ConvertModelKindArgs {
@@ -35,7 +56,7 @@ export function convertModelKind(spec: Model, args: ConvertModelKindArgs): Model
   if (!from) throw new SurgeryError('this model is not a neural network');
   if (from === args.to) return spec;
   const net = model[from] as Record<string, unknown>;
-  const d = model.description ?? {};
+  const d: ModelDescription = model.description ?? EMPTY;
   let outputs = [...(d.output ?? [])];
   const descFields: Record<string, unknown> = { predictedFeatureName: undefined, predictedProbabilitiesName: undefined };
   let body = networkBody(net);
@@ -51,14 +72,17 @@ export function convertModelKind(spec: Model, args: ConvertModelKindArgs): Model
       throw new SurgeryError(`the name "${labelName}" is already in use in this model`);
     }
     const strings = typeof labels[0] === 'string';
-    const dict: FeatureDescription = { name: probs, type: { dictionaryType: strings ? { stringKeyType: {} } : { int64KeyType: {} } } };
-    const label: FeatureDescription = { name: labelName, type: strings ? { stringType: {} } : { int64Type: {} } };
+    const old = outputs.find((o) => o.name === probs);
+    // The probabilities output keeps its description and unknown fields; its type becomes a dictionary.
+    const dict = withFields(old ?? message<FeatureDescription>({ name: probs }), {
+      type: featureType(old?.type, 'dictionaryType', message(strings ? { stringKeyType: EMPTY } : { int64KeyType: EMPTY })),
+    });
+    const label = message<FeatureDescription>({ name: labelName, type: message(strings ? { stringType: EMPTY } : { int64Type: EMPTY }) });
     outputs = [...outputs.filter((o) => o.name !== probs), dict, label];
-    body = {
-      ...body,
-      ...(strings ? { stringClassLabels: { vector: [...labels] } } : { int64ClassLabels: { vector: [...labels] } }),
+    body = networkBody(net, {
+      [strings ? 'stringClassLabels' : 'int64ClassLabels']: message({ vector: Object.freeze([...labels]) }),
       labelProbabilityLayerName: probs,
-    };
+    });
     descFields.predictedFeatureName = labelName;
     descFields.predictedProbabilitiesName = probs;
   } else if (from === 'neuralNetworkClassifier') {
@@ -66,12 +90,14 @@ export function convertModelKind(spec: Model, args: ConvertModelKindArgs): Model
     const c = net as NeuralNetworkClassifier;
     const probs = d.predictedProbabilitiesName || c.labelProbabilityLayerName;
     const count = (c.stringClassLabels?.vector ?? c.int64ClassLabels?.vector ?? []).length;
-    outputs = outputs.filter((o) => o.name !== d.predictedFeatureName).map((o) => (o.name === probs ? { ...o, type: { multiArrayType: { shape: count ? [count] : undefined, dataType: FLOAT32 } } } : o));
+    outputs = outputs.filter((o) => o.name !== d.predictedFeatureName).map((o) => (o.name === probs
+      ? withFields(o, { type: featureType(o.type, 'multiArrayType', message({ shape: count ? Object.freeze([count]) : undefined, dataType: FLOAT32 })) })
+      : o));
     if (args.to === 'neuralNetworkRegressor') descFields.predictedFeatureName = outputs[0]?.name;
   } else if (args.to === 'neuralNetworkRegressor') {
     descFields.predictedFeatureName = outputs.find((o) => o.type?.multiArrayType || o.type?.doubleType)?.name;
   }
-  const next = withFields(model, { [from]: undefined, [args.to]: Object.freeze(body), description: withFields(d, { ...descFields, output: Object.freeze(outputs) }) });
+  const next = withFields(model, { [from]: undefined, [args.to]: body, description: withFields(d, { ...descFields, output: Object.freeze(outputs) }) });
   return path.length ? setIn(spec, path, next) : next;
 }
 
@@ -94,9 +120,11 @@ export function setClassLabels(spec: Model, args: SetClassLabelsArgs): Model {
     throw new SurgeryError(`the model has ${old.length} classes but ${args.labels.length} labels were given`);
   }
   const strings = typeof args.labels[0] === 'string';
+  const vector = Object.freeze([...args.labels]);
+  // The label vector message of the same kind is edited in place (keeping its unknown fields).
   const next = withFields(holder as object, strings
-    ? { stringClassLabels: { vector: [...args.labels] }, int64ClassLabels: undefined }
-    : { int64ClassLabels: { vector: [...args.labels] }, stringClassLabels: undefined });
+    ? { stringClassLabels: withFields(holder.stringClassLabels ?? EMPTY, { vector }), int64ClassLabels: undefined }
+    : { int64ClassLabels: withFields(holder.int64ClassLabels ?? EMPTY, { vector }), stringClassLabels: undefined });
   return setIn(spec, [...path, holderKey], next);
 }
 
@@ -147,15 +175,17 @@ export function extractSubgraph(spec: Model, args: ExtractSubgraphArgs): Model {
   }
   const arrayFeature = (name: string): FeatureDescription =>
     oldInputs.find((f) => f.name === name) ?? model.description?.output?.find((f) => f.name === name && f.type?.multiArrayType) ??
-    { name, type: { multiArrayType: { shape: args.shapes?.[name] ? [...args.shapes[name]] : undefined, dataType: FLOAT32 } } };
+    message<FeatureDescription>({ name, type: message({ multiArrayType: message({ shape: args.shapes?.[name] ? Object.freeze([...args.shapes[name]]) : undefined, dataType: FLOAT32 }) }) });
   const newInputs = [...inputs].map(arrayFeature);
   const imageInputs = new Set(newInputs.filter((f) => f.type?.imageType).map((f) => f.name));
-  const body = networkBody(net as Record<string, unknown>);
   const preprocessing = (net.preprocessing ?? []).filter((p) => (p.featureName ? imageInputs.has(p.featureName) : imageInputs.size === 1));
   const next: Model = withFields(model, {
     neuralNetworkClassifier: undefined, neuralNetworkRegressor: undefined,
-    neuralNetwork: Object.freeze({ ...body, layers: Object.freeze(layers.filter((_, i) => keep.has(i))), preprocessing: preprocessing.length ? preprocessing : undefined }),
-    description: withFields(model.description ?? {}, {
+    neuralNetwork: networkBody(net as Record<string, unknown>, {
+      layers: Object.freeze(layers.filter((_, i) => keep.has(i))),
+      preprocessing: preprocessing.length ? Object.freeze(preprocessing) : undefined,
+    }),
+    description: withFields(model.description ?? EMPTY, {
       input: Object.freeze(newInputs),
       output: Object.freeze(args.outputs.map(arrayFeature)),
       predictedFeatureName: undefined, predictedProbabilitiesName: undefined,
