@@ -1,7 +1,12 @@
 // Screenshots of different kinds of model for people to look at (test-results/screenshots/),
 // with the checks that make each one meaningful: the right model, laid out, a selection shown.
-import { needShared, modelFile, openModel, openPackage, screenshot, settled, waitForDocument } from './app';
-import { assert, assertEqual, test } from './harness';
+import { readFileSync } from 'node:fs';
+import { decodeModel } from '../../shared/format/model';
+import type { Model } from '../../shared/format/schema/types.generated';
+import { canvasCounts, featureNames, needShared, modelFile, nodesInView, openModel, openPackage, screenshot, settled, waitForDocument } from './app';
+import { assert, assertEqual, assertIncludes, test } from './harness';
+
+const load = (rel: string): Model => decodeModel(new Uint8Array(readFileSync(modelFile(rel))));
 
 test('screenshot: SqueezeNet classifier with a convolution selected', async (ctx) => {
   needShared(ctx);
@@ -37,12 +42,40 @@ test('screenshot: pipeline regressor (MRT) with its sub-model groups', async (ct
   await screenshot(page, ctx.artifacts, 'mrt-collapsed');
 });
 
-test('screenshot: pipeline classifier (FruitClassifier) with preprocessing and class labels', async (ctx) => {
+test('screenshot: pipeline classifier (FruitClassifier) with its flexible image input and class labels', async (ctx) => {
   needShared(ctx);
   const { page } = ctx;
+  const spec = load('MoonAndEye__CreateMLDemo/FruitClassifier.mlmodel');
+  const stages = spec.pipelineClassifier!.pipeline!.models!;
+  const glm = stages.find((m) => m.glmClassifier)!;
+  const labels = glm.glmClassifier!.stringClassLabels!.vector!;
+  assertEqual(labels, ['Apple', 'Banana'], 'FruitClassifier’s class labels (from the file)');
   await openModel(page, modelFile('MoonAndEye__CreateMLDemo/FruitClassifier.mlmodel'));
   await waitForDocument(page, 'FruitClassifier.mlmodel');
+  // One group per pipeline stage, titled with the stage's model type.
+  const groups = page.locator('[data-testid="graph-group"]');
+  assertEqual(await groups.count(), stages.length, 'one group per pipeline stage');
+  assertIncludes((await groups.nth(0).textContent()) ?? '', 'visionFeaturePrint', 'the first stage');
+  assertIncludes((await groups.nth(1).textContent()) ?? '', 'glmClassifier', 'the second stage');
+  // The model's own interface in the model panel, and on the canvas.
+  assertEqual(await featureNames(page, 'model-inputs'), spec.description!.input!.map((f) => f.name!), 'inputs listed');
+  assertEqual(await featureNames(page, 'model-outputs'), spec.description!.output!.map((f) => f.name!), 'outputs listed');
+  const image = spec.description!.input![0].type!.imageType!;
+  const input = page.locator('[data-testid="graph-node"][data-kind="input"][data-label="image"]').first();
+  assertIncludes((await input.textContent()) ?? '', `${image.width}×${image.height} BGR`, 'the input node shows the image size and colour order');
+  // The class labels: listed in the model panel and on the classLabel output node.
+  assertEqual(await page.getByTestId('class-labels').getAttribute('data-count'), String(labels.length), 'class labels listed');
+  assertEqual(await page.getByTestId('class-labels').locator('.label-list li').allTextContents(), labels.map((l, i) => `${i}${l}`), 'the labels in order');
+  const classLabel = page.locator('[data-testid="graph-node"][data-kind="output"][data-label="classLabel"]').last();
+  for (const l of labels) assertIncludes((await classLabel.textContent()) ?? '', l, 'the classLabel output node lists the labels');
+  // The feature print stage selected: the inspector shows its scene version.
   await page.locator('[data-testid="graph-node"][data-kind="model"]').first().click();
+  await page.locator('[data-testid="inspector"][data-selected="pipelineClassifier.pipeline.models[0].visionFeaturePrint"]').waitFor();
+  assertEqual(await page.getByTestId('inspector-name').textContent(), 'Vision Feature Print', 'inspector title');
+  assertEqual(await page.locator('[data-testid="inspector"] [data-field="version"] .field-value').first().textContent(), 'SCENE_VERSION_1', 'scene version');
+  // The whole small graph is on screen.
+  const counts = await canvasCounts(page);
+  assertEqual((await nodesInView(page)).length, counts.nodes, 'every node is drawn inside the canvas');
   await screenshot(page, ctx.artifacts, 'fruit-classifier');
 });
 
@@ -87,13 +120,46 @@ test('screenshot: yolov8n ML Program package, groups collapse and expand', async
 test('screenshot: pose estimation network (757 layers)', async (ctx) => {
   needShared(ctx);
   const { page } = ctx;
+  const spec = load('tucan9389__PoseEstimation-CoreML/model_cpm.mlmodel');
+  const layers = spec.neuralNetwork!.layers!;
+  const input = spec.description!.input![0].name!;
+  const output = spec.description!.output![0].name!;
   await openModel(page, modelFile('tucan9389__PoseEstimation-CoreML/model_cpm.mlmodel'));
   await waitForDocument(page, 'model_cpm.mlmodel');
+  const counts = await canvasCounts(page);
+  assertEqual(counts.layers, layers.length, 'every layer is a node');
+  assertEqual(counts.nodes, layers.length + 2, 'layers, the input and the output');
+  // Opened at the top: the input and the first layers are drawn, readable, inside the canvas.
+  const top = await nodesInView(page);
+  assertEqual(top[0], input, 'the input is the first node on screen');
+  for (const l of layers.slice(0, 3)) assert(top.includes(l.name!), `${l.name} is on screen at the top`);
+  assert(!top.includes(output), 'the output, 757 layers down, is not on screen yet');
+  assert(top.length >= 5 && top.length < counts.nodes, `a readable part of the network is on screen (${top.length} nodes)`);
   await screenshot(page, ctx.artifacts, 'pose-cpm-top');
+  // Zoom to fit zooms out as far as the canvas goes: far more of the network is on screen. (At
+  // that zoom model_cpm is still taller than the window, so not all of it.)
   await page.getByTestId('zoom-fit').click();
+  await settled(page);
+  const fit = await nodesInView(page);
+  assert(fit.length > 3 * top.length, `zoom to fit shows far more than the top view (${fit.length} nodes, ${top.length} before)`);
+  assert(fit.every((l) => l === input || l === output || layers.some((x) => x.name === l)), 'only the model’s own nodes are drawn');
   await screenshot(page, ctx.artifacts, 'pose-cpm-fit');
 });
 
 test('screenshot: empty state', async (ctx) => {
-  await screenshot(ctx.page, ctx.artifacts, 'empty-state');
+  const { page } = ctx;
+  const empty = page.getByTestId('empty-state');
+  assert(await empty.isVisible(), 'the empty state is shown');
+  assertEqual(await empty.locator('h1').textContent(), 'Open a Core ML model', 'its heading');
+  assertIncludes((await empty.textContent()) ?? '', 'Drop a .mlmodel file or a .mlpackage folder', 'it says how to open a model');
+  // The browser build opens through two buttons, both ready; nothing else acts without a model.
+  assert(await page.getByTestId('open-file').isEnabled(), 'Open model… is enabled');
+  assert(await page.getByTestId('open-folder').isEnabled(), 'Open .mlpackage… is enabled');
+  assert(await page.getByTestId('search-input').isDisabled(), 'search is disabled');
+  assert(await page.getByTestId('model-actions').isDisabled(), 'the Model menu is disabled');
+  assertEqual(await page.getByTestId('canvas').count(), 0, 'no canvas');
+  assertEqual(await page.getByTestId('model-panel').count(), 0, 'no model panel');
+  const card = (await empty.locator('.empty-card').boundingBox())!;
+  assert(card.width > 300 && card.height > 150, `the card is drawn at a readable size (${card.width}×${card.height})`);
+  await screenshot(page, ctx.artifacts, 'empty-state');
 });
