@@ -119,17 +119,18 @@ describe.skipIf(!sharedPresent)('pipeline stages (MRT)', () => {
     const labels = edgeShapeLabels(graph, shapes);
     expect(labels.size).toBe(graph.edges.length);
     // The feature vectorizer (stage 4) writes 241 values that the GLM (stage 5) reads.
-    expect(labels.get('pipelineRegressor.pipeline.models[4].description.input[0][0]->pipelineRegressor.pipeline.models[4].glmRegressor[0]')).toBe('241');
-    expect(labels.get('pipelineRegressor.pipeline.models[4].glmRegressor[0]->pipelineRegressor.pipeline.models[4].description.output[0][0]')).toBe('scalar');
+    expect(labels.get('pipelineRegressor.pipeline.models[4].description.input[0][0]->pipelineRegressor.pipeline.models[4].glmRegressor[0]')).toEqual({ short: '241', full: '241' });
+    expect(labels.get('pipelineRegressor.pipeline.models[4].glmRegressor[0]->pipelineRegressor.pipeline.models[4].description.output[0][0]')).toEqual({ short: 'scalar', full: 'scalar' });
   });
 });
 
 describe.skipIf(!sharedPresent)('shape labels (SqueezeNet)', () => {
-  it('conv1 → relu_conv1 carries 1×1×64×113×113, the image 1×1×3×227×227', () => {
+  it('conv1 → relu_conv1 carries 64×113×113 (1×1×64×113×113 in full), the image 3×227×227', () => {
     const spec = load(SQUEEZENET);
     const labels = edgeShapeLabels(buildGraph(spec), inferShapes(spec));
-    expect(labels.get(`${L(0)}[0]->${L(1)}[0]`)).toBe('1×1×64×113×113');
-    expect(labels.get(`description.input[0][0]->${L(0)}[0]`)).toBe('1×1×3×227×227');
+    const axes = '(sequence × batch × channels × height × width)';
+    expect(labels.get(`${L(0)}[0]->${L(1)}[0]`)).toEqual({ short: '64×113×113', full: `1×1×64×113×113 ${axes}` });
+    expect(labels.get(`description.input[0][0]->${L(0)}[0]`)).toEqual({ short: '3×227×227', full: `1×1×3×227×227 ${axes}` });
   });
 });
 

@@ -13,7 +13,7 @@ import type { SavePayload } from '../../shared/host/api';
 import { openModelContents } from '../../shared/io/document';
 import { saveDocument } from '../../renderer/src/actions';
 import { analyze } from '../../renderer/src/document/analysis';
-import { OPERATIONS } from '../../shared/surgery/operations';
+import { applyOperation } from '../../shared/surgery/operations';
 import { forcedLabel, insertOnEdge, runOperation, undo } from '../../renderer/src/editing';
 import type { Host, SaveRequest } from '../../renderer/src/host/host';
 import { historyView, useDocumentStore, withoutHistory } from '../../renderer/src/store/documentStore';
@@ -138,8 +138,8 @@ describe.skipIf(!sharedPresent)('edits that bring in validation errors (SqueezeN
     expect(doc().dirty).toBe(false);
     const toast = useViewStore.getState().toast!;
     expect(toast.kind).toBe('refused');
-    // Titled with the operation's history label.
-    expect(toast.title).toBe(OPERATIONS.editField.label(BREAK_LAYER_3));
+    // Titled with the operation's history label (the one "Apply anyway" records, below).
+    expect(toast.title).toBe(applyOperation(doc().spec, 'editField', BREAK_LAYER_3).applied.label);
     expect(toast.message).toBe('it would bring in 1 validation error:');
     expect(toast.diagnostics!.map((d) => [d.code, d.path.join('.')])).toEqual([['layer-input-undefined', 'neuralNetworkClassifier.layers.3.input.0']]);
     expect(toast.actions!.map((a) => a.testId)).toEqual(['apply-anyway']);
