@@ -1,7 +1,8 @@
 // `mlsurgeon edit IN -o OUT [operations…]`: the editor's named operations from the command line,
 // applied in the order given, each refusing bad requests with the same reasons the UI shows.
 import type { Model } from '../shared/format/schema/types.generated';
-import { applyOperation, type AppliedOperation } from '../shared/surgery/operations';
+import type { AppliedOperation, OperationArgs, OperationName } from '../shared/surgery/operations';
+import { applyOperationChecked, type CheckedOperation, type CheckOptions } from '../shared/surgery/checked';
 import type { ArrayDataTypeName, ColorSpaceName } from '../shared/surgery/features';
 import { isPreprocessingPreset, PREPROCESSING_PRESETS, type SetPreprocessingArgs } from '../shared/surgery/preprocessing';
 import { parseLabelFile } from '../shared/surgery/model-kind';
@@ -25,8 +26,10 @@ export const EDIT_USAGE = `usage: mlsurgeon edit IN -o OUT [operations…]   (ap
   --meta KEY=VALUE              set a user-defined metadata entry
   --labels FILE                 set a classifier's class labels from a text file (one per line)
   --spec-version N|minimum      declare a specification version (never below what the model needs)
-  --force                       write even if the edits leave validation errors
-The specification version rises on save to what the model needs, with the reason printed.`;
+  --force                       apply and write even if an edit introduces validation errors
+Every edit is validated as it is applied; one that introduces a validation error stops the command
+and nothing is written (unless --force). Whenever the specification version rises (fp16,
+quantization, a newer feature, or on save), the new version and the reasons are printed.`;
 
 function split(value: string, flag: string, sep = '='): [string, string] {
   const i = value.indexOf(sep);
@@ -83,14 +86,26 @@ export function parsePreprocess(value: string): SetPreprocessingArgs {
   return args as SetPreprocessingArgs;
 }
 
-/** Applies the operations named by the flags, in order. Returns the new spec and what was done. */
-export function applyEditFlags(spec: Model, flags: readonly string[], textFiles: Readonly<Record<string, string>> = {}): { spec: Model; applied: AppliedOperation[] } {
+export interface EditFlagsResult {
+  readonly spec: Model;
+  readonly applied: AppliedOperation[];
+  /** Each operation's checked result, in order: introduced findings and version raises. */
+  readonly steps: CheckedOperation[];
+}
+
+/**
+ * Applies the operations named by the flags, in order, each checked as the editor checks it: one
+ * that introduces a validation error throws EditIntroducesErrors unless `force` is set.
+ */
+export function applyEditFlags(spec: Model, flags: readonly string[], textFiles: Readonly<Record<string, string>> = {}, options: CheckOptions = {}): EditFlagsResult {
   const applied: AppliedOperation[] = [];
+  const steps: CheckedOperation[] = [];
   let s = spec;
-  const run = (...a: Parameters<typeof applyOperation>) => {
-    const r = applyOperation(...a);
+  const run = <K extends OperationName>(from: Model, name: K, args: OperationArgs[K]) => {
+    const r = applyOperationChecked(from, name, args, options);
     s = r.spec;
     applied.push(r.applied);
+    steps.push(r as CheckedOperation);
   };
   for (let i = 0; i < flags.length; i++) {
     const flag = flags[i];
@@ -144,5 +159,5 @@ export function applyEditFlags(spec: Model, flags: readonly string[], textFiles:
       default: throw new EditUsageError(`unknown edit option ${flag}\n${EDIT_USAGE}`);
     }
   }
-  return { spec: s, applied };
+  return { spec: s, applied, steps };
 }

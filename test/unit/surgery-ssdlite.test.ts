@@ -35,7 +35,7 @@ describe('SSDLite clean-up from the command line', () => {
       '--set-shape', 'scores=91,1917', '--set-shape', 'boxes=4,1917', '--fp16']);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    expect(r.out).toContain('Rename Preprocessor__sub__0 → image');
+    expect(r.out).toContain('Rename input Preprocessor__sub__0 → image');
 
     const spec = decodeModel(new Uint8Array(await readFile(output)));
     expect(validateModel(spec).filter((x) => x.severity === 'error')).toEqual([]);
@@ -75,7 +75,7 @@ describe('SSDLite clean-up from the command line', () => {
     expect(bad.code).toBe(1);
     // Core ML has no optional outputs.
     expect(bad.err).toMatch(/^error \S+ description\.output\[1\]/m);
-    expect(bad.err).toMatch(/refused: the edits leave 1 validation error; nothing written/);
+    expect(bad.err).toMatch(/refused: Set output concat__0 optional would introduce 1 validation error; nothing written/);
     await expect(readFile(join(dir, 'never3.mlmodel'))).rejects.toThrow(/ENOENT/);
   });
 
