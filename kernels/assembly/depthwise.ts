@@ -1,6 +1,7 @@
 // Depthwise 3x3 (groups == inC == outC, dilation 1), stride 1 or 2, four output pixels per f32x4.
 // Each channel is copied into a zero-bordered plane first, so the inner loop has no bounds tests;
 // the border sits at the same place for every channel, so it is zeroed once per call.
+import { madd } from './gemm';
 
 @inline
 function clamp4(v: v128, lo: v128, hi: v128): v128 {
@@ -62,15 +63,15 @@ export function depthwise3x3(
       if (stride == 1) {
         for (let ox = 0; ox < outW; ox += 4) {
           const p = <usize>ox << 2;
-          let acc = f32x4.add(b, f32x4.mul(v128.load(r0 + p), w0));
-          acc = f32x4.add(acc, f32x4.mul(v128.load(r0 + p, 4), w1));
-          acc = f32x4.add(acc, f32x4.mul(v128.load(r0 + p, 8), w2));
-          acc = f32x4.add(acc, f32x4.mul(v128.load(r1 + p), w3));
-          acc = f32x4.add(acc, f32x4.mul(v128.load(r1 + p, 4), w4));
-          acc = f32x4.add(acc, f32x4.mul(v128.load(r1 + p, 8), w5));
-          acc = f32x4.add(acc, f32x4.mul(v128.load(r2 + p), w6));
-          acc = f32x4.add(acc, f32x4.mul(v128.load(r2 + p, 4), w7));
-          acc = f32x4.add(acc, f32x4.mul(v128.load(r2 + p, 8), w8));
+          let acc = madd(v128.load(r0 + p), w0, b);
+          acc = madd(v128.load(r0 + p, 4), w1, acc);
+          acc = madd(v128.load(r0 + p, 8), w2, acc);
+          acc = madd(v128.load(r1 + p), w3, acc);
+          acc = madd(v128.load(r1 + p, 4), w4, acc);
+          acc = madd(v128.load(r1 + p, 8), w5, acc);
+          acc = madd(v128.load(r2 + p), w6, acc);
+          acc = madd(v128.load(r2 + p, 4), w7, acc);
+          acc = madd(v128.load(r2 + p, 8), w8, acc);
           storeRow(o + p, clamp4(acc, loV, hiV), outW - ox);
         }
       } else {
@@ -78,17 +79,17 @@ export function depthwise3x3(
           const p = <usize>ox << 3;
           let acc = b;
           let v0 = v128.load(r0 + p), v1 = v128.load(r0 + p, 16), v2 = v128.load(r0 + p, 8), v3 = v128.load(r0 + p, 24);
-          acc = f32x4.add(acc, f32x4.mul(f32x4.shuffle(v0, v1, 0, 2, 4, 6), w0));
-          acc = f32x4.add(acc, f32x4.mul(f32x4.shuffle(v0, v1, 1, 3, 5, 7), w1));
-          acc = f32x4.add(acc, f32x4.mul(f32x4.shuffle(v2, v3, 0, 2, 4, 6), w2));
+          acc = madd(f32x4.shuffle(v0, v1, 0, 2, 4, 6), w0, acc);
+          acc = madd(f32x4.shuffle(v0, v1, 1, 3, 5, 7), w1, acc);
+          acc = madd(f32x4.shuffle(v2, v3, 0, 2, 4, 6), w2, acc);
           v0 = v128.load(r1 + p); v1 = v128.load(r1 + p, 16); v2 = v128.load(r1 + p, 8); v3 = v128.load(r1 + p, 24);
-          acc = f32x4.add(acc, f32x4.mul(f32x4.shuffle(v0, v1, 0, 2, 4, 6), w3));
-          acc = f32x4.add(acc, f32x4.mul(f32x4.shuffle(v0, v1, 1, 3, 5, 7), w4));
-          acc = f32x4.add(acc, f32x4.mul(f32x4.shuffle(v2, v3, 0, 2, 4, 6), w5));
+          acc = madd(f32x4.shuffle(v0, v1, 0, 2, 4, 6), w3, acc);
+          acc = madd(f32x4.shuffle(v0, v1, 1, 3, 5, 7), w4, acc);
+          acc = madd(f32x4.shuffle(v2, v3, 0, 2, 4, 6), w5, acc);
           v0 = v128.load(r2 + p); v1 = v128.load(r2 + p, 16); v2 = v128.load(r2 + p, 8); v3 = v128.load(r2 + p, 24);
-          acc = f32x4.add(acc, f32x4.mul(f32x4.shuffle(v0, v1, 0, 2, 4, 6), w6));
-          acc = f32x4.add(acc, f32x4.mul(f32x4.shuffle(v0, v1, 1, 3, 5, 7), w7));
-          acc = f32x4.add(acc, f32x4.mul(f32x4.shuffle(v2, v3, 0, 2, 4, 6), w8));
+          acc = madd(f32x4.shuffle(v0, v1, 0, 2, 4, 6), w6, acc);
+          acc = madd(f32x4.shuffle(v0, v1, 1, 3, 5, 7), w7, acc);
+          acc = madd(f32x4.shuffle(v2, v3, 0, 2, 4, 6), w8, acc);
           storeRow(o + p / 2, clamp4(acc, loV, hiV), outW - ox);
         }
       }

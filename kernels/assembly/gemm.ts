@@ -14,6 +14,18 @@ export const BIAS_PER_ROW: i32 = 1;
 /** One bias per column of C: innerProduct / the gemm contract (bias of length N on each row). */
 export const BIAS_PER_COL: i32 = 2;
 
+/**
+ * a * b + c: one fused multiply-add where the host has relaxed SIMD (the second build of this
+ * module, see scripts/build-kernels.mjs), else a multiply and an add. relaxed_madd may or may not
+ * round once; either is within the references' tolerance.
+ */
+// @ts-ignore: decorator
+@inline
+export function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(f32x4.mul(a, b), c);
+}
+
 @inline
 function clamp4(v: v128, lo: v128, hi: v128): v128 {
   // pmin/pmax keep a NaN in v (the comparison is false), as the scalar reference does.
@@ -95,17 +107,17 @@ export function kernel4x8(
     const b0 = v128.load(b);
     const b1 = v128.load(b, 16);
     const a0 = v128.load32_splat(p0);
-    c00 = f32x4.add(c00, f32x4.mul(a0, b0));
-    c01 = f32x4.add(c01, f32x4.mul(a0, b1));
+    c00 = madd(a0, b0, c00);
+    c01 = madd(a0, b1, c01);
     const a1 = v128.load32_splat(p1);
-    c10 = f32x4.add(c10, f32x4.mul(a1, b0));
-    c11 = f32x4.add(c11, f32x4.mul(a1, b1));
+    c10 = madd(a1, b0, c10);
+    c11 = madd(a1, b1, c11);
     const a2 = v128.load32_splat(p2);
-    c20 = f32x4.add(c20, f32x4.mul(a2, b0));
-    c21 = f32x4.add(c21, f32x4.mul(a2, b1));
+    c20 = madd(a2, b0, c20);
+    c21 = madd(a2, b1, c21);
     const a3 = v128.load32_splat(p3);
-    c30 = f32x4.add(c30, f32x4.mul(a3, b0));
-    c31 = f32x4.add(c31, f32x4.mul(a3, b1));
+    c30 = madd(a3, b0, c30);
+    c31 = madd(a3, b1, c31);
     p0 += 4;
     p1 += 4;
     p2 += 4;

@@ -4,6 +4,7 @@
 // asymmetric SAME padding, 1x1, 1x1 maps, one channel, with and without bias and clamp.
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   conv2d,
@@ -17,10 +18,15 @@ import {
   type Conv2dArgs,
   type GemmArgs,
 } from '../../shared/executor/kernels/conv';
-import { decodeBase64, setSimdKernelsForTesting, simdKernels } from '../../shared/executor/wasm/kernels';
-import { KERNELS_WASM_BASE64 } from '../../shared/executor/wasm/kernels.generated';
+import { createKernels, decodeBase64, setSimdKernelsForTesting, simdKernels, type KernelVariant, type WasmKernels } from '../../shared/executor/wasm/kernels';
+import { KERNELS_RELAXED_WASM_BASE64, KERNELS_WASM_BASE64 } from '../../shared/executor/wasm/kernels.generated';
 import { KernelHeap } from '../../shared/executor/wasm/heap';
 import { repoRoot } from '../support/shared-data';
+
+// Node 20 runs relaxed SIMD (the fused multiply-add build Chromium and Electron take) only behind
+// this flag; set before any module is compiled, it lets both builds be checked here.
+setFlagsFromString('--experimental-wasm-relaxed-simd');
+const VARIANTS: [KernelVariant, WasmKernels | null][] = (['simd', 'relaxed-simd'] as const).map((v) => [v, createKernels(v)]);
 
 /** mulberry32: deterministic, so a failure names a reproducible case. */
 function rng(seed: number): () => number {
@@ -147,10 +153,8 @@ const cases: [string, ConvCase][] = [
   ['7x7 kernel stride 2 (a ResNet stem), pad 3', { inC: 3, inH: 23, inW: 23, outC: 8, k: [7, 7], stride: [2, 2], pad: [3, 3, 3, 3] }],
 ];
 
-describe('SIMD convolution agrees with the reference', () => {
-  const kernels = simdKernels();
-
-  it('WebAssembly SIMD is available in this Node', () => {
+describe.each(VARIANTS)('%s convolution agrees with the reference', (variant, kernels) => {
+  it(`the ${variant} build runs in this Node`, () => {
     expect(kernels).not.toBeNull();
   });
 
@@ -206,8 +210,8 @@ describe('SIMD convolution agrees with the reference', () => {
   });
 });
 
-describe('SIMD GEMM agrees with the reference', () => {
-  const kernels = simdKernels()!;
+describe.each(VARIANTS)('%s GEMM agrees with the reference', (_variant, kernelsOrNull) => {
+  const kernels = kernelsOrNull!;
 
   function gemmCase(M: number, N: number, K: number, seed: number, extra: Partial<GemmArgs> = {}): void {
     const next = rng(seed);
@@ -307,10 +311,18 @@ describe('kernel heap and dispatch', () => {
     expect(() => small.alloc(3 * 65536)).toThrow(/cannot allocate 196608 bytes/);
   });
 
-  it('the inlined wasm decodes to a valid SIMD module', () => {
-    const bytes = decodeBase64(KERNELS_WASM_BASE64);
-    expect(Buffer.from(bytes).equals(Buffer.from(KERNELS_WASM_BASE64, 'base64'))).toBe(true);
-    expect(WebAssembly.validate(bytes)).toBe(true);
+  it('the inlined wasm decodes to valid modules, and only the second uses relaxed SIMD', () => {
+    for (const text of [KERNELS_WASM_BASE64, KERNELS_RELAXED_WASM_BASE64]) {
+      const bytes = decodeBase64(text);
+      expect(Buffer.from(bytes).equals(Buffer.from(text, 'base64'))).toBe(true);
+      expect(WebAssembly.validate(bytes)).toBe(true);
+    }
+    // 0xfd 0x85 0x02 is f32x4.relaxed_madd (opcode 0x105 as a LEB128 after the SIMD prefix).
+    const has = (text: string) => Buffer.from(text, 'base64').includes(Buffer.from([0xfd, 0x85, 0x02]));
+    expect(has(KERNELS_RELAXED_WASM_BASE64)).toBe(true);
+    expect(has(KERNELS_WASM_BASE64)).toBe(false);
+    // With the flag set above, the process-wide kernels take the relaxed build.
+    expect(simdKernels()!.variant).toBe('relaxed-simd');
   });
 
   it('kernels.generated.ts is up to date with kernels/assembly (node scripts/build-kernels.mjs)', () => {

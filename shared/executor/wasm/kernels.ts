@@ -9,10 +9,12 @@
  *
  * Instantiation is synchronous (`new WebAssembly.Module`): the module is a few KB, the executor
  * runs in a worker, and browsers only restrict synchronous compilation of large modules on the
- * main thread. A host without WebAssembly SIMD gets null from `simdKernels()` and the caller
- * uses the plain TypeScript kernels.
+ * main thread. Two builds are inlined: SIMD with relaxed SIMD (fused multiply-add; Chromium,
+ * Electron, Node 22+) is taken when the host validates it, else plain SIMD (Node 20). A host
+ * without WebAssembly SIMD gets null from `simdKernels()` and the caller uses the plain
+ * TypeScript kernels.
  */
-import { KERNELS_WASM_BASE64 } from './kernels.generated';
+import { KERNELS_RELAXED_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernels.generated';
 import { KernelHeap } from './heap';
 
 interface KernelExports {
@@ -68,6 +70,8 @@ interface Placed {
   copied: boolean;
 }
 
+export type KernelVariant = 'relaxed-simd' | 'simd';
+
 export class WasmKernels {
   private scratchPtr = 0;
   private scratchBytes = 0;
@@ -76,6 +80,7 @@ export class WasmKernels {
   constructor(
     readonly exports: KernelExports,
     readonly heap: KernelHeap,
+    readonly variant: KernelVariant,
   ) {}
 
   /**
@@ -131,13 +136,11 @@ export class WasmKernels {
 
 let instance: WasmKernels | null | undefined;
 
-/** The process-wide SIMD kernels on their heap, or null when this host has no WebAssembly SIMD. */
-export function simdKernels(): WasmKernels | null {
-  if (instance !== undefined) return instance;
-  instance = null;
+/** A fresh instance of one build on its own heap, or null when this host cannot run it. */
+export function createKernels(variant: KernelVariant): WasmKernels | null {
   try {
     if (typeof WebAssembly !== 'object') return null;
-    const bytes = decodeBase64(KERNELS_WASM_BASE64);
+    const bytes = decodeBase64(variant === 'relaxed-simd' ? KERNELS_RELAXED_WASM_BASE64 : KERNELS_WASM_BASE64);
     if (!WebAssembly.validate(bytes)) return null;
     const module = new WebAssembly.Module(bytes);
     // The heap starts above the module's static tiles; heapBase() is only known after
@@ -146,10 +149,15 @@ export function simdKernels(): WasmKernels | null {
     const base = (probe.exports as unknown as KernelExports).heapBase();
     const heap = new KernelHeap(base);
     const live = new WebAssembly.Instance(module, { env: { memory: heap.memory, abort: () => {} } });
-    instance = new WasmKernels(live.exports as unknown as KernelExports, heap);
+    return new WasmKernels(live.exports as unknown as KernelExports, heap, variant);
   } catch {
-    instance = null;
+    return null;
   }
+}
+
+/** The process-wide SIMD kernels on their heap (relaxed SIMD when the host has it), or null without WebAssembly SIMD. */
+export function simdKernels(): WasmKernels | null {
+  if (instance === undefined) instance = createKernels('relaxed-simd') ?? createKernels('simd');
   return instance;
 }
 
