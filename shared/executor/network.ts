@@ -13,12 +13,17 @@
 // is the sum, and a model whose intermediates do not fit fails with the engine's RangeError
 // ("Array buffer allocation failed"), reported as an ExecutorError naming the layer: ask for
 // fewer blobs, or stop after the layer of interest (stopAfter).
+//
+// Fusion: a convolution whose only reader is a ReLU or clip runs with that clamp applied in its
+// store (one pass instead of two), unless the convolution's output was asked for; the profile
+// lists the activation with 0 ms.
 import type { CustomLayerParams, FeatureDescription, Model, NeuralNetwork, NeuralNetworkClassifier, NeuralNetworkLayer, WeightParams } from '../format/schema/types.generated';
 import { layerTypeOf, type LayerType } from '../layers/types';
 import { ndOnlyReason } from '../shapes/layerTypes';
 import { readWeights, type ReadWeightsOptions } from '../weights';
 import { BGR, imageToPlanes, preprocess } from './image';
 import { KERNELS } from './kernels';
+import { activationClamp } from './kernels/activation';
 import { LoopSignal, type Kernel, type KernelContext, type NetworkRunner } from './kernels/types';
 import { makeTensor, sizeOf } from './tensor';
 import { ExecutorError, type FeatureValue, type LayerProfile, type RunOptions, type RunResult, type Tensor } from './types';
@@ -87,19 +92,39 @@ class Runtime implements NetworkRunner {
     const layers = nn.layers ?? [];
     const all = this.options.blobs === 'all';
     const lastRead = new Map<string, number>();
-    layers.forEach((l, i) => { for (const n of readsOf(l)) lastRead.set(n, i); });
+    const readers = new Map<string, number>();
+    layers.forEach((l, i) => { for (const n of readsOf(l)) { lastRead.set(n, i); readers.set(n, (readers.get(n) ?? 0) + 1); } });
     for (let i = 0; i < layers.length; i++) {
       if (this.options.signal?.aborted) throw new ExecutorError('cancelled');
-      this.runLayer(layers[i]);
+      const clamp = all ? undefined : this.fusableClamp(layers[i], layers[i + 1], readers);
+      this.runLayer(layers[i], clamp ? { clamp, into: layers[i + 1] } : undefined);
+      const done = clamp ? [layers[i], layers[++i]] : [layers[i]];
       if (!all) {
-        const names = new Set([...readsOf(layers[i]), ...(layers[i].output ?? [])]);
-        for (const n of names) if ((lastRead.get(n) ?? -1) <= i && !this.keep.has(n)) this.scope.delete(n);
+        for (const l of done) {
+          const names = new Set([...readsOf(l), ...(l.output ?? [])]);
+          for (const n of names) if ((lastRead.get(n) ?? -1) <= i && !this.keep.has(n)) this.scope.delete(n);
+        }
       }
-      this.options.onProgress?.(i + 1, layers.length);
+      for (let k = i - done.length + 1; k <= i; k++) this.options.onProgress?.(k + 1, layers.length);
     }
   }
 
-  runLayer(layer: NeuralNetworkLayer): void {
+  /**
+   * A convolution followed by a ReLU or clip that is the only reader of its output (and nobody
+   * asked for that output) runs as one layer with the clamp fused into the convolution's store.
+   */
+  private fusableClamp(conv: NeuralNetworkLayer, next: NeuralNetworkLayer | undefined, readers: Map<string, number>): { min: number; max: number } | undefined {
+    if (!next || !conv.convolution || conv.output?.length !== 1 || next.input?.length !== 1 || next.output?.length !== 1) return undefined;
+    const blob = conv.output[0];
+    if (next.input[0] !== blob || readers.get(blob) !== 1 || this.keep.has(blob) || this.options.stopAfter === conv.name || this.options.stopAfter === next.name) return undefined;
+    if (next.clip) {
+      const lo = next.clip.minVal ?? 0, hi = next.clip.maxVal ?? 0;
+      return lo <= hi ? { min: lo, max: hi } : undefined;
+    }
+    return activationClamp(next.activation);
+  }
+
+  runLayer(layer: NeuralNetworkLayer, fused?: { clamp: { min: number; max: number }; into: NeuralNetworkLayer }): void {
     const name = layer.name ?? '';
     const type = layerTypeOf(layer);
     if (!type) throw new ExecutorError('the layer has no type (an empty or unknown `layer` oneof)', name);
@@ -116,7 +141,7 @@ class Runtime implements NetworkRunner {
       if (!t) throw new ExecutorError(`input blob "${n}" is not available: no earlier layer or model input produces it`, name, type);
       return t;
     });
-    const ctx: KernelContext<object> = { layer, name, type, params, inputs, nd: this.nd, weights: cachedWeights, run: this };
+    const ctx: KernelContext<object> = { layer, name, type, params, inputs, nd: this.nd, weights: cachedWeights, run: this, ...(fused ? { clamp: fused.clamp } : {}) };
     const t0 = this.options.profile ? now() : 0;
     let outputs: Tensor[];
     try {
@@ -124,10 +149,13 @@ class Runtime implements NetworkRunner {
     } catch (e) {
       throw wrap(e, name, type);
     }
-    const names = layer.output ?? [];
+    const names = fused ? fused.into.output ?? [] : layer.output ?? [];
     if (outputs.length < names.length) throw new ExecutorError(`produced ${outputs.length} outputs for ${names.length} output names`, name, type);
     names.forEach((n, i) => { this.scope.set(n, outputs[i]); this.produced.push(n); });
-    if (this.options.profile) this.profile.push({ layer: name, type, ms: now() - t0 });
+    if (this.options.profile) {
+      this.profile.push({ layer: name, type, ms: now() - t0 });
+      if (fused) this.profile.push({ layer: fused.into.name ?? '', type: layerTypeOf(fused.into) ?? 'activation', ms: 0 });
+    }
     if (this.options.stopAfter !== undefined && this.options.stopAfter === name) {
       this.stoppedAt = layer;
       throw new StopSignal();

@@ -232,6 +232,21 @@ describe('run options', () => {
     expect(() => run(chain, { x: T([2], 1, 2) }, { signal, onProgress: () => { signal.aborted = true; } })).toThrow('cancelled');
   });
 
+  it('fuses a ReLU into the convolution before it unless the convolution output is asked for', () => {
+    const m = net([
+      { name: 'conv', input: ['x'], output: ['c'], convolution: { outputChannels: 1, kernelChannels: 1, kernelSize: [1, 1], hasBias: true, weights: { floatValue: f32(2) }, bias: { floatValue: f32(-1) } } },
+      { name: 'relu', input: ['c'], output: ['y'], activation: { ReLU: {} } },
+    ], { x: [1, 1, 1, 3] }, ['y']);
+    const x = T([1, 1, 1, 3], -1, 0.25, 2);
+    const fused = run(m, { x }, { profile: true });
+    close(out(fused, 'y').data, [0, 0, 3]);
+    expect(fused.profile!.map((p) => p.layer)).toEqual(['conv', 'relu']);
+    expect(fused.profile![1].ms).toBe(0);
+    const apart = run(m, { x }, { blobs: ['c'] });
+    close(apart.blobs.get('c')!.data, [-3, -0.5, 3]);
+    close(out(apart, 'y').data, [0, 0, 3]);
+  });
+
   it('names the layer and the problem when a kernel fails', () => {
     const bad = net([{ name: 'fc', input: ['x'], output: ['y'], innerProduct: { inputChannels: 3, outputChannels: 1, weights: { floatValue: f32(1, 2) } } }], { x: [3] }, ['y']);
     expect(() => run(bad, { x: T([3], 1, 2, 3) })).toThrow('layer fc (innerProduct): weights hold 2 values, expected 3');

@@ -70,8 +70,22 @@ function perChannel(v: Float32Array, channels: number, what: string): (c: number
   return (c) => v[c];
 }
 
+/** min(max(x, lo), hi) in one tight loop (ReLU, clip and ReLU6 are most of a network's activations). */
+export function clampTensor(x: Tensor, lo: number, hi: number): Tensor {
+  const out = makeTensor(x.shape);
+  const d = x.data, o = out.data;
+  for (let i = 0; i < d.length; i++) { const v = d[i]; o[i] = v < lo ? lo : v > hi ? hi : v; }
+  return out;
+}
+
+/** The clamp an activation is, when it is one (ReLU; linear identity is not a clamp). */
+export function activationClamp(p: ActivationParams | undefined): { min: number; max: number } | undefined {
+  return p?.ReLU ? { min: 0, max: Infinity } : undefined;
+}
+
 /** Applies an activation to a tensor whose channel axis is -3. */
 export function applyActivation(p: ActivationParams | undefined, x: Tensor, weights: Weights): Tensor {
+  if (p?.ReLU) return clampTensor(x, 0, Infinity);
   const { batch, C, H, W } = chw(x.shape);
   const f = activationFunction(p, weights, C);
   const out = makeTensor(x.shape);
@@ -93,10 +107,7 @@ const roundHalfAway = (x: number): number => (x < 0 ? -Math.round(-x) : Math.rou
 
 export const ACTIVATION_KERNELS = {
   activation: (ctx) => [applyActivation(ctx.params, ctx.inputs[0], ctx.weights)],
-  clip: (ctx) => {
-    const lo = ctx.params.minVal ?? 0, hi = ctx.params.maxVal ?? 0;
-    return [unary(ctx.inputs[0], (x) => Math.min(Math.max(x, lo), hi))];
-  },
+  clip: (ctx) => [clampTensor(ctx.inputs[0], ctx.params.minVal ?? 0, ctx.params.maxVal ?? 0)],
   clampedReLU: (ctx) => {
     const a = ctx.params.alpha ?? 0, b = ctx.params.beta ?? 0;
     return [unary(ctx.inputs[0], (x) => Math.min(b, x >= 0 ? x : a * x))];

@@ -64,7 +64,11 @@ function convolution(ctx: KernelContext<ConvolutionLayerParams>): Tensor[] {
   const [sH, sW] = pair(p.stride, 1);
   const outC = Number(p.outputChannels ?? 0);
   const kernelChannels = Number(p.kernelChannels ?? 0);
-  if (p.isDeconvolution) return [deconvolution(ctx, x, batch, C, H, W, groups, kH, kW, sH, sW, outC, kernelChannels)];
+  if (p.isDeconvolution) {
+    const y = deconvolution(ctx, x, batch, C, H, W, groups, kH, kW, sH, sW, outC, kernelChannels);
+    if (ctx.clamp) { const { min, max } = ctx.clamp; for (let i = 0; i < y.data.length; i++) y.data[i] = Math.min(Math.max(y.data[i], min), max); }
+    return [y];
+  }
   const [dH, dW] = pair(p.dilationFactor, 1);
   if (C !== kernelChannels * groups) throw new Error(`input has ${C} channels; kernelChannels ${kernelChannels} × nGroups ${groups} = ${kernelChannels * groups}`);
   const weights = ctx.inputs[1]
@@ -81,6 +85,7 @@ function convolution(ctx: KernelContext<ConvolutionLayerParams>): Tensor[] {
       weights, outC, kH, kW, strideY: sH, strideX: sW, dilationY: dH, dilationX: dW,
       padTop: ay.before, padBottom: ay.after, padLeft: ax.before, padRight: ax.after,
       groups, bias, output: out.data.subarray(b * outSize, (b + 1) * outSize), outH: ay.out, outW: ax.out,
+      ...(ctx.clamp ? { activation: ctx.clamp } : {}),
     });
   }
   return [out];

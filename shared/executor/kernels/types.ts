@@ -20,6 +20,11 @@ export interface KernelContext<P> {
   weights(w: WeightParams | undefined, options?: ReadWeightsOptions): Float32Array;
   /** The running network, for control flow. */
   readonly run: NetworkRunner;
+  /**
+   * A clamp the runner fused into this layer (a ReLU or clip that alone reads its output): the
+   * convolution kernel applies it in its store.
+   */
+  readonly clamp?: { min: number; max: number };
 }
 
 export interface NetworkRunner {
