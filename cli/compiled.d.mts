@@ -6,4 +6,4 @@ export declare function isCurrent(root: string, manifest: Manifest): boolean;
 export declare function compileProgram(file: string, cachedData?: Uint8Array): Script;
 export declare function evaluateProgram(script: Script, file: string): Record<string, unknown>;
 export declare function writeCodeCache(script: Script, cacheFile: string): void;
-export declare function loadCompiled(dir: string, manifest: Manifest): (args: string[]) => Promise<number>;
+export declare function loadCompiled(dir: string, manifest: Manifest): (args: string[], io?: { out(text: string): void; err(text: string): void }) => Promise<number>;
