@@ -146,7 +146,7 @@ async function edit(args: string[], io: Io): Promise<number> {
   } catch (e) {
     if (!(e instanceof EditIntroducesErrors)) throw e;
     for (const d of e.introduced) io.err(formatDiagnostic(d));
-    io.err(`mlsurgeon: refused: ${e.result.applied.label.replace(/ \(applied despite.*\)$/, '')} would introduce ${plural(e.introduced.length, 'validation error')}; nothing written (--force writes anyway)`);
+    io.err(`mlsurgeon: refused: ${e.label} would introduce ${plural(e.introduced.length, 'validation error')}; nothing written (--force writes anyway)`);
     return 1;
   }
   for (const step of edited.steps) {

@@ -35,10 +35,13 @@ export interface CheckedOperation<K extends OperationName = OperationName> {
   readonly versionRaise?: VersionRaise;
 }
 
-/** An edit refused because it would introduce validation errors; `result` is what forcing gives. */
+/**
+ * An edit refused because it would introduce validation errors. `label` is the edit's history
+ * label; `result` is what forcing gives (the UI can commit it on "Apply anyway" without redoing it).
+ */
 export class EditIntroducesErrors extends SurgeryError {
-  constructor(readonly introduced: readonly Diagnostic[], readonly result: CheckedOperation) {
-    super(`${result.applied.label} would introduce ${introduced.length} validation error${introduced.length === 1 ? '' : 's'}: ${introduced.map((d) => d.message).join('; ')}`);
+  constructor(readonly label: string, readonly introduced: readonly Diagnostic[], readonly result: CheckedOperation) {
+    super(`${label} would introduce ${introduced.length} validation error${introduced.length === 1 ? '' : 's'}: ${introduced.map((d) => d.message).join('; ')}`);
     this.name = 'EditIntroducesErrors';
   }
 }
@@ -87,6 +90,6 @@ export function applyOperationChecked<K extends OperationName>(spec: Model, name
     ...result,
     applied: { ...applied, forced: true, label: `${applied.label} (applied despite ${introduced.length} validation error${introduced.length === 1 ? '' : 's'})` },
   };
-  if (!options.force) throw new EditIntroducesErrors(introduced, forced as CheckedOperation);
+  if (!options.force) throw new EditIntroducesErrors(applied.label, introduced, forced as CheckedOperation);
   return forced;
 }
