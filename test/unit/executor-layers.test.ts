@@ -377,3 +377,123 @@ describe('N-d layers the conformance cases leave out', () => {
     close(out(r, 'sb').data, [3, 7]);
   });
 });
+
+describe('more N-d layers, by hand', () => {
+  /** Runs one layer on the given inputs (EXACT mapping) and returns its outputs in order. */
+  function one(layer: Omit<NeuralNetworkLayer, 'name' | 'input' | 'output'>, inputs: Record<string, FeatureValue>, outputs = ['y']): Tensor[] {
+    const shapes = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, (v as Extract<FeatureValue, { kind: 'tensor' }>).tensor.shape]));
+    const m = net([{ name: 'l', input: Object.keys(inputs), output: outputs, ...layer }], shapes, outputs);
+    const r = run(m, inputs);
+    return outputs.map((o) => out(r, o));
+  }
+  const x = T([2, 3], 1, -2, 3, -4, 5, -6);
+
+  it('element-wise functions and comparisons', () => {
+    close(one({ exp2: {} }, { x: T([2], 3, -1) })[0].data, [8, 0.5]);
+    close(one({ atan: {} }, { x: T([1], 1) })[0].data, [Math.PI / 4]);
+    close(one({ acosh: {} }, { x: T([1], 1) })[0].data, [0]);
+    close(one({ unary: { type: 2, epsilon: 0.5 } }, { x: T([2], 1.5, 0.5) })[0].data, [0.5, 1]);
+    close(one({ unary: { type: 6, scale: -2, shift: 1 } }, { x: T([2], 3, -1) })[0].data, [5, 3]);
+    close(one({ equal: { alpha: -2 } }, { x })[0].data, [0, 1, 0, 0, 0, 0]);
+    close(one({ notEqual: {} }, { a: T([2], 1, 2), b: T([1], 2) })[0].data, [1, 0]);
+    close(one({ greaterThan: {} }, { a: T([2], 1, 2), b: T([2, 1], 1.5, 0) })[0].data, [0, 1, 1, 1]);
+    close(one({ logicalXor: {} }, { a: T([3], 0, 1, 2), b: T([3], 1, 1, 0) })[0].data, [1, 0, 1]);
+    close(one({ logicalNot: {} }, { a: T([2], 0, 3) })[0].data, [1, 0]);
+    close(one({ modBroadcastable: {} }, { a: T([2], -7, 7), b: T([1], 3) })[0].data, [2, 1]);
+    close(one({ floorDivBroadcastable: {} }, { a: T([2], -7, 7), b: T([1], 2) })[0].data, [-4, 3]);
+    close(one({ powBroadcastable: {} }, { a: T([2], 2, 3), b: T([2], 3, 0.5) })[0].data, [8, Math.sqrt(3)]);
+    close(one({ activation: { softsign: {} } }, { x: T([2], 1, -3) })[0].data, [0.5, -0.75]);
+  });
+
+  it('shape layers: expandDims, getShape, reshapeDynamic, rankPreservingReshape, broadcastToStatic, fillDynamic, stack', () => {
+    expect(one({ expandDims: { axes: [0, -1] } }, { x })[0].shape).toEqual([1, 2, 3, 1]);
+    close(one({ getShape: {} }, { x })[0].data, [2, 3]);
+    expect(one({ reshapeDynamic: {} }, { x, s: T([2], 3, -1) })[0].shape).toEqual([3, 2]);
+    expect(one({ rankPreservingReshape: { targetShape: [0, 1, 3] } }, { x: T([2, 3, 1], 1, 2, 3, 4, 5, 6) })[0].shape).toEqual([2, 1, 3]);
+    const b = one({ broadcastToStatic: { targetShape: [2, 2, 3] } }, { x })[0];
+    expect(b.shape).toEqual([2, 2, 3]);
+    close(b.data.subarray(6), x.kind === 'tensor' ? x.tensor.data : []);
+    close(one({ fillDynamic: { value: 7 } }, { s: T([2], 1, 2) })[0].data, [7, 7]);
+    const st = one({ stack: { axis: -1 } }, { a: T([2], 1, 2), b: T([2], 3, 4) })[0];
+    expect(st.shape).toEqual([2, 2]);
+    close(st.data, [1, 3, 2, 4]);
+  });
+
+  it('concatND interleaved, splitND by count, reverse, reverseSeq, slidingWindows, sliceDynamic', () => {
+    close(one({ concatND: { axis: 0, interleave: true } }, { a: T([2], 1, 2), b: T([2], 3, 4) })[0].data, [1, 3, 2, 4]);
+    const [p, q] = one({ splitND: { axis: 1, numSplits: 3 } }, { x }, ['p', 'q', 'r']);
+    close(p.data, [1, -4]);
+    close(q.data, [-2, 5]);
+    close(one({ reverse: { reverseDim: [false, true] } }, { x })[0].data, [3, -2, 1, -6, 5, -4]);
+    // The proto's example: lengths [3, 0] along axis 1 of [[0 1 2 3] [4 5 6 7]].
+    close(one({ reverseSeq: { batchAxis: 0, sequenceAxis: 1 } }, { d: T([2, 4], 0, 1, 2, 3, 4, 5, 6, 7), l: T([2], 3, 0) })[0].data, [2, 1, 0, 3, 4, 5, 6, 7]);
+    const sw = one({ slidingWindows: { axis: 0, windowSize: 2, step: 2 } }, { x: T([5], 1, 2, 3, 4, 5) })[0];
+    expect(sw.shape).toEqual([2, 2]);
+    close(sw.data, [1, 2, 3, 4]);
+    close(one({ sliceDynamic: { endIds: [2, 3], strides: [1, 2] } }, { x, b: T([2], 1, 0) })[0].data, [-4, -6]);
+  });
+
+  it('reductions keep or drop axes; argMin removes the axis', () => {
+    const s = one({ reduceSum: { axes: [1], keepDims: false } }, { x })[0];
+    expect(s.shape).toEqual([2]);
+    close(s.data, [2, -5]);
+    close(one({ reduceMax: { reduceAll: true, keepDims: true } }, { x })[0].data, [5]);
+    close(one({ reduceL1: { axes: [0], keepDims: true } }, { x })[0].data, [5, 7, 9]);
+    close(one({ reduceLogSum: { axes: [-1] } }, { x: T([1, 2], 1, Math.E - 1) })[0].data, [1]);
+    const a = one({ argMin: { axis: -1, removeDim: true } }, { x })[0];
+    expect(a.shape).toEqual([2]);
+    close(a.data, [1, 2]);
+  });
+
+  it('scatterND, scatterAlongAxis, whereNonZero, matrixBandPart', () => {
+    close(one({ scatterND: { mode: 0 } }, { c: T([2, 2], 0, 0, 0, 0), i: T([1, 2], 1, 0), u: T([1], 9) })[0].data, [0, 0, 9, 0]);
+    close(one({ scatterAlongAxis: { axis: 1, mode: 5 } }, { c: T([1, 3], 5, 5, 5), i: T([1, 2], 2, 0), u: T([1, 2], 9, 1) })[0].data, [5, 5, 9]);
+    const nz = one({ whereNonZero: {} }, { x: T([2, 2], 0, 3, 4, 0) })[0];
+    expect(nz.shape).toEqual([2, 2]);
+    close(nz.data, [0, 1, 1, 0]);
+    close(one({ matrixBandPart: { numLower: 0, numUpper: 1 } }, { x: T([3, 3], 1, 2, 3, 4, 5, 6, 7, 8, 9) })[0].data, [1, 2, 0, 0, 5, 6, 0, 0, 9]);
+  });
+
+  it('the NonMaximumSuppression layer keeps the best box of an overlapping pair and pads', () => {
+    // Boxes [x, y, w, h]: 0 and 1 overlap with IoU 0.6, 2 is apart.
+    const boxes = T([1, 3, 4], 0, 0, 2, 2, 0.5, 0, 2, 2, 10, 10, 2, 2);
+    const scores = T([1, 3, 1], 0.6, 0.9, 0.5);
+    const [b, s, i, n] = one({ NonMaximumSuppression: { iouThreshold: 0.5, scoreThreshold: 0.1, maxBoxes: 3 } }, { boxes, scores }, ['b', 's', 'i', 'n']);
+    close(i.data, [1, 2, -1]);
+    close(n.data, [2]);
+    close(s.data, [0.9, 0.5, 0]);
+    close(b.data.subarray(0, 4), [0.5, 0, 2, 2]);
+  });
+
+  it('random layers are reproducible for a seed and within their ranges', () => {
+    const u1 = one({ randomUniformStatic: { seed: 7, minVal: 2, maxVal: 3, outputShape: [100] } }, {})[0];
+    const u2 = one({ randomUniformStatic: { seed: 7, minVal: 2, maxVal: 3, outputShape: [100] } }, {})[0];
+    expect(Array.from(u1.data)).toEqual(Array.from(u2.data));
+    expect(u1.data.every((v) => v >= 2 && v < 3)).toBe(true);
+    const bern = one({ randomBernoulliLike: { seed: 1, prob: 1 } }, { x })[0];
+    close(bern.data, [1, 1, 1, 1, 1, 1]);
+    const cat = one({ categoricalDistribution: { seed: 3, numSamples: 4, isLogits: false } }, { p: T([1, 3], 0, 0, 1) })[0];
+    close(cat.data, [2, 2, 2, 2]);
+  });
+
+  it('3-D convolution and pooling on [B, C, D, H, W]', () => {
+    // The proto's pooling example: max over 2×2×2 of a 2×3×3 volume.
+    const vol = T([1, 1, 2, 3, 3], 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18);
+    close(one({ pooling3d: { type: 0, kernelDepth: 2, kernelHeight: 2, kernelWidth: 2, strideDepth: 1, strideHeight: 1, strideWidth: 1, paddingType: 1 } }, { vol })[0].data, [14, 15, 17, 18]);
+    close(one({ globalPooling3d: { type: 1 } }, { vol })[0].data, [9.5]);
+    const c = one({ convolution3d: { outputChannels: 1, inputChannels: 1, nGroups: 1, kernelDepth: 2, kernelHeight: 1, kernelWidth: 1, paddingType: 1, weights: { floatValue: f32(1, -1) } } }, { vol })[0];
+    expect(c.shape).toEqual([1, 1, 1, 3, 3]);
+    close(c.data, new Array(9).fill(-9));
+  });
+
+  it('reorganizeData SPACE_TO_DEPTH inverts DEPTH_TO_SPACE on the proto example', () => {
+    const m = net([
+      { name: 'd2s', input: ['x'], output: ['s'], reorganizeData: { mode: 1, blockSize: 2 } },
+      { name: 's2d', input: ['s'], output: ['y'], reorganizeData: { mode: 0, blockSize: 2 } },
+    ], { x: [1, 1, 8, 1, 2] }, ['s', 'y'], true);
+    const data = Array.from({ length: 16 }, (_, i) => i + 1);
+    const r = run(m, { x: T([1, 1, 8, 1, 2], ...data) });
+    close(out(r, 's').data, [1, 5, 2, 6, 9, 13, 10, 14, 3, 7, 4, 8, 11, 15, 12, 16]);
+    close(out(r, 'y').data, data);
+  });
+});
