@@ -30,6 +30,7 @@ const NOT_ON_CPU: Record<string, string> = {
   bayesianProbitRegressor: 'Bayesian probit regressors are not implemented',
   classConfidenceThresholding: 'class confidence thresholding is not implemented',
   serializedModel: 'a serialized model is an opaque blob for another runtime',
+  mlProgram: 'the executor runs NeuralNetwork models; ML Programs are not implemented',
 };
 
 /** Runs a classic model on its inputs; throws ExecutorError for a type it cannot run. */

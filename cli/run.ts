@@ -1,0 +1,313 @@
+// `mlsurgeon run`: runs a model on the CPU executor and writes every output (and any requested
+// intermediate blob) as DIR/NAME.npy. Inputs come from .npy files, PNG images, or a seeded random
+// generator; the input-building helpers are shared with `mlsurgeon compare`.
+import * as fsp from 'node:fs/promises';
+import { join } from 'node:path';
+import { modelTypeOf } from '../shared/format/model';
+import type { FeatureDescription, Model } from '../shared/format/schema/types.generated';
+import { nodeFileSystem } from '../shared/io/filesystem';
+import { openModelFile } from '../shared/io/document';
+import { runModel } from '../shared/executor/index';
+import { decodeNpy, encodeNpy, NpyError } from '../shared/executor/npy';
+import { ExecutorError, type FeatureValue, type ImageValue, type LayerProfile, type RunOptions, type Tensor } from '../shared/executor/types';
+import { decodePng, ImageDecodeError, isJpeg, isPng } from './png';
+
+export interface CommandIo {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+export const RUN_USAGE = `usage: mlsurgeon run MODEL --out DIR [--input NAME=FILE.npy …] [--image NAME=FILE.png …]
+                     [--random SEED] [--blobs all|NAME,…] [--profile]
+
+  --input NAME=FILE   an input from a .npy file (arrays, or a one-value array for a number);
+                      FILE.txt gives a string input, FILE.json a number, string or dictionary
+  --image NAME=FILE   an image input from a PNG file, resized to the input's size if needed
+  --random SEED       fill every input not given: arrays uniform in [-1, 1], numbers in [0, 1),
+                      images with random pixels; flexible shapes take their default
+  --out DIR           where DIR/NAME.npy is written for each output (float32, C order); a
+                      classifier also writes DIR/LABEL.json with the label and probabilities
+  --blobs all|A,B     also write these intermediate blobs (all: every blob)
+  --profile           print the time spent in each layer`;
+
+export const EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2;
+
+/** A usage problem: the message is printed with the usage text and the exit code is 2. */
+export class RunUsageError extends Error {}
+/** Bad input data (a file that does not fit the model's input): one line, exit 1. */
+export class RunInputError extends Error {}
+
+export const fs = nodeFileSystem(fsp);
+
+export interface InputFlags {
+  files: Map<string, string>;
+  images: Map<string, string>;
+}
+
+/** Splits NAME=VALUE; a missing "=" is a usage error. */
+export function nameValue(flag: string, arg: string | undefined): [string, string] {
+  const i = arg?.indexOf('=') ?? -1;
+  if (!arg || i <= 0 || i === arg.length - 1) throw new RunUsageError(`${flag} needs NAME=FILE, got ${arg ?? 'nothing'}`);
+  return [arg.slice(0, i), arg.slice(i + 1)];
+}
+
+/** A seeded generator (mulberry32): the same seed gives the same inputs on every machine. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const INT32 = 131104;
+
+/** The shape an array input takes by default: its `shape` (Core ML's default), else the smallest allowed. */
+export function defaultArrayShape(d: FeatureDescription): number[] {
+  const t = d.type!.multiArrayType!;
+  if (t.shape?.length) return t.shape.map(Number);
+  const enumerated = t.enumeratedShapes?.shapes?.[0]?.shape;
+  if (enumerated?.length) return enumerated.map(Number);
+  const ranges = t.shapeRange?.sizeRanges;
+  if (ranges?.length) return ranges.map((r) => Math.max(1, Number(r.lowerBound ?? 1)));
+  throw new RunInputError(`input ${d.name} declares no shape; give it with --input`);
+}
+
+export function defaultImageSize(d: FeatureDescription): [number, number] {
+  const t = d.type!.imageType!;
+  let w = Number(t.width ?? 0), h = Number(t.height ?? 0);
+  if (!(w > 0 && h > 0)) {
+    const e = t.enumeratedSizes?.sizes?.[0];
+    const r = t.imageSizeRange;
+    w = Number(e?.width ?? r?.widthRange?.lowerBound ?? 0);
+    h = Number(e?.height ?? r?.heightRange?.lowerBound ?? 0);
+  }
+  if (!(w > 0 && h > 0)) throw new RunInputError(`input ${d.name} declares no image size`);
+  return [w, h];
+}
+
+function randomValue(d: FeatureDescription, rand: () => number): FeatureValue {
+  const t = d.type ?? {};
+  if (t.multiArrayType) {
+    const shape = defaultArrayShape(d);
+    const n = shape.reduce((a, b) => a * b, 1);
+    // Integer arrays are usually indices (embeddings, gathers): 0 or 1 keeps them in range.
+    const data = t.multiArrayType.dataType === INT32 ? Float32Array.from({ length: n }, () => (rand() < 0.5 ? 0 : 1)) : Float32Array.from({ length: n }, () => rand() * 2 - 1);
+    return { kind: 'tensor', tensor: { shape, data } };
+  }
+  if (t.imageType) {
+    const [w, h] = defaultImageSize(d);
+    const pixels = new Uint8Array(w * h * 4);
+    for (let i = 0; i < pixels.length; i++) pixels[i] = (i & 3) === 3 ? 255 : Math.floor(rand() * 256);
+    return { kind: 'image', image: { width: w, height: h, layout: 'rgba', pixels } };
+  }
+  if (t.doubleType) return { kind: 'double', value: rand() };
+  if (t.int64Type) return { kind: 'int64', value: Math.floor(rand() * 2) };
+  const kind = t.stringType ? 'a string' : t.dictionaryType ? 'a dictionary' : t.sequenceType ? 'a sequence' : 'of a type --random cannot make';
+  throw new RunInputError(`input ${d.name} is ${kind}: --random cannot fill it; give it with --input ${d.name}=FILE.txt or FILE.json`);
+}
+
+/** Bilinear resampling of RGBA pixels (pixel centres aligned), for an image of another size. */
+export function resizeRgba(src: ImageValue, width: number, height: number): ImageValue {
+  if (src.width === width && src.height === height) return src;
+  const out = new Uint8Array(width * height * 4);
+  const sx = src.width / width, sy = src.height / height;
+  for (let y = 0; y < height; y++) {
+    const fy = Math.min(Math.max((y + 0.5) * sy - 0.5, 0), src.height - 1);
+    const y0 = Math.floor(fy), y1 = Math.min(y0 + 1, src.height - 1), wy = fy - y0;
+    for (let x = 0; x < width; x++) {
+      const fx = Math.min(Math.max((x + 0.5) * sx - 0.5, 0), src.width - 1);
+      const x0 = Math.floor(fx), x1 = Math.min(x0 + 1, src.width - 1), wx = fx - x0;
+      for (let c = 0; c < 4; c++) {
+        const p = (yy: number, xx: number) => src.pixels[(yy * src.width + xx) * 4 + c];
+        const top = p(y0, x0) * (1 - wx) + p(y0, x1) * wx;
+        const bottom = p(y1, x0) * (1 - wx) + p(y1, x1) * wx;
+        out[(y * width + x) * 4 + c] = Math.round(top * (1 - wy) + bottom * wy);
+      }
+    }
+  }
+  return { width, height, layout: 'rgba', pixels: out };
+}
+
+async function imageInput(d: FeatureDescription, file: string): Promise<FeatureValue> {
+  const bytes = new Uint8Array(await fsp.readFile(file));
+  if (isJpeg(bytes)) throw new RunInputError(`${file}: JPEG images are not supported by the command line (no JPEG decoder without a native dependency); convert it to PNG`);
+  if (!isPng(bytes)) throw new RunInputError(`${file}: not a PNG image`);
+  let png;
+  try { png = decodePng(bytes); } catch (e) {
+    if (e instanceof ImageDecodeError) throw new RunInputError(`${file}: ${e.message}`);
+    throw e;
+  }
+  const [w, h] = defaultImageSize(d);
+  return { kind: 'image', image: resizeRgba({ width: png.width, height: png.height, layout: 'rgba', pixels: png.pixels }, w, h) };
+}
+
+async function fileInput(d: FeatureDescription, file: string): Promise<FeatureValue> {
+  const t = d.type ?? {};
+  const lower = file.toLowerCase();
+  if (lower.endsWith('.txt')) return { kind: 'string', value: (await fsp.readFile(file, 'utf8')).replace(/\r?\n$/, '') };
+  if (lower.endsWith('.json')) {
+    let v: unknown;
+    try { v = JSON.parse(await fsp.readFile(file, 'utf8')); } catch (e) { throw new RunInputError(`${file}: not JSON: ${(e as Error).message}`); }
+    if (typeof v === 'string') return { kind: 'string', value: v };
+    if (typeof v === 'number') return t.int64Type ? { kind: 'int64', value: Math.trunc(v) } : { kind: 'double', value: v };
+    if (v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'number')) {
+      const intKeys = !!t.dictionaryType?.int64KeyType;
+      return { kind: 'dictionary', value: new Map(Object.entries(v as Record<string, number>).map(([k, x]) => [intKeys ? Number(k) : k, x])) };
+    }
+    throw new RunInputError(`${file}: expected a number, a string or an object of numbers`);
+  }
+  if (t.imageType) throw new RunInputError(`input ${d.name} is an image: give it with --image ${d.name}=FILE.png`);
+  let arr;
+  try { arr = decodeNpy(new Uint8Array(await fsp.readFile(file))); } catch (e) {
+    if (e instanceof NpyError) throw new RunInputError(`${file}: ${e.message}`);
+    throw e;
+  }
+  if (t.doubleType || t.int64Type) {
+    if (arr.data.length !== 1) throw new RunInputError(`${file}: input ${d.name} is a number, the file holds ${arr.data.length} values`);
+    return t.int64Type ? { kind: 'int64', value: Math.trunc(arr.data[0]) } : { kind: 'double', value: arr.data[0] };
+  }
+  return { kind: 'tensor', tensor: { shape: arr.shape, data: arr.data } };
+}
+
+/** Every input the model declares, from files, images or the generator; optional ones may stay absent. */
+export async function buildInputs(model: Model, flags: InputFlags, rand: (() => number) | undefined): Promise<Map<string, FeatureValue>> {
+  const declared = model.description?.input ?? [];
+  const names = new Set(declared.map((d) => d.name));
+  for (const n of [...flags.files.keys(), ...flags.images.keys()]) {
+    if (!names.has(n)) throw new RunUsageError(`the model has no input named ${n} (inputs: ${[...names].join(', ')})`);
+  }
+  const inputs = new Map<string, FeatureValue>();
+  for (const d of declared) {
+    const name = d.name ?? '';
+    const file = flags.files.get(name), image = flags.images.get(name);
+    if (image) inputs.set(name, await imageInput(d, image));
+    else if (file) inputs.set(name, await fileInput(d, file));
+    else if (rand) inputs.set(name, randomValue(d, rand));
+    else if (!d.type?.isOptional) throw new RunUsageError(`input ${name} is not given: use --input ${name}=FILE${d.type?.imageType ? '' : '.npy'}${d.type?.imageType ? `, --image ${name}=FILE.png` : ''} or --random SEED`);
+  }
+  return inputs;
+}
+
+export function parseSeed(flag: string, v: string | undefined): number {
+  if (v === undefined || !/^\d+$/.test(v)) throw new RunUsageError(`${flag} needs a non-negative integer, got ${v ?? 'nothing'}`);
+  return Number(v);
+}
+
+const safeFileName = (name: string) => name.replace(/[^A-Za-z0-9._-]/g, '_') || '_';
+
+/** The float32 array form of an output, or undefined when it has none (strings, sequences of strings). */
+export function numericForm(v: FeatureValue): Tensor | undefined {
+  switch (v.kind) {
+    case 'tensor': return v.tensor;
+    case 'double': case 'int64': return { shape: [], data: Float32Array.of(v.value) };
+    case 'image': {
+      const { width, height, layout, pixels } = v.image;
+      if (layout === 'planar') return { shape: [pixels.length / (width * height), height, width], data: Float32Array.from(pixels) };
+      const planes = new Float32Array(3 * width * height);
+      for (let i = 0; i < width * height; i++) for (let c = 0; c < 3; c++) planes[c * width * height + i] = pixels[i * 4 + c];
+      return { shape: [3, height, width], data: planes };
+    }
+    case 'dictionary': return { shape: [v.value.size], data: Float32Array.from(v.value.values()) };
+    case 'sequence': return v.value.every((x) => typeof x === 'number') ? { shape: [v.value.length], data: Float32Array.from(v.value as number[]) } : undefined;
+    default: return undefined;
+  }
+}
+
+const jsonOf = (v: FeatureValue): unknown => {
+  switch (v.kind) {
+    case 'dictionary': return Object.fromEntries(v.value);
+    case 'string': case 'double': case 'int64': case 'sequence': return v.value;
+    default: return undefined;
+  }
+};
+
+export function formatProfile(profile: LayerProfile[]): string {
+  const total = profile.reduce((s, p) => s + p.ms, 0);
+  const wL = Math.max(5, ...profile.map((p) => p.layer.length));
+  const wT = Math.max(4, ...profile.map((p) => p.type.length));
+  const lines = [`${'layer'.padEnd(wL)}  ${'type'.padEnd(wT)}  ${'ms'.padStart(9)}  ${'%'.padStart(5)}`];
+  for (const p of profile) {
+    lines.push(`${p.layer.padEnd(wL)}  ${p.type.padEnd(wT)}  ${p.ms.toFixed(3).padStart(9)}  ${(total ? (100 * p.ms) / total : 0).toFixed(1).padStart(5)}`);
+  }
+  lines.push(`${'total'.padEnd(wL)}  ${''.padEnd(wT)}  ${total.toFixed(3).padStart(9)}  ${'100.0'.padStart(5)}`);
+  return lines.join('\n');
+}
+
+/** Known failures become one line and exit 1 (usage: 2); anything else is left to main. */
+export function reportFailure(command: string, usage: string, e: unknown, io: CommandIo): number | undefined {
+  if (e instanceof RunUsageError) { io.err(`${e.message}\n${usage}`); return EXIT_USAGE; }
+  if (e instanceof RunInputError || e instanceof ExecutorError) { io.err(`mlsurgeon ${command}: ${e.message}`); return EXIT_FAILED; }
+  return undefined;
+}
+
+export async function runCommand(args: string[], io: CommandIo): Promise<number> {
+  if (args.includes('--help')) { io.out(RUN_USAGE); return EXIT_OK; }
+  try {
+    let model: string | undefined, outDir: string | undefined, seed: number | undefined, blobs: RunOptions['blobs'], profile = false;
+    const flags: InputFlags = { files: new Map(), images: new Map() };
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i];
+      if (a === '--input') { const [n, f] = nameValue(a, args[++i]); flags.files.set(n, f); }
+      else if (a === '--image') { const [n, f] = nameValue(a, args[++i]); flags.images.set(n, f); }
+      else if (a === '--random') seed = parseSeed(a, args[++i]);
+      else if (a === '--out' || a === '-o') { outDir = args[++i]; if (!outDir) throw new RunUsageError(`${a} needs a folder`); }
+      else if (a === '--blobs') {
+        const v = args[++i];
+        if (!v) throw new RunUsageError('--blobs needs all or a comma-separated list of blob names');
+        blobs = v === 'all' ? 'all' : v.split(',').filter(Boolean);
+      } else if (a === '--profile') profile = true;
+      else if (a.startsWith('-')) throw new RunUsageError(`unknown option ${a}`);
+      else if (model === undefined) model = a;
+      else throw new RunUsageError(`unexpected argument ${a}`);
+    }
+    if (!model) throw new RunUsageError('no model given');
+    if (!outDir) throw new RunUsageError('--out DIR is required');
+    const opened = await openModelFile(fs, model);
+    for (const w of opened.warnings) io.err(`warning: ${model}: ${w}`);
+    const spec = opened.spec;
+    const inputs = await buildInputs(spec, flags, seed === undefined ? undefined : seededRandom(seed));
+    const started = performance.now();
+    const result = runModel(spec, inputs, { ...(blobs ? { blobs } : {}), profile });
+    const elapsed = performance.now() - started;
+    await fsp.mkdir(outDir, { recursive: true });
+    const written = new Set<string>();
+    const write = async (name: string, ext: string, data: Uint8Array | string) => {
+      let file = safeFileName(name) + ext;
+      for (let k = 2; written.has(file); k++) file = `${safeFileName(name)}_${k}${ext}`;
+      written.add(file);
+      await fsp.writeFile(join(outDir!, file), data);
+      return file;
+    };
+    const d = spec.description;
+    const labelName = d?.predictedFeatureName;
+    const probsName = d?.predictedProbabilitiesName || (d?.output ?? []).find((o) => o.type?.dictionaryType && o.name !== labelName)?.name;
+    for (const [name, v] of result.outputs) {
+      const t = numericForm(v);
+      if (t) io.out(`${name}: [${t.shape.join(', ')}] → ${join(outDir, await write(name, '.npy', encodeNpy(t)))}`);
+      if (name === labelName && (v.kind === 'string' || v.kind === 'int64')) {
+        const p = probsName ? result.outputs.get(probsName) : undefined;
+        const json = { label: v.value, ...(p?.kind === 'dictionary' ? { probabilities: Object.fromEntries(p.value) } : {}) };
+        io.out(`${name}: ${JSON.stringify(v.value)} → ${join(outDir, await write(name, '.json', JSON.stringify(json, null, 2) + '\n'))}`);
+      } else if (!t || v.kind === 'dictionary') {
+        const j = jsonOf(v);
+        if (j !== undefined) io.out(`${name}: ${v.kind} → ${join(outDir, await write(name, '.json', JSON.stringify(j, null, 2) + '\n'))}`);
+      }
+    }
+    for (const [name, t] of result.blobs) {
+      if (result.outputs.has(name)) continue;
+      await write(name, '.npy', encodeNpy(t));
+    }
+    if (result.blobs.size) io.out(`${[...result.blobs.keys()].filter((n) => !result.outputs.has(n)).length} intermediate blobs → ${outDir}`);
+    // A model without layers (a classic model) is timed as one step.
+    if (profile) io.out(formatProfile(result.profile?.length ? result.profile : [{ layer: '(whole model)', type: modelTypeOf(spec) ?? 'model', ms: elapsed }]));
+    return EXIT_OK;
+  } catch (e) {
+    const code = reportFailure('run', RUN_USAGE, e, io);
+    if (code !== undefined) return code;
+    throw e;
+  }
+}
