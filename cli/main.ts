@@ -9,14 +9,52 @@ import { inspectModel } from '../shared/inspect/inspect';
 import { formatInspectSummary } from '../shared/inspect/summary';
 import { SurgeryError } from '../shared/surgery/errors';
 import { specificationVersionForSave } from '../shared/surgery/spec-version';
-import { validateModel, formatDiagnostic, type Diagnostic } from '../shared/validate';
+import { validateModel, formatDiagnostic } from '../shared/validate';
+import { EditIntroducesErrors } from '../shared/surgery/checked';
 import { applyEditFlags, EDIT_USAGE, EditUsageError } from './edit';
+import { compareCommand } from './compare';
+import { runCommand } from './run';
 import { compareCommand } from './compare';
 import { runCommand } from './run';
 
 export const EXIT_OK = 0;
 export const EXIT_USAGE = 2;
 export const EXIT_UNREADABLE = 3;
+/** The output could not be written (missing folder, no permission, disk full…). */
+export const EXIT_UNWRITABLE = 4;
+
+/** Writing OUT failed: reported with the output path the user gave, never the temporary file. */
+class OutputWriteError extends Error {
+  constructor(readonly path: string, reason: string) {
+    super(`cannot write ${path}: ${reason}`);
+  }
+}
+
+const WRITE_REASONS: Readonly<Record<string, string>> = {
+  ENOENT: 'its folder does not exist',
+  ENOTDIR: 'a part of the path is not a folder',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  EISDIR: 'it is a folder',
+  EEXIST: 'something else is in the way',
+};
+
+/** Saves through the shared atomic writer; any failure names the output path and its reason. */
+async function writeOutput(path: string, data: Parameters<typeof saveModelFile>[2]): Promise<void> {
+  try {
+    await saveModelFile(fs, path, data);
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    const known = code ? WRITE_REASONS[code] : undefined;
+    // Node's messages name the temporary sibling; only our own messages (no code) are about `path` already.
+    const message = (e as Error).message;
+    const reason = known ?? (code ? `${code} error` : message.startsWith(path) ? message.slice(path.length).replace(/^[: ]+/, '') : message);
+    throw new OutputWriteError(path, reason);
+  }
+}
 
 const USAGE = `usage: mlsurgeon <command> [options]
 
@@ -27,10 +65,12 @@ commands:
   edit IN -o OUT [ops…]   rename, reshape, preprocess, fp16, metadata… (mlsurgeon edit --help)
   run MODEL --out DIR …   run on the CPU, write outputs and blobs as .npy (mlsurgeon run --help)
   compare A B [opts…]     same inputs through two models: max difference, SNR, top-1 agreement
+  run MODEL --out DIR …   run on the CPU, write outputs and blobs as .npy (mlsurgeon run --help)
+  compare A B [opts…]     same inputs through two models: max difference, SNR, top-1 agreement
   help                    this text
 
 exit codes: 0 ok, 1 validation errors or a refused edit, 2 usage error,
-            3 the input is not a readable Core ML model`;
+            3 the input is not a readable Core ML model, 4 the output cannot be written`;
 
 export interface Io {
   out(text: string): void;
@@ -70,7 +110,7 @@ async function resave(args: string[], io: Io): Promise<number> {
   const [input, output] = positional(args, 2, 'usage: mlsurgeon resave IN OUT');
   const opened = await openModelFile(fs, input);
   for (const w of opened.warnings) io.err(`warning: ${input}: ${w}`);
-  await saveModelFile(fs, output, serializeModel(opened, opened.spec));
+  await writeOutput(output, serializeModel(opened, opened.spec));
   io.out(`wrote ${output}`);
   return EXIT_OK;
 }
@@ -89,7 +129,7 @@ async function validate(args: string[], io: Io): Promise<number> {
   return errors ? 1 : EXIT_OK;
 }
 
-const errorKey = (d: Diagnostic) => `${d.code} ${d.path.join('.')} ${d.message}`;
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 async function edit(args: string[], io: Io): Promise<number> {
   if (args.includes('--help')) { io.out(EDIT_USAGE); return EXIT_OK; }
@@ -104,21 +144,26 @@ async function edit(args: string[], io: Io): Promise<number> {
   const force = flags.includes('--force');
   const textFiles: Record<string, string> = {};
   for (let i = 0; i < flags.length - 1; i++) if (flags[i] === '--labels') textFiles[flags[i + 1]] = await fsp.readFile(flags[i + 1], 'utf8');
-  const edited = applyEditFlags(opened.spec, flags.filter((f) => f !== '--force'), textFiles);
+  let edited;
+  try {
+    edited = applyEditFlags(opened.spec, flags.filter((f) => f !== '--force'), textFiles, { force });
+  } catch (e) {
+    if (!(e instanceof EditIntroducesErrors)) throw e;
+    for (const d of e.introduced) io.err(formatDiagnostic(d));
+    io.err(`mlsurgeon: refused: ${e.label} would introduce ${plural(e.introduced.length, 'validation error')}; nothing written (--force writes anyway)`);
+    return 1;
+  }
+  for (const step of edited.steps) {
+    io.out(`  ${step.applied.label}`);
+    if (step.versionRaise) io.out(`    specification version ${step.versionRaise.from} → ${step.versionRaise.to}: ${step.versionRaise.reasons.join('; ')}`);
+    for (const d of step.introduced) io.err(formatDiagnostic(d));
+    for (const d of step.newWarnings) io.err(formatDiagnostic(d));
+  }
   const version = specificationVersionForSave(edited.spec);
-  const spec = version.spec;
-  // An edit may not introduce validation errors (errors the input already had are reported, not blocking).
-  const before = new Set(validateModel(opened.spec).filter((d) => d.severity === 'error').map(errorKey));
-  const introduced = validateModel(spec).filter((d) => d.severity === 'error' && !before.has(errorKey(d)));
-  for (const a of edited.applied) io.out(`  ${a.label}`);
   if (version.raisedTo) {
-    io.out(`  specification version ${version.declared} → ${version.raisedTo}: ${version.reasons.filter((r) => r.version > version.declared).map((r) => r.reason).join('; ')}`);
+    io.out(`  specification version ${version.declared} → ${version.raisedTo} on save: ${version.reasons.filter((r) => r.version > version.declared).map((r) => `${r.reason} [${r.version}]`).join('; ')}`);
   }
-  if (introduced.length) {
-    for (const d of introduced) io.err(formatDiagnostic(d));
-    if (!force) { io.err(`mlsurgeon: refused: the edits leave ${introduced.length} validation error${introduced.length > 1 ? 's' : ''}; nothing written (--force writes anyway)`); return 1; }
-  }
-  await saveModelFile(fs, output, serializeModel(opened, spec));
+  await writeOutput(output, serializeModel(opened, version.spec));
   io.out(`wrote ${output}`);
   return EXIT_OK;
 }
@@ -133,6 +178,8 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
       case 'validate': return await validate(args, io);
       case 'run': return await runCommand(args, io);
       case 'compare': return await compareCommand(args, io);
+      case 'run': return await runCommand(args, io);
+      case 'compare': return await compareCommand(args, io);
       case 'help': case '--help': case '-h': io.out(USAGE); return EXIT_OK;
       case undefined: io.err(USAGE); return EXIT_USAGE;
       default: io.err(`unknown command ${command}\n${USAGE}`); return EXIT_USAGE;
@@ -141,6 +188,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     if (e instanceof UsageError || e instanceof EditUsageError) { io.err(e.message); return EXIT_USAGE; }
     if (e instanceof SurgeryError) { io.err(`mlsurgeon: refused: ${e.reason}`); return 1; }
     if (e instanceof ModelReadError) { io.err(`mlsurgeon: ${e.message}`); return EXIT_UNREADABLE; }
+    if (e instanceof OutputWriteError) { io.err(`mlsurgeon: ${e.message}`); return EXIT_UNWRITABLE; }
     if (e instanceof PackageWriteError) { io.err(`mlsurgeon: ${e.message}`); return 1; }
     const code = (e as { code?: string }).code;
     if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR' || code === 'ENOTDIR') {
