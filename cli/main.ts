@@ -14,8 +14,6 @@ import { EditIntroducesErrors } from '../shared/surgery/checked';
 import { applyEditFlags, EDIT_USAGE, EditUsageError } from './edit';
 import { compareCommand } from './compare';
 import { runCommand } from './run';
-import { compareCommand } from './compare';
-import { runCommand } from './run';
 
 export const EXIT_OK = 0;
 export const EXIT_USAGE = 2;
@@ -63,8 +61,6 @@ commands:
   resave IN OUT           decode and encode with no edits (a round-trip check)
   validate FILE [--json]  check a model as strictly as Core ML does; exit 1 when it has errors
   edit IN -o OUT [ops…]   rename, reshape, preprocess, fp16, metadata… (mlsurgeon edit --help)
-  run MODEL --out DIR …   run on the CPU, write outputs and blobs as .npy (mlsurgeon run --help)
-  compare A B [opts…]     same inputs through two models: max difference, SNR, top-1 agreement
   run MODEL --out DIR …   run on the CPU, write outputs and blobs as .npy (mlsurgeon run --help)
   compare A B [opts…]     same inputs through two models: max difference, SNR, top-1 agreement
   help                    this text
@@ -176,8 +172,6 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
       case 'resave': return await resave(args, io);
       case 'edit': return await edit(args, io);
       case 'validate': return await validate(args, io);
-      case 'run': return await runCommand(args, io);
-      case 'compare': return await compareCommand(args, io);
       case 'run': return await runCommand(args, io);
       case 'compare': return await compareCommand(args, io);
       case 'help': case '--help': case '-h': io.out(USAGE); return EXIT_OK;
