@@ -6,20 +6,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isCurrent, readManifest } from '../../cli/compiled.mjs';
 import { buildCli } from '../../scripts/build-cli.mjs';
 import { manifest, modelPath, repoRoot, sharedPresent } from '../support/shared-data';
 
 const exec = promisify(execFile);
 const BIN = join(repoRoot, 'cli', 'mlsurgeon.mjs');
+const DIST = join(repoRoot, 'dist-cli');
 
 let compiled: Promise<unknown> | undefined;
 /**
- * Runs the bin launcher, which runs the compiled CLI (dist-cli/). It is built once here first, so
- * the tests run today's sources compiled, and a build that fails fails the test instead of the
- * launcher quietly falling back to tsx.
+ * Runs the bin launcher, which runs the compiled CLI (dist-cli/). When the build is missing or
+ * older than the sources it is rebuilt once here first, so the tests run today's sources compiled,
+ * and a build that fails fails the test instead of the launcher quietly falling back to tsx.
  */
 async function mlsurgeon(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  compiled ??= buildCli({ quiet: true });
+  compiled ??= (() => {
+    const build = readManifest(DIST);
+    return build && isCurrent(repoRoot, build) ? Promise.resolve() : buildCli({ quiet: true });
+  })();
   await compiled;
   try {
     const r = await exec(process.execPath, [BIN, ...args], { cwd: repoRoot, maxBuffer: 64 * 1024 * 1024 });
