@@ -71,6 +71,14 @@ describe('mlsurgeon command', () => {
     expect(Buffer.compare(await readFile(out), await readFile(modelPath(m)))).toBe(0);
   });
 
+  it.skipIf(!sharedPresent)('an output in a missing folder exits 4 naming the output, not the temporary file', async () => {
+    const m = manifest().find((x) => x.file.endsWith('SqueezeNetInt8LUT.mlmodel'))!;
+    const out = join(dir, 'missing-dir', 'out.mlmodel');
+    const r = await mlsurgeon('resave', modelPath(m), out);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toBe(`mlsurgeon: cannot write ${out}: its folder does not exist\n`);
+  });
+
   it.skipIf(!sharedPresent)('inspect --json of a package names its format, weights and ML Program', async () => {
     const m = manifest().find((x) => x.file.endsWith('yolov8n.mlpackage'))!;
     const r = await mlsurgeon('inspect', modelPath(m), '--json');
