@@ -139,3 +139,48 @@ describe.skipIf(!sharedPresent)('real pipelines', () => {
       .toThrow(/^pipeline stage 0 \(visionFeaturePrint\): visionFeaturePrint is not supported on the CPU: /);
   });
 });
+
+describe('a detector pipeline: network then NonMaximumSuppression, through runModel', () => {
+  it('the network\'s scores and boxes reach NMS by name and the pipeline returns the kept boxes', async () => {
+    const { runModel } = await import('../../shared/executor/index');
+    const FLOAT32 = 65568;
+    const arr = (name: string, shape: number[]) => ({ name, type: { multiArrayType: { shape, dataType: FLOAT32 } } });
+    const flexible = (name: string, cols: number) => ({ name, type: { multiArrayType: { dataType: FLOAT32, shapeRange: { sizeRanges: [{ lowerBound: 0, upperBound: -1 }, { lowerBound: cols, upperBound: cols }] } } } });
+    const spec = decodeModel(encodeModel({
+      specificationVersion: 4,
+      description: { input: [arr('scores', [3, 3]), arr('boxes', [3, 4])], output: [flexible('confidence', 2), flexible('coordinates', 4)] },
+      pipeline: { models: [
+        {
+          specificationVersion: 4,
+          description: { input: [arr('scores', [3, 3]), arr('boxes', [3, 4])], output: [arr('raw_confidence', [3, 2]), arr('raw_coordinates', [3, 4])] },
+          // The "network": drop the background column 0 of the scores (a slice), pass the boxes through.
+          neuralNetwork: { arrayInputShapeMapping: 1, layers: [
+            { name: 'drop_background', input: ['scores'], output: ['raw_confidence'], sliceStatic: { beginIds: [0, 1], endIds: [3, 3], strides: [1, 1], beginMasks: [true, false], endMasks: [true, true] } },
+            { name: 'boxes_copy', input: ['boxes'], output: ['raw_coordinates'], activation: { linear: { alpha: 1, beta: 0 } } },
+          ] },
+        },
+        {
+          specificationVersion: 3,
+          description: { input: [arr('raw_confidence', [3, 2]), arr('raw_coordinates', [3, 4])], output: [flexible('confidence', 2), flexible('coordinates', 4)] },
+          nonMaximumSuppression: {
+            pickTop: { perClass: true }, iouThreshold: 0.5, confidenceThreshold: 0.3, stringClassLabels: { vector: ['cat', 'dog'] },
+            confidenceInputFeatureName: 'raw_confidence', coordinatesInputFeatureName: 'raw_coordinates',
+            confidenceOutputFeatureName: 'confidence', coordinatesOutputFeatureName: 'coordinates',
+          },
+        },
+      ] },
+    }));
+    // Box 0: cat 0.9; box 1: cat 0.8 overlapping box 0 (IoU 0.818, suppressed); box 2: dog 0.7 far away.
+    const scores = Float32Array.of(0.05, 0.9, 0.05, 0.1, 0.8, 0.1, 0.2, 0.1, 0.7);
+    const boxes = Float32Array.of(0.5, 0.5, 0.2, 0.2, 0.52, 0.5, 0.2, 0.2, 0.1, 0.1, 0.1, 0.1);
+    const r = runModel(spec, new Map<string, FeatureValue>([
+      ['scores', { kind: 'tensor', tensor: { shape: [3, 3], data: scores } }],
+      ['boxes', { kind: 'tensor', tensor: { shape: [3, 4], data: boxes } }],
+    ]));
+    const conf = r.outputs.get('confidence'), coords = r.outputs.get('coordinates');
+    if (conf?.kind !== 'tensor' || coords?.kind !== 'tensor') throw new Error('detector outputs missing');
+    expect(conf.tensor.shape).toEqual([2, 2]);
+    expect(Array.from(conf.tensor.data)).toEqual([0.9, 0.05, 0.1, 0.7].map(Math.fround));
+    expect(Array.from(coords.tensor.data)).toEqual([0.5, 0.5, 0.2, 0.2, 0.1, 0.1, 0.1, 0.1].map(Math.fround));
+  });
+});
