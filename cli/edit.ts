@@ -130,11 +130,17 @@ export function applyEditFlags(spec: Model, flags: readonly string[], textFiles:
         run(s, 'setFeatureType', { name, width: Number(m[1]), height: Number(m[2]), ...(m[3] ? { colorSpace: m[3].toUpperCase() as ColorSpaceName } : {}) });
         break;
       }
-      case '--optional': { const [name, v] = split(value(), flag); run(s, 'setFeatureType', { name, optional: v === 'true' }); break; }
+      case '--optional': {
+        const [name, v] = split(value(), flag);
+        if (v !== 'true' && v !== 'false') throw new EditUsageError(`--optional ${name}: give true or false (got "${v}")`);
+        run(s, 'setFeatureType', { name, optional: v === 'true' });
+        break;
+      }
       case '--preprocess': run(s, 'setPreprocessing', parsePreprocess(value())); break;
       case '--fp16': run(s, 'convertToFloat16', {}); break;
       case '--quantize': {
         const [bits, mode = 'linear'] = value().split(',');
+        if (!/^\d+$/.test(bits)) throw new EditUsageError(`--quantize: "${bits}" is not a number of bits (1 to 8)`);
         const modes: Record<string, { mode: 'linear' | 'kmeansLut' | 'linearLut'; perChannel?: boolean }> = {
           linear: { mode: 'linear' }, 'linear-per-channel': { mode: 'linear', perChannel: true }, 'kmeans-lut': { mode: 'kmeansLut' }, 'linear-lut': { mode: 'linearLut' },
         };

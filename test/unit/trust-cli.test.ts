@@ -61,6 +61,15 @@ describe.skipIf(!sharedPresent)('mlsurgeon edit refuses what would damage the mo
     expect(await exists(out)).toBe(true);
   });
 
+  it('a flag value the edit cannot mean is a usage error, never a silent default', async () => {
+    const out = join(dir, 'flags.mlmodel');
+    const opt = await cli('edit', model('SqueezeNetFP16.mlmodel'), '-o', out, '--optional', 'image=yes');
+    expect([opt.code, opt.err]).toEqual([2, '--optional image: give true or false (got "yes")\n']);
+    const q = await cli('edit', model('SqueezeNetFP16.mlmodel'), '-o', out, '--quantize', 'eight');
+    expect([q.code, q.err]).toEqual([2, '--quantize: "eight" is not a number of bits (1 to 8)\n']);
+    expect(await exists(out)).toBe(false);
+  });
+
   it('exposing a blob writes an output with its shape; the model validates clean', async () => {
     const out = join(dir, 'expose.mlmodel');
     const r = await cli('edit', model('SqueezeNetFP16.mlmodel'), '-o', out, '--expose', 'pool10');
