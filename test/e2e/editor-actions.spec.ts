@@ -53,6 +53,13 @@ test('rewire by dragging an edge’s upper end; Delete bridges a one-input layer
   await page.mouse.move(from.x + 20, from.y + 10, { steps: 4 });
   await page.mouse.move(input.x + input.width / 2, input.y + input.height - 2, { steps: 10 });
   await page.mouse.up();
+  // The image has 3 channels where conv1 gave 64: fire2/squeeze1x1 could not run, so the rewire is
+  // refused with that error listed, and goes through only when applied anyway.
+  const refused = page.getByTestId('toast').getByTestId('toast-diagnostic');
+  await refused.waitFor();
+  assertIncludes((await refused.textContent()) ?? '', 'expected 64, the input has 3', 'the channel mismatch it would bring in');
+  assertEqual((await page.evaluate(() => window.__mlsurgeon!.history())).current, 0, 'not applied yet');
+  await page.getByTestId('apply-anyway').click();
   await waitForEdits(page, 1);
   assertEqual(await lastHistoryLabel(page), 'Rewire input of layer 1 to image', 'history label');
   await page.locator('[data-testid="graph-node"][data-node-id="neuralNetworkClassifier.layers[1]"]').click();
@@ -154,6 +161,9 @@ test('Delete offers "with its dangling inputs" when the layer’s output is read
   await page.getByTestId('layer-input').first().click();
   await page.getByTestId('layer-input-editor').fill('pool1');
   await page.getByTestId('layer-input-editor').press('Enter');
+  // pool1 has half the channels the concat had: refused with the error listed unless applied anyway.
+  await page.getByTestId('toast').getByTestId('toast-diagnostic').first().waitFor();
+  await page.getByTestId('apply-anyway').click();
   await waitForEdits(page, 1);
 
   const node = page.locator(`[data-testid="graph-node"][data-node-id="neuralNetworkClassifier.layers[${concat}]"]`);

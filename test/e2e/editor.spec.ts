@@ -208,19 +208,23 @@ test('Problems: a broken layer input appears at once, selects its layer and fiel
   assertEqual(await page.locator('[data-testid="node-badge"]').count(), 0, 'no badge after undo');
 });
 
-test('Shapes: the toggle labels connections with inferred shapes', async (ctx) => {
+test('Shapes: connections are labelled with inferred shapes, C×H×W with the full form in the tooltip; the toggle hides them', async (ctx) => {
   needShared(ctx);
   const { page } = ctx;
   await openSqueezeNet(page);
-  assertEqual(await page.locator('[data-testid="edge-shape"]').count(), 0, 'no shapes before the toggle');
-  await page.getByTestId('toggle-shapes').check();
+  // On by default.
+  assert(await page.getByTestId('toggle-shapes').isChecked(), 'the Shapes toggle starts on');
   const label = page.locator(`.react-flow__edge[data-id="${edgeId(0, 1)}"] [data-testid="edge-shape"]`);
   await label.waitFor();
-  assertEqual(await label.textContent(), '1×1×64×113×113', 'conv1’s output shape on the conv1 → relu_conv1 connection');
-  assertEqual(await page.locator(`.react-flow__edge[data-id="description.input[0][0]->${layerId(0)}[0]"] [data-testid="edge-shape"]`).textContent(), '1×1×3×227×227', 'the image input’s shape');
+  // NeuralNetwork.proto: blobs are rank 5, [Seq, Batch, C, H, W]; sequence and batch of 1 are left off the label.
+  assertEqual(await label.textContent(), '64×113×113', 'conv1’s output shape on the conv1 → relu_conv1 connection');
+  assertEqual(await label.getAttribute('data-full'), '1×1×64×113×113 (sequence × batch × channels × height × width)', 'the full form for the tooltip');
+  assertEqual(await page.locator(`.react-flow__edge[data-id="description.input[0][0]->${layerId(0)}[0]"] [data-testid="edge-shape"]`).textContent(), '3×227×227', 'the image input’s shape');
   await screenshot(page, ctx.artifacts, 'editor-shapes');
   await page.getByTestId('toggle-shapes').uncheck();
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="edge-shape"]').length === 0);
+  await page.getByTestId('toggle-shapes').check();
+  await label.waitFor();
 });
 
 test('context menus: expose a blob as an output from an edge, and a node’s menu', async (ctx) => {
