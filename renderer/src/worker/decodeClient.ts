@@ -48,6 +48,11 @@ export class DecodeClient {
     });
   }
 
+  /** Starts the worker now, so that the first open does not wait for it. */
+  warm(): void {
+    this.ensureWorker();
+  }
+
   /** Decodes and builds the graph; the input is copied to the worker, the caller keeps its bytes. */
   async open(docId: number, name: string, input: Uint8Array | PackageContents, foldConstants: boolean): Promise<OpenedSummary> {
     const r = await this.request((requestId) => ({ type: 'open', requestId, docId, name, input, foldConstants }));
@@ -70,3 +75,6 @@ export class DecodeClient {
 }
 
 export const decodeClient = new DecodeClient();
+// Started with the window rather than with the first file: loading and compiling the worker's
+// script then overlaps with the user choosing a file instead of adding to the open.
+if (typeof Worker !== 'undefined') decodeClient.warm();
