@@ -86,11 +86,16 @@ export function activationClamp(p: ActivationParams | undefined): { min: number;
 /** Applies an activation to a tensor whose channel axis is -3. */
 export function applyActivation(p: ActivationParams | undefined, x: Tensor, weights: Weights): Tensor {
   if (p?.ReLU) return clampTensor(x, 0, Infinity);
+  // Tight loops for the common per-element activations (a shared call site through a closure
+  // is not inlined once it has seen several activations).
+  const out = makeTensor(x.shape), d = x.data, o = out.data, n = d.length;
+  if (p?.sigmoid) { for (let i = 0; i < n; i++) { const v = d[i]; o[i] = v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v)); } return out; }
+  if (p?.tanh) { for (let i = 0; i < n; i++) o[i] = Math.tanh(d[i]); return out; }
+  if (p?.leakyReLU) { const a = p.leakyReLU.alpha ?? 0; for (let i = 0; i < n; i++) { const v = d[i]; o[i] = v >= 0 ? v : a * v; } return out; }
+  if (p?.linear) { const a = p.linear.alpha ?? 0, b = p.linear.beta ?? 0; for (let i = 0; i < n; i++) o[i] = a * d[i] + b; return out; }
   const { batch, C, H, W } = chw(x.shape);
   const f = activationFunction(p, weights, C);
-  const out = makeTensor(x.shape);
   const hw = H * W;
-  const d = x.data, o = out.data;
   for (let b = 0; b < batch; b++) {
     for (let c = 0; c < C; c++) {
       const base = (b * C + c) * hw;
