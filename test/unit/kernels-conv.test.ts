@@ -294,6 +294,25 @@ describe('kernel heap and dispatch', () => {
     expect(heap.bytesInUse - kernels.scratchSize).toBe(before);
   });
 
+  it('reserve grows once so the allocations it covers keep every view alive', () => {
+    const heap = new KernelHeap(1024);
+    heap.reserve(10 * 65536);
+    const grown = heap.growths;
+    expect(grown).toBe(1);
+    const first = heap.allocF32(1000);
+    const view = first.data;
+    for (let i = 0; i < 9; i++) heap.alloc(65536 - 64 * 2);
+    expect(heap.growths).toBe(grown);
+    view[0] = 42;
+    expect(first.data[0]).toBe(42);
+    expect(view.length).toBe(1000);
+    // Beyond the reservation the memory grows and the old view is detached.
+    heap.alloc(4 * 65536);
+    expect(heap.growths).toBe(grown + 1);
+    expect(view.length).toBe(0);
+    expect(first.data[0]).toBe(42);
+  });
+
   it('the allocator reuses released blocks and merges neighbours', () => {
     const heap = new KernelHeap(1024);
     const a = heap.alloc(100);

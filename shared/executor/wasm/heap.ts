@@ -59,6 +59,24 @@ export class KernelHeap {
     return n;
   }
 
+  /** How many times the memory has grown (each growth detached every view). */
+  growths = 0;
+
+  /**
+   * Grows the memory once, now, so that `bytes` more can be allocated above the current top
+   * without growing again: a caller that reserves a run's working set up front may keep plain
+   * views for the whole run (check `growths` afterwards to be sure none was needed).
+   */
+  reserve(bytes: number): void {
+    const need = this.top + alignUp(bytes);
+    const have = this.memory.buffer.byteLength;
+    if (need <= have) return;
+    const pages = Math.ceil((need - have) / PAGE);
+    if (have / PAGE + pages > this.maxPages) throw new RangeError(`kernel heap: cannot reserve ${bytes} bytes (limit ${this.maxPages * PAGE} bytes)`);
+    this.memory.grow(pages);
+    this.growths++;
+  }
+
   /** Allocates `bytes` (rounded up to 64) and returns the byte offset; may grow (and so detach) the memory. */
   alloc(bytes: number): number {
     const size = alignUp(Math.max(bytes, 1));
@@ -89,6 +107,7 @@ export class KernelHeap {
           throw new RangeError(`kernel heap: cannot allocate ${bytes} bytes (${this.bytesInUse} in use): the host refused to grow the memory`);
         }
       }
+      this.growths++;
     }
     this.top = end;
     this.used.set(ptr, size);
