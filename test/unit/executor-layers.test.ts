@@ -62,6 +62,15 @@ describe('recurrent layers', () => {
     close(out(r, 'h').data, [y2]);
   });
 
+  it('reverseInput hands out outputs in the order computed (coremltools recurrent op tests: torch on the flipped sequence)', () => {
+    const m = net([{ name: 'rnn', input: ['x'], output: ['y'], simpleRecurrent: {
+      inputVectorSize: 1, outputVectorSize: 1, activation: { tanh: {} }, sequenceOutput: true, hasBiasVector: true, reverseInput: true,
+      weightMatrix: { floatValue: f32(0.5) }, recursionMatrix: { floatValue: f32(0.25) }, biasVector: { floatValue: f32(0.1) },
+    } }], { x: [2, 1, 1, 1, 1] }, ['y']);
+    const y1 = Math.tanh(0.5 * 2 + 0.1), y2 = Math.tanh(0.5 * 1 + 0.25 * y1 + 0.1);
+    close(out(run(m, { x }), 'y').data, [y1, y2]);
+  });
+
   it('gru: z, r gates, c = h ⊙ r, o = tanh(W_o x + R_o c + b_o), h = (1-z) o + z h', () => {
     const w = (v: number) => ({ floatValue: f32(v) });
     const m = net([{ name: 'gru', input: ['x', 'h0'], output: ['y'], gru: {

@@ -1,8 +1,11 @@
 // Recurrent layers (NeuralNetwork.proto): simpleRecurrent, gru, uniDirectionalLSTM,
 // biDirectionalLSTM. Input [Seq, Batch, inputVectorSize, 1, 1]; optional initial states
-// [1, Batch, outputVectorSize, 1, 1]; pre-activations are clipped to [-50, 50]. A sequence read in
-// reverse (reverseInput, the backward LSTM) writes each step's output at the time index of the
-// input it consumed, as the bi-directional example in the proto lays out ([yf_1, yb_3] first).
+// [1, Batch, outputVectorSize, 1, 1]; pre-activations are clipped to [-50, 50].
+// Reading in reverse: a unidirectional layer with reverseInput hands out its outputs in the order
+// it computed them (output k after k+1 steps from the end), as coremltools' recurrent op tests
+// expect of the NN backend (torch run on the flipped sequence, outputs not flipped back); the
+// backward half of biDirectionalLSTM is aligned with the input instead, as the proto's example
+// lays out ([yf_1, yb_3] first).
 import type { ActivationParams, LSTMParams, LSTMWeightParams, WeightParams } from '../../format/schema/types.generated';
 import type { ReadWeightsOptions } from '../../weights';
 import { makeTensor } from '../tensor';
@@ -53,7 +56,7 @@ interface LstmRun { y: Float32Array; h: Float64Array; c: Float64Array }
 function runLstm(
   x: Tensor, seq: number, batch: number, inSize: number, out: number, params: LSTMParams | undefined, w: LSTMWeightParams | undefined,
   acts: readonly (ActivationParams | undefined)[], weights: Weights, reverse: boolean, h0: Tensor | undefined, c0: Tensor | undefined,
-  yStride: number, yOffset: number, y: Float32Array,
+  yStride: number, yOffset: number, y: Float32Array, alignToInput: boolean,
 ): LstmRun {
   const p = params ?? {};
   const W = (m: WeightParams | undefined, what: string) => weights(m, { count: out * inSize, what });
@@ -95,7 +98,7 @@ function runLstm(
         gi[k] = hA(cn) * o; // the new output, written to h after every gate has read the old one
       }
       hb.set(gi);
-      const yi = (p.sequenceOutput ? t : 0) * batch + b;
+      const yi = (p.sequenceOutput ? (alignToInput ? t : step) : 0) * batch + b;
       for (let k = 0; k < out; k++) y[yi * yStride + yOffset + k] = hb[k];
     }
   }
@@ -129,7 +132,7 @@ export const RECURRENT_KERNELS = {
         matVec(W, x.data, (t * batch + b) * inSize, out, inSize, acc);
         matVec(R, hb, 0, out, out, acc);
         for (let k = 0; k < out; k++) hb[k] = f(clip50(acc[k] + bias[k]));
-        if (p.sequenceOutput) for (let k = 0; k < out; k++) y.data[(t * batch + b) * out + k] = hb[k];
+        if (p.sequenceOutput) for (let k = 0; k < out; k++) y.data[(step * batch + b) * out + k] = hb[k];
       }
     }
     if (!p.sequenceOutput) y.data.set(Float32Array.from(h));
@@ -162,7 +165,7 @@ export const RECURRENT_KERNELS = {
         for (let k = 0; k < out; k++) { z[k] = f(clip50(z[k] + bz[k])); r[k] = f(clip50(r[k] + br[k])); cvec[k] = hb[k] * r[k]; }
         matVec(Wo, x.data, xOff, out, inSize, o); matVec(Ro, cvec, 0, out, out, o);
         for (let k = 0; k < out; k++) { const ok = g(clip50(o[k] + bo[k])); hb[k] = (1 - z[k]) * ok + z[k] * hb[k]; }
-        if (p.sequenceOutput) for (let k = 0; k < out; k++) y.data[(t * batch + b) * out + k] = hb[k];
+        if (p.sequenceOutput) for (let k = 0; k < out; k++) y.data[(step * batch + b) * out + k] = hb[k];
       }
     }
     if (!p.sequenceOutput) y.data.set(Float32Array.from(h));
@@ -175,7 +178,7 @@ export const RECURRENT_KERNELS = {
     const { seq, batch } = sequenceOf(x, inSize);
     const seqOut = !!p.params?.sequenceOutput;
     const y = makeTensor([seqOut ? seq : 1, batch, out, 1, 1]);
-    const r = runLstm(x, seq, batch, inSize, out, p.params, p.weightParams, p.activations ?? [], ctx.weights, !!p.reverseInput, h0, c0, out, 0, y.data);
+    const r = runLstm(x, seq, batch, inSize, out, p.params, p.weightParams, p.activations ?? [], ctx.weights, !!p.reverseInput, h0, c0, out, 0, y.data, false);
     return [y, state(r.h, batch, out), state(r.c, batch, out)];
   },
   biDirectionalLSTM: (ctx) => {
@@ -187,9 +190,9 @@ export const RECURRENT_KERNELS = {
     const w = p.weightParams ?? [];
     if (w.length !== 2) throw new Error(`weightParams must hold 2 entries (forward, backward), has ${w.length}`);
     const y = makeTensor([seqOut ? seq : 1, batch, 2 * out, 1, 1]);
-    const fwd = runLstm(x, seq, batch, inSize, out, p.params, w[0], p.activationsForwardLSTM ?? [], ctx.weights, false, h0f, c0f, 2 * out, 0, y.data);
+    const fwd = runLstm(x, seq, batch, inSize, out, p.params, w[0], p.activationsForwardLSTM ?? [], ctx.weights, false, h0f, c0f, 2 * out, 0, y.data, true);
     const bwdActs = p.activationsBackwardLSTM?.length ? p.activationsBackwardLSTM : p.activationsForwardLSTM ?? [];
-    const bwd = runLstm(x, seq, batch, inSize, out, p.params, w[1], bwdActs, ctx.weights, true, h0b, c0b, 2 * out, out, y.data);
+    const bwd = runLstm(x, seq, batch, inSize, out, p.params, w[1], bwdActs, ctx.weights, true, h0b, c0b, 2 * out, out, y.data, true);
     return [y, state(fwd.h, batch, out), state(fwd.c, batch, out), state(bwd.h, batch, out), state(bwd.c, batch, out)];
   },
 } satisfies PartialKernelTable;
