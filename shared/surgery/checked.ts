@@ -73,6 +73,14 @@ export function newFindings(before: readonly Diagnostic[], after: readonly Diagn
 /** Applies an operation and checks its result; throws EditIntroducesErrors unless forced. */
 export function applyOperationChecked<K extends OperationName>(spec: Model, name: K, args: OperationArgs[K], options: CheckOptions = {}): CheckedOperation<K> {
   const { spec: out, applied } = applyOperation(spec, name, args);
+  return checkEdit(spec, out, applied, options);
+}
+
+/**
+ * Checks an edit already computed (for callers that need more than the new spec from an
+ * operation, e.g. insertLayer's new layer path): the same rules as applyOperationChecked.
+ */
+export function checkEdit<K extends OperationName>(spec: Model, out: Model, applied: AppliedOperation<K>, options: CheckOptions = {}): CheckedOperation<K> {
   const diagnostics = diagnosticsOnSave(out);
   const fresh = out === spec ? [] : newFindings(diagnosticsOnSave(spec), diagnostics);
   const introduced = fresh.filter((d) => d.severity === 'error');
