@@ -398,3 +398,23 @@ describe.skipIf(!sharedPresent)('real GLM regressor (Boston housing, 13 features
     expect(b).toBeCloseTo(36.4911, 4);
   });
 });
+
+describe.skipIf(!sharedPresent)('real GLM classifier (FruitClassifier\'s stage after the Vision feature print)', () => {
+  it('scores Banana against the reference Apple with one logistic row over the 2048-value scene print', () => {
+    const m = manifest().find((e) => e.file === 'MoonAndEye__CreateMLDemo/FruitClassifier.mlmodel')!;
+    const stage = decodeModel(readFileSync(modelPath(m))).pipelineClassifier!.pipeline!.models![1];
+    const glm = stage.glmClassifier!;
+    expect(glm.stringClassLabels!.vector).toEqual(['Apple', 'Banana']);
+    const w = glm.weights![0].value!;
+    expect(w.length).toBe(2048);
+    // x = e_k: z = w_k + offset; P(Banana) = sigmoid(z).
+    for (const k of [0, 1000, 2047]) {
+      const x = new Array(2048).fill(0);
+      x[k] = 1;
+      const z = w[k] + glm.offset![0];
+      const o = run(stage, { sceneprint: vec(...x) });
+      expect(probs(o.get('classLabelProbs')).Banana).toBeCloseTo(sigmoid(z), 14);
+      expect(o.get('classLabel')).toEqual({ kind: 'string', value: z > 0 ? 'Banana' : 'Apple' });
+    }
+  });
+});
