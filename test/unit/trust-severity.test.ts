@@ -29,6 +29,17 @@ describe.skipIf(!sharedPresent)('a mismatch shape inference proves is an error',
     ]);
   });
 
+  it('N-d: a transpose whose input lost an axis is an error (HandPoseClassifier)', async () => {
+    const spec = await open('HandPoseClassifier.mlmodel');
+    const layers = spec.neuralNetworkClassifier!.layers!;
+    // x.4 (expandDims) gives input.1's transpose its 4th axis; bridging it leaves rank 3.
+    const out = deleteLayer(spec, { index: layers.findIndex((l) => l.name === 'x.4') });
+    const at = out.neuralNetworkClassifier!.layers!.findIndex((l) => l.name === 'input.1');
+    expect(brief(validateModel(out).filter((d) => d.code === 'shape-mismatch'))).toEqual([
+      `error shape-mismatch neuralNetworkClassifier.layers.${at}.transpose.axes: layer input.1 (transpose): axes [0, 2, 1, 3] is not a permutation of the input's 3 axes`,
+    ]);
+  });
+
   it('a size that depends on the sequence length Core ML leaves to the caller stays a warning (TestGloVe)', async () => {
     // The Keras text model folds its sequence (4 tokens at run time) into channels with a permute.
     const ds = validateModel(await open('TestGloVe/model.mlmodel'));

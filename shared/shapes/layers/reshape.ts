@@ -72,7 +72,9 @@ export const reshapeShapes = {
     const axes = (x.params.axes ?? []).map(Number);
     if (!dims) return [];
     if (axes.length !== dims.length || [...axes].sort((a, b) => a - b).some((v, i) => v !== i)) {
-      x.issue(`axes [${axes.join(', ')}] is not a permutation of the input's ${dims.length} axes`, ['axes']);
+      // A permutation of the wrong length is a rank mismatch: the input provably has another rank.
+      const ownPermutation = [...axes].sort((a, b) => a - b).every((v, i) => v === i);
+      x.issue(`axes [${axes.join(', ')}] is not a permutation of the input's ${dims.length} axes`, ['axes'], ownPermutation ? 'mismatch' : undefined);
       return [];
     }
     return [{ dims: axes.map((a) => dims[a]) }];
