@@ -256,6 +256,18 @@ describe('run options', () => {
     close(out(apart, 'y').data, [0, 0, 3]);
   });
 
+  it('a deconvolution with outputShape and valid padding crops the top/left amounts (torch output_padding)', () => {
+    // Full output of [1, 2] with kernel [1, 10, 100], stride 2: [1, 10, 102, 20, 200]; crop 1 on the left, keep 4.
+    const m = net([{ name: 'de', input: ['x'], output: ['y'], convolution: {
+      outputChannels: 1, kernelChannels: 1, kernelSize: [1, 3], stride: [1, 2], isDeconvolution: true, outputShape: [1, 4],
+      valid: { paddingAmounts: { borderAmounts: [{ startEdgeSize: 0, endEdgeSize: 0 }, { startEdgeSize: 1, endEdgeSize: 1 }] } },
+      weights: { floatValue: f32(1, 10, 100) },
+    } }], { x: [1, 1, 1, 2] }, ['y']);
+    const y = out(run(m, { x: T([1, 1, 1, 2], 1, 2) }), 'y');
+    expect(y.shape).toEqual([1, 1, 1, 4]);
+    close(y.data, [10, 102, 20, 200]);
+  });
+
   it('names the layer and the problem when a kernel fails', () => {
     const bad = net([{ name: 'fc', input: ['x'], output: ['y'], innerProduct: { inputChannels: 3, outputChannels: 1, weights: { floatValue: f32(1, 2) } } }], { x: [3] }, ['y']);
     expect(() => run(bad, { x: T([3], 1, 2, 3) })).toThrow('layer fc (innerProduct): weights hold 2 values, expected 3');

@@ -111,9 +111,15 @@ function deconvolution(
   let outH: number, outW: number, top: number, left: number;
   const os = (p.outputShape ?? []).map(Number);
   if (os.length === 2 && os[0] > 0 && os[1] > 0) {
+    // An explicit output size: crop the top/left padding amounts when the padding is valid (what
+    // coremltools writes for torch's conv_transpose with output_padding), else split the excess
+    // as SAME does (TensorFlow's conv2d_transpose: the smaller half on top).
     [outH, outW] = os;
-    top = Math.floor(Math.max(0, fullH - outH) / 2);
-    left = Math.floor(Math.max(0, fullW - outW) / 2);
+    const b = borders(p.valid?.paddingAmounts);
+    const tl = (p.same?.asymmetryMode ?? 0) === 1;
+    const split = (excess: number) => (tl ? excess - Math.floor(excess / 2) : Math.floor(excess / 2));
+    top = p.valid ? b.top : split(Math.max(0, fullH - outH));
+    left = p.valid ? b.left : split(Math.max(0, fullW - outW));
   } else if (p.same) {
     outH = H * sH; outW = W * sW;
     const tH = Math.max(0, fullH - outH), tW = Math.max(0, fullW - outW);
