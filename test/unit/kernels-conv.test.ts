@@ -294,6 +294,31 @@ describe('kernel heap and dispatch', () => {
     expect(heap.bytesInUse - kernels.scratchSize).toBe(before);
   });
 
+  it('constant weights outside the heap are copied in once and reused; other arrays every call', () => {
+    const kernels = createKernels('simd')!;
+    const args = makeArgs({ inC: 6, inH: 9, inW: 10, outC: 8, k: [3, 3], stride: [1, 1], pad: [1, 1, 1, 1] }, 11);
+    const want = new Float32Array(args.output.length);
+    conv2dReference({ ...args, output: want });
+    conv2dSimd(kernels, { ...args, constantWeights: true });
+    expectClose(args, args.output, want, 'first call');
+    expect(kernels.constantSize).toBe((args.weights.length + args.bias!.length) * 4);
+    const inUse = kernels.heap.bytesInUse;
+    // Same arrays (or a view of the same range): no new copy.
+    conv2dSimd(kernels, { ...args, weights: args.weights.subarray(0), constantWeights: true });
+    expect(kernels.heap.bytesInUse).toBe(inUse);
+    expect(kernels.constantSize).toBe((args.weights.length + args.bias!.length) * 4);
+    expectClose(args, args.output, want, 'second call');
+    // Without the promise nothing is remembered; with other weights, a second copy.
+    conv2dSimd(kernels, args);
+    expect(kernels.heap.bytesInUse).toBe(inUse);
+    const other = { ...args, weights: args.weights.map((v) => -v) };
+    conv2dSimd(kernels, { ...other, constantWeights: true });
+    expect(kernels.constantSize).toBe((2 * args.weights.length + args.bias!.length) * 4);
+    const wantOther = new Float32Array(args.output.length);
+    conv2dReference({ ...other, output: wantOther });
+    expectClose(other, args.output, wantOther, 'other weights');
+  });
+
   it('reserve grows once so the allocations it covers keep every view alive', () => {
     const heap = new KernelHeap(1024);
     heap.reserve(10 * 65536);

@@ -63,6 +63,11 @@ export function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   return out;
 }
 
+interface ConstantCopies {
+  byRange: Map<string, number>;
+  held: { ptrs: number[]; bytes: number };
+}
+
 /** A f32 array argument resolved to a heap pointer, with the copy it needed (if any). */
 interface Placed {
   ptr: number;
@@ -76,6 +81,17 @@ export class WasmKernels {
   private scratchPtr = 0;
   private scratchBytes = 0;
   private pending: Placed[] = [];
+  /**
+   * Heap copies of constant arrays (model weights) outside the heap, by buffer and range, so a
+   * network's weights are copied once, not on every run. A copy is released when its buffer is
+   * garbage-collected.
+   */
+  private constants = new WeakMap<ArrayBufferLike, ConstantCopies>();
+  private readonly constantsFreed = new FinalizationRegistry<{ ptrs: number[]; bytes: number }>((held) => {
+    for (const p of held.ptrs) this.heap.release(p);
+    this.constantBytes -= held.bytes;
+  });
+  private constantBytes = 0;
 
   constructor(
     readonly exports: KernelExports,
@@ -88,14 +104,28 @@ export class WasmKernels {
    * heap are read before anything is allocated, because an allocation may grow the memory and
    * detach those views (a detached view reports byteOffset 0).
    */
-  withArrays(arrays: (Float32Array | undefined)[], outputIndex: number, scratchBytes: number, call: (ptrs: number[]) => void): void {
+  withArrays(
+    arrays: (Float32Array | undefined)[],
+    outputIndex: number,
+    scratchBytes: number,
+    call: (ptrs: number[]) => void,
+    /** Indices of arrays the caller promises never change (weights, bias): copied in once. */
+    constant: readonly number[] = [],
+  ): void {
     const placed: (Placed | null)[] = arrays.map((a) => (a && this.heap.holds(a) ? { ptr: a.byteOffset, source: a, copied: false } : null));
+    for (const i of constant) {
+      const a = arrays[i];
+      if (!a || placed[i]) continue;
+      const ptr = this.constants.get(a.buffer)?.byRange.get(`${a.byteOffset}:${a.length}`);
+      if (ptr !== undefined) placed[i] = { ptr, source: a, copied: false };
+    }
     try {
       for (let i = 0; i < arrays.length; i++) {
         const a = arrays[i];
         if (a && !placed[i]) {
           placed[i] = { ptr: this.heap.alloc(a.byteLength), source: a, copied: true };
-          this.pending.push(placed[i]!);
+          if (constant.includes(i)) this.rememberConstant(a, placed[i]!.ptr);
+          else this.pending.push(placed[i]!);
         }
       }
       this.ensureScratch(scratchBytes);
@@ -111,6 +141,25 @@ export class WasmKernels {
       for (const p of this.pending) this.heap.release(p.ptr);
       this.pending = [];
     }
+  }
+
+  private rememberConstant(a: Float32Array, ptr: number): void {
+    let copies = this.constants.get(a.buffer);
+    if (!copies) {
+      copies = { byRange: new Map(), held: { ptrs: [], bytes: 0 } };
+      this.constants.set(a.buffer, copies);
+      // The held value must not reach the buffer, or the buffer could never be collected.
+      this.constantsFreed.register(a.buffer, copies.held);
+    }
+    copies.byRange.set(`${a.byteOffset}:${a.length}`, ptr);
+    copies.held.ptrs.push(ptr);
+    copies.held.bytes += a.byteLength;
+    this.constantBytes += a.byteLength;
+  }
+
+  /** Bytes of constant arrays (weights) held in the heap. */
+  get constantSize(): number {
+    return this.constantBytes;
   }
 
   /** Pointer of the scratch block the last call used (packed panels, padded planes). */
