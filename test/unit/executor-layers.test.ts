@@ -497,6 +497,47 @@ describe('more N-d layers, by hand', () => {
     close(cat.data, [2, 2, 2, 2]);
   });
 
+  it('the remaining element-wise, fill, broadcast and reduce layers', () => {
+    const a = T([2], 0.5, -0.25);
+    const fns: [string, (v: number) => number][] = [['sin', Math.sin], ['cos', Math.cos], ['tan', Math.tan], ['asin', Math.asin], ['acos', Math.acos],
+      ['sinh', Math.sinh], ['cosh', Math.cosh], ['asinh', Math.asinh], ['atanh', Math.atanh]];
+    for (const [t, f] of fns) close(one({ [t]: {} }, { a })[0].data, [f(0.5), f(-0.25)]);
+    close(one({ min: {} }, { a: T([3], 1, 5, -2), b: T([3], 2, 4, -3), c: T([3], 0, 9, 9) })[0].data, [0, 4, -3]);
+    close(one({ lessEqual: {} }, { a: T([3], 1, 2, 3), b: T([1], 2) })[0].data, [1, 1, 0]);
+    close(one({ logicalOr: {} }, { a: T([3], 0, 0, 2), b: T([3], 0, 1, 0) })[0].data, [0, 1, 1]);
+    close(one({ logicalAnd: {} }, { a: T([3], 0, 3, 2), b: T([3], 1, 1, 0) })[0].data, [0, 1, 0]);
+    close(one({ maxBroadcastable: {} }, { a: T([2, 1], 1, 5), b: T([2], 3, 4) })[0].data, [3, 4, 5, 5]);
+    close(one({ divideBroadcastable: {} }, { a: T([2], 3, -4), b: T([1], 2) })[0].data, [1.5, -2]);
+    close(one({ fillLike: { value: 2 } }, { x })[0].data, [2, 2, 2, 2, 2, 2]);
+    expect(one({ fillStatic: { value: 1, targetShape: [2, 1, 2] } }, {})[0].shape).toEqual([2, 1, 2]);
+    close(one({ broadcastToLike: {} }, { a: T([2, 1], 1, 2), b: T([2, 2], 0, 0, 0, 0) })[0].data, [1, 1, 2, 2]);
+    close(one({ broadcastToDynamic: {} }, { a: T([1], 7), s: T([2], 1, 3) })[0].data, [7, 7, 7]);
+    expect(one({ reshapeLike: {} }, { x, s: T([3, 2], 0, 0, 0, 0, 0, 0) })[0].shape).toEqual([3, 2]);
+    close(one({ reduceMin: { axes: [0] } }, { x })[0].data, [-4, -2, -6]);
+    close(one({ reduceSumSquare: { axes: [-1], keepDims: true } }, { x })[0].data, [14, 77]);
+    close(one({ randomNormalLike: { seed: 2, mean: 3, stdDev: 0 } }, { x })[0].data, [3, 3, 3, 3, 3, 3]);
+    close(one({ randomNormalStatic: { seed: 2, mean: -1, stdDev: 0, outputShape: [2] } }, {})[0].data, [-1, -1]);
+    close(one({ randomNormalDynamic: { seed: 2, mean: 5, stdDev: 0 } }, { s: T([1], 2) })[0].data, [5, 5]);
+    expect(one({ randomUniformLike: { seed: 4, minVal: 0, maxVal: 1 } }, { x })[0].data.every((v) => v >= 0 && v < 1)).toBe(true);
+    expect(one({ randomUniformDynamic: { seed: 4, minVal: 0, maxVal: 1 } }, { s: T([2], 2, 2) })[0].shape).toEqual([2, 2]);
+    close(one({ randomBernoulliStatic: { seed: 1, prob: 0, outputShape: [3] } }, {})[0].data, [0, 0, 0]);
+    close(one({ randomBernoulliDynamic: { seed: 1, prob: 1 } }, { s: T([1], 2) })[0].data, [1, 1]);
+  });
+
+  it('loopContinue skips the rest of the body', () => {
+    // for 4 iterations: i += 1; if i >= 2 continue; j += 1  → j = 1
+    const c = (name: string): NeuralNetworkLayer => ({ name, output: [name], loadConstantND: { shape: [1], data: { floatValue: f32(0) } } });
+    const m = net([c('i'), c('j'), { name: 'loop', loop: { maxLoopIterations: 4, bodyNetwork: { layers: [
+      { name: 'inc', input: ['i'], output: ['i1'], add: { alpha: 1 } },
+      { name: 'cpi', input: ['i1'], output: ['i'], copy: {} },
+      { name: 'ge', input: ['i'], output: ['skip'], greaterEqual: { alpha: 2 } },
+      { name: 'br', input: ['skip'], branch: { ifBranch: { layers: [{ name: 'cont', loopContinue: {} }] } } },
+      { name: 'incj', input: ['j'], output: ['j1'], add: { alpha: 1 } },
+      { name: 'cpj', input: ['j1'], output: ['j'], copy: {} },
+    ] } } }, { name: 'out', input: ['j'], output: ['y'], activation: { linear: { alpha: 1, beta: 0 } } }], {}, ['y']);
+    close(out(run(m, {}), 'y').data, [1]);
+  });
+
   it('3-D convolution and pooling on [B, C, D, H, W]', () => {
     // The proto's pooling example: max over 2×2×2 of a 2×3×3 volume.
     const vol = T([1, 1, 2, 3, 3], 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18);
