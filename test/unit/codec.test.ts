@@ -52,6 +52,19 @@ describe('codec', () => {
     expect([...back.userDefined!.keys()]).toEqual(['z', '10', 'a']);
   });
 
+  it('a map entry whose message value is given twice merges the two, like any singular message field', () => {
+    const fn = (input: string) => encodeMessage('CoreML.Specification.MILSpec.Function', { inputs: [{ name: input }] });
+    const value = (b: Uint8Array) => [0x12, b.length, ...b];
+    const entry = [0x0a, 0x01, 0x66, ...value(fn('a')), ...value(fn('b'))]; // key "f", value, value
+    const program = decodeMessage<{ functions: Map<string, { inputs: { name: string }[] }> }>('CoreML.Specification.MILSpec.Program', Uint8Array.from([0x12, entry.length, ...entry]));
+    expect(program.functions.get('f')!.inputs.map((i) => i.name)).toEqual(['a', 'b']);
+  });
+
+  it('a string keeps a leading byte order mark', () => {
+    const md = decodeMessage<Metadata>('CoreML.Specification.Metadata', encodeMessage('CoreML.Specification.Metadata', { author: '\uFEFFa' }));
+    expect(md.author).toBe('\uFEFFa');
+  });
+
   it('a later oneof member replaces an earlier one, as protobuf requires', () => {
     // enumeratedShapes (21) then shapeRange (31) in one ArrayFeatureType.
     const bytes = new Uint8Array([0xaa, 0x01, 0x00, 0xfa, 0x01, 0x00]);

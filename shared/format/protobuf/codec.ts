@@ -92,6 +92,11 @@ export function copyUnknownFields<T extends object>(from: object, to: T): T {
   return to;
 }
 
+/** Unaligned float payloads up to this size are copied into a typed array of their own size. */
+const SMALL_COPY_BYTES = 256;
+const SCRATCH_BYTES = new Uint8Array(SMALL_COPY_BYTES);
+const SCRATCH_F32 = new Float32Array(SCRATCH_BYTES.buffer);
+const SCRATCH_F64 = new Float64Array(SCRATCH_BYTES.buffer);
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 interface CompiledField {
@@ -104,14 +109,20 @@ interface CompiledField {
   readonly wire: number;
   readonly packable: boolean;
   readonly message?: string;
-  readonly siblings?: readonly string[];
+  /** The message type's compiled form, filled in on first use (types refer to each other). */
+  sub?: CompiledMessage;
+  /** Index of the field's oneof group in its message (-1: none). */
+  readonly oneof: number;
   readonly tagSize: number;
 }
 
 interface CompiledMessage {
   readonly desc: MessageDescriptor;
-  readonly byNo: Map<number, CompiledField>;
+  /** Fields by number: an array, since field numbers are small (at most a few thousand). */
+  readonly byNo: readonly (CompiledField | undefined)[];
   readonly ordered: readonly CompiledField[];
+  /** Member names of each oneof group, by the index in CompiledField.oneof. */
+  readonly oneofs: readonly (readonly string[])[];
 }
 
 const compiled = new Map<string, CompiledMessage>();
@@ -135,7 +146,8 @@ function compile(typeName: string): CompiledMessage {
   let c = compiled.get(typeName);
   if (c) return c;
   const desc = messageDescriptor(typeName);
-  const byNo = new Map<number, CompiledField>();
+  const groups = Object.keys(desc.oneofs);
+  const byNo: (CompiledField | undefined)[] = new Array(Math.max(0, ...desc.fields.map((d) => d.no)) + 1).fill(undefined);
   const fields: CompiledField[] = desc.fields.map((d) => {
     const scalar: ScalarType | undefined = d.kind === 'scalar' ? (d.type as ScalarType) : d.kind === 'enum' ? 'int32' : undefined;
     const wire = d.kind === 'message' || d.kind === 'map' ? WIRE_LEN : scalarWire(scalar!);
@@ -143,18 +155,18 @@ function compile(typeName: string): CompiledMessage {
       d, name: d.name, no: d.no, scalar, wire,
       packable: d.repeated && wire !== WIRE_LEN,
       message: d.kind === 'message' ? d.type : undefined,
-      siblings: d.oneof ? desc.oneofs[d.oneof].filter((n) => n !== d.name) : undefined,
+      oneof: d.oneof ? groups.indexOf(d.oneof) : -1,
       tagSize: varintSize(d.no * 8),
     };
-    byNo.set(d.no, f);
+    byNo[d.no] = f;
     return f;
   });
-  c = { desc, byNo, ordered: [...fields].sort((a, b) => a.no - b.no) };
+  c = { desc, byNo, ordered: [...fields].sort((a, b) => a.no - b.no), oneofs: groups.map((g) => desc.oneofs[g]) };
   compiled.set(typeName, c);
   return c;
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const utf8Encoder = new TextEncoder();
 
 function readScalar(r: WireReader, t: ScalarType): unknown {
@@ -173,11 +185,13 @@ function readScalar(r: WireReader, t: ScalarType): unknown {
     case 'float': return r.float();
     case 'double': return r.double();
     case 'string': {
-      const [s, e] = r.lengthDelimited();
+      const e = r.payloadEnd(), s = r.pos;
+      r.pos = e;
       try { return utf8.decode(r.buf.subarray(s, e)); } catch { throw new DecodeError('string is not valid UTF-8', s); }
     }
     case 'bytes': {
-      const [s, e] = r.lengthDelimited();
+      const e = r.payloadEnd(), s = r.pos;
+      r.pos = e;
       return r.buf.subarray(s, e);
     }
   }
@@ -191,6 +205,15 @@ function floatArray(buf: Uint8Array, s: number, e: number, double: boolean): Flo
   const off = buf.byteOffset + s;
   if (LITTLE_ENDIAN) {
     if (off % size === 0) return double ? new Float64Array(buf.buffer, off, n) : new Float32Array(buf.buffer, off, n);
+    if (e - s <= SMALL_COPY_BYTES) {
+      // A small unaligned array: its bytes go through an aligned scratch buffer into a typed array
+      // of its own, which V8 keeps on the JS heap: much cheaper than a fresh ArrayBuffer.
+      for (let i = 0; i < e - s; i++) SCRATCH_BYTES[i] = buf[s + i];
+      const out = double ? new Float64Array(n) : new Float32Array(n);
+      const from = double ? SCRATCH_F64 : SCRATCH_F32;
+      for (let i = 0; i < n; i++) out[i] = from[i];
+      return out;
+    }
     const copy = Uint8Array.prototype.slice.call(buf, s, e);
     return double ? new Float64Array(copy.buffer, 0, n) : new Float32Array(copy.buffer, 0, n);
   }
@@ -215,28 +238,40 @@ function defaultScalar(t: ScalarType): unknown {
 }
 
 function decodeMapEntry(r: WireReader, f: CompiledField, depth: number): [unknown, unknown] {
-  const [s, e] = r.lengthDelimited();
-  const sub = new WireReader(r.buf, s, e);
+  const e = r.payloadEnd();
+  const outerEnd = r.end;
+  r.end = e;
   const keyType = f.d.keyType!;
   const valueScalar: ScalarType | undefined = f.d.valueKind === 'scalar' ? (f.d.type as ScalarType) : f.d.valueKind === 'enum' ? 'int32' : undefined;
   let key: unknown = defaultScalar(keyType);
   let value: unknown = valueScalar ? defaultScalar(valueScalar) : undefined;
-  while (sub.pos < sub.end) {
-    const at = sub.pos;
-    const tag = sub.uint32();
+  while (r.pos < e) {
+    const at = r.pos;
+    const tag = r.uint32();
     const no = tag >>> 3, wt = tag & 7;
-    if (no === 1 && wt === scalarWire(keyType)) key = readScalar(sub, keyType);
-    else if (no === 2 && valueScalar && wt === scalarWire(valueScalar)) value = readScalar(sub, valueScalar);
+    if (no === 1 && wt === scalarWire(keyType)) key = readScalar(r, keyType);
+    else if (no === 2 && valueScalar && wt === scalarWire(valueScalar)) value = readScalar(r, valueScalar);
     else if (no === 2 && !valueScalar && wt === WIRE_LEN) {
-      const [vs, ve] = sub.lengthDelimited();
-      value = decodeRange(sub.buf, vs, ve, f.d.type, depth + 1);
+      // The entry is a message: a value given twice is merged like any singular message field.
+      value = decodeNested(r, f.sub ??= compile(f.d.type), depth + 1, value as Msg | undefined);
     } else {
       if (no === 0) throw new DecodeError('field number 0', at);
-      sub.skip(wt, no);
+      r.skip(wt, no);
     }
   }
+  r.end = outerEnd;
   if (value === undefined) value = Object.freeze({});
   return [key, value];
+}
+
+/** The length-delimited message at `r.pos`, decoded with `r` bounded to it, then `r` moved past it. */
+function decodeNested(r: WireReader, t: CompiledMessage, depth: number, into?: Msg): Msg {
+  const e = r.payloadEnd();
+  const outerEnd = r.end;
+  r.end = e;
+  const v = decodeRange(r, t, depth, into);
+  r.end = outerEnd;
+  return v;
 }
 
 /**
@@ -254,45 +289,56 @@ function thaw(msg: Msg): Msg {
 }
 
 /**
- * Decodes bytes [start, end) of `buf` as `typeName`. With `into` (the message a previous
- * occurrence of the same singular field produced), parses into a copy of it, which is protobuf's
- * rule for a singular message field seen more than once: scalars last-one-wins, repeated fields
- * and unknown fields concatenate in wire order, maps merge by key (a later entry replaces), and
- * nested singular messages merge the same way, recursively; a oneof member clears its siblings
- * as it is read, exactly as a single parse over the concatenated occurrences would.
+ * Decodes `r.buf` from `r.pos` to `r.end` as message type `t`. With `into` (the message a
+ * previous occurrence of the same singular field produced), parses into a copy of it, which is
+ * protobuf's rule for a singular message field seen more than once: scalars last-one-wins,
+ * repeated fields and unknown fields concatenate in wire order, maps merge by key (a later entry
+ * replaces), and nested singular messages merge the same way, recursively; a oneof member clears
+ * its siblings as it is read, exactly as a single parse over the concatenated occurrences would.
  */
-function decodeRange(buf: Uint8Array, start: number, end: number, typeName: string, depth: number, into?: Msg): Msg {
+function decodeRange(r: WireReader, t: CompiledMessage, depth: number, into?: Msg): Msg {
+  const buf = r.buf, start = r.pos, end = r.end;
   if (depth > MAX_DEPTH) throw new DecodeError(`messages nested deeper than ${MAX_DEPTH} levels`, start);
-  const t = compile(typeName);
-  const r = new WireReader(buf, start, end);
+  const byNo = t.byNo;
   const obj: Msg = into === undefined ? {} : thaw(into);
   let unknown: Uint8Array[] | undefined = into === undefined ? undefined : unknownFields.get(into)?.slice();
   let hasArrays = into !== undefined;
+  // The member set so far of each oneof group (by group index), to clear it when another is read.
+  let oneofSet: (string | undefined)[] | undefined;
+  if (into !== undefined && t.oneofs.length) oneofSet = t.oneofs.map((members) => members.find((m) => obj[m] !== undefined));
   // Repeated float/double fields seen in more than one piece (packed chunks, unpacked values, or
   // an earlier occurrence's array), kept in wire order and joined once at the end.
   let floatPieces: Map<CompiledField, ArrayLike<number>[]> | undefined;
-  while (r.pos < end) {
-    const at = r.pos;
-    const tag = r.uint32();
-    const no = tag >>> 3, wt = tag & 7;
-    if (no === 0) throw new DecodeError('field number 0 (not a protobuf message here)', at);
-    const f = t.byNo.get(no);
-    if (f === undefined || (wt !== f.wire && !(f.packable && wt === WIRE_LEN))) {
-      r.skip(wt, no);
-      (unknown ??= []).push(buf.subarray(at, r.pos));
-      continue;
-    }
-    const name = f.name;
-    if (f.siblings) for (const s of f.siblings) if (obj[s] !== undefined) delete obj[s];
-    try {
+  let f: CompiledField | undefined;
+  try {
+    while (r.pos < end) {
+      f = undefined;
+      const at = r.pos;
+      const tag = r.uint32();
+      const no = tag >>> 3, wt = tag & 7;
+      if (no === 0) throw new DecodeError('field number 0 (not a protobuf message here)', at);
+      f = no < byNo.length ? byNo[no] : undefined;
+      if (f === undefined || (wt !== f.wire && !(f.packable && wt === WIRE_LEN))) {
+        f = undefined;
+        r.skip(wt, no);
+        (unknown ??= []).push(buf.subarray(at, r.pos));
+        continue;
+      }
+      const name = f.name;
+      if (f.oneof >= 0) {
+        const set = oneofSet ??= [];
+        const prev = set[f.oneof];
+        if (prev !== undefined && prev !== name) delete obj[prev];
+        set[f.oneof] = name;
+      }
       switch (f.d.kind) {
         case 'message': {
-          const [s, e] = r.lengthDelimited();
+          const sub = f.sub ??= compile(f.message!);
           if (f.d.repeated) {
             let list = obj[name] as Msg[] | undefined;
             if (list === undefined) { list = obj[name] = [] as Msg[]; hasArrays = true; }
-            list.push(decodeRange(buf, s, e, f.message!, depth + 1));
-          } else obj[name] = decodeRange(buf, s, e, f.message!, depth + 1, obj[name] as Msg | undefined);
+            list.push(decodeNested(r, sub, depth + 1));
+          } else obj[name] = decodeNested(r, sub, depth + 1, obj[name] as Msg | undefined);
           break;
         }
         case 'map': {
@@ -307,7 +353,8 @@ function decodeRange(buf: Uint8Array, start: number, end: number, typeName: stri
             const prev = obj[name] as ArrayLike<number> | undefined;
             let pieces = floatPieces?.get(f);
             if (wt === WIRE_LEN) {
-              const [s, e] = r.lengthDelimited();
+              const e = r.payloadEnd(), s = r.pos;
+              r.pos = e;
               const arr = floatArray(buf, s, e, st === 'double');
               if (pieces) pieces.push(arr);
               else if (prev === undefined) obj[name] = arr;
@@ -323,21 +370,22 @@ function decodeRange(buf: Uint8Array, start: number, end: number, typeName: stri
           let list = obj[name] as unknown[] | undefined;
           if (list === undefined) { list = obj[name] = [] as unknown[]; hasArrays = true; }
           if (wt === WIRE_LEN && f.packable) {
-            const [s, e] = r.lengthDelimited();
-            const sub = new WireReader(buf, s, e);
-            while (sub.pos < e) list.push(readScalar(sub, st));
+            const e = r.payloadEnd();
+            r.end = e;
+            while (r.pos < e) list.push(readScalar(r, st));
+            r.end = end;
           } else list.push(readScalar(r, st));
         }
       }
-    } catch (e) {
-      if (e instanceof DecodeError) {
-        const n = f.d.repeated ? ((obj[name] as unknown[] | undefined)?.length ?? 0) : -1;
-        e.path.unshift(f.d.kind === 'message' && n >= 0 ? `${name}[${n}]` : name);
-      }
-      throw e;
     }
+  } catch (e) {
+    if (e instanceof DecodeError && f !== undefined) {
+      const n = f.d.repeated ? ((obj[f.name] as unknown[] | undefined)?.length ?? 0) : -1;
+      e.path.unshift(f.d.kind === 'message' && n >= 0 ? `${f.name}[${n}]` : f.name);
+    }
+    throw e;
   }
-  if (floatPieces) for (const [f, pieces] of floatPieces) obj[f.name] = concatFloat(pieces, f.scalar === 'double');
+  if (floatPieces) for (const [pf, pieces] of floatPieces) obj[pf.name] = concatFloat(pieces, pf.scalar === 'double');
   if (hasArrays) {
     for (const k in obj) {
       const v = obj[k];
@@ -354,7 +402,7 @@ function decodeRange(buf: Uint8Array, start: number, end: number, typeName: stri
 export function decodeMessage<T>(typeName: string, bytes: Uint8Array): T {
   // A plain Uint8Array view of the same memory: Node's Buffer subclass changes what slice() means.
   const plain = Object.getPrototypeOf(bytes) === Uint8Array.prototype ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return decodeRange(plain, 0, plain.length, typeName, 0) as T;
+  return decodeRange(new WireReader(plain, 0, plain.length), compile(typeName), 0) as T;
 }
 
 // ---------------------------------------------------------------------------------------------

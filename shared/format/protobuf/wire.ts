@@ -9,10 +9,17 @@ export const WIRE_EGROUP = 4;
 export const WIRE_I32 = 5;
 
 const TWO_32 = 4294967296;
+const SCRATCH = new DataView(new ArrayBuffer(8));
+const SCRATCH_BYTES = new Uint8Array(SCRATCH.buffer);
 
-/** A cursor over a byte range. All reads check the range and throw DecodeError past its end. */
+/**
+ * A cursor over a byte range. All reads check the range and throw DecodeError past its end.
+ * Reads allocate nothing (decoding files of many small messages is mostly varints and lengths).
+ */
 export class WireReader {
   pos: number;
+  /** High 32 bits of the last 64-bit varint read. */
+  private hi = 0;
   constructor(readonly buf: Uint8Array, start: number, public end: number) {
     this.pos = start;
   }
@@ -23,8 +30,8 @@ export class WireReader {
     throw new DecodeError('field runs past the end of its enclosing message', this.end);
   }
 
-  /** Reads a varint of up to 64 bits and returns its low and high 32-bit halves (unsigned). */
-  private varint64(): [number, number] {
+  /** Reads a varint of up to 64 bits: returns its low 32 bits (unsigned) and leaves the high ones in `hi`. */
+  private varint64(): number {
     const buf = this.buf;
     let lo = 0, hi = 0, shift = 0;
     const start = this.pos;
@@ -34,7 +41,7 @@ export class WireReader {
       if (shift < 28) lo |= (b & 0x7f) << shift;
       else if (shift === 28) { lo |= (b & 0x0f) << 28; hi |= (b & 0x7f) >>> 4; }
       else hi |= (b & 0x7f) << (shift - 32);
-      if (b < 0x80) return [lo >>> 0, hi >>> 0];
+      if (b < 0x80) { this.hi = hi >>> 0; return lo >>> 0; }
       shift += 7;
     }
     throw new DecodeError('varint longer than 10 bytes', start);
@@ -42,9 +49,24 @@ export class WireReader {
 
   /** uint32 (and tags, lengths): a varint truncated to 32 bits. */
   uint32(): number {
-    const buf = this.buf;
-    if (this.pos < this.end && buf[this.pos] < 0x80) return buf[this.pos++];
-    return this.varint64()[0];
+    const buf = this.buf, end = this.end;
+    let p = this.pos;
+    if (p < end && buf[p] < 0x80) { this.pos = p + 1; return buf[p]; }
+    const start = p;
+    let v = 0;
+    // The first five bytes carry the low 32 bits (bits shifted past 31 fall off)…
+    for (let shift = 0; shift < 35; shift += 7) {
+      if (p >= end) { this.pos = p; this.truncated(); }
+      const b = buf[p++];
+      v |= (b & 0x7f) << shift;
+      if (b < 0x80) { this.pos = p; return v >>> 0; }
+    }
+    // …and up to five more only continue it (a negative int32 is sign-extended to ten bytes).
+    for (let i = 5; i < 10; i++) {
+      if (p >= end) { this.pos = p; this.truncated(); }
+      if (buf[p++] < 0x80) { this.pos = p; return v >>> 0; }
+    }
+    throw new DecodeError('varint longer than 10 bytes', start);
   }
 
   int32(): number {
@@ -53,13 +75,13 @@ export class WireReader {
 
   /** int64: a signed 64-bit value; a number when exact, a bigint otherwise. */
   int64(): number | bigint {
-    const [lo, hi] = this.varint64();
-    return combineSigned(lo, hi);
+    const lo = this.varint64();
+    return combineSigned(lo, this.hi);
   }
 
   uint64(): number | bigint {
-    const [lo, hi] = this.varint64();
-    return combineUnsigned(lo, hi);
+    const lo = this.varint64();
+    return combineUnsigned(lo, this.hi);
   }
 
   sint32(): number {
@@ -68,15 +90,15 @@ export class WireReader {
   }
 
   sint64(): number | bigint {
-    const [lo, hi] = this.varint64();
-    const u = (BigInt(hi) << 32n) | BigInt(lo);
+    const lo = this.varint64();
+    const u = (BigInt(this.hi) << 32n) | BigInt(lo);
     const v = (u >> 1n) ^ -(u & 1n);
     return Number.isSafeInteger(Number(v)) ? Number(v) : v;
   }
 
   bool(): boolean {
-    const [lo, hi] = this.varint64();
-    return lo !== 0 || hi !== 0;
+    const lo = this.varint64();
+    return lo !== 0 || this.hi !== 0;
   }
 
   private need(n: number): number {
@@ -110,25 +132,34 @@ export class WireReader {
 
   float(): number {
     const p = this.need(4);
-    return new DataView(this.buf.buffer, this.buf.byteOffset + p, 4).getFloat32(0, true);
+    const b = this.buf;
+    SCRATCH_BYTES[0] = b[p]; SCRATCH_BYTES[1] = b[p + 1]; SCRATCH_BYTES[2] = b[p + 2]; SCRATCH_BYTES[3] = b[p + 3];
+    return SCRATCH.getFloat32(0, true);
   }
 
   double(): number {
     const p = this.need(8);
-    return new DataView(this.buf.buffer, this.buf.byteOffset + p, 8).getFloat64(0, true);
+    SCRATCH_BYTES.set(this.buf.subarray(p, p + 8));
+    return SCRATCH.getFloat64(0, true);
   }
 
   /** A length prefix followed by that many bytes; returns [start, end) of the payload. */
   lengthDelimited(): [number, number] {
+    const end = this.payloadEnd();
+    const start = this.pos;
+    this.pos = end;
+    return [start, end];
+  }
+
+  /** Reads a length prefix: returns where the payload ends and leaves `pos` at its start. */
+  payloadEnd(): number {
     const at = this.pos;
     const len = this.uint32();
     if (len > this.end - this.pos) {
       if (this.end === this.buf.length) throw new DecodeError('truncated', this.buf.length);
       throw new DecodeError(`length ${len} runs past the end of its enclosing message`, at);
     }
-    const start = this.pos;
-    this.pos += len;
-    return [start, this.pos];
+    return this.pos + len;
   }
 
   /** Skips one field's value of the given wire type (groups included, to a bounded depth). */
