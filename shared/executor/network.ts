@@ -68,6 +68,11 @@ function readsOf(layer: NeuralNetworkLayer, out: Set<string> = new Set()): Set<s
   return out;
 }
 
+function hasLayerNamed(layers: readonly NeuralNetworkLayer[], name: string): boolean {
+  return layers.some((l) => l.name === name || [l.branch?.ifBranch, l.branch?.elseBranch, l.loop?.conditionNetwork, l.loop?.bodyNetwork]
+    .some((nn) => nn && hasLayerNamed(nn.layers ?? [], name)));
+}
+
 export function isNdNetwork(nn: NeuralNetwork): boolean {
   return (nn.arrayInputShapeMapping ?? 0) === 1 || (nn.imageInputShapeMapping ?? 0) === 1 || (nn.layers ?? []).some((l) => ndOnlyReason(l) !== undefined);
 }
@@ -256,6 +261,9 @@ export function runNeuralNetworkModel(model: Model, inputs: Map<string, FeatureV
     ? classifier.labelProbabilityLayerName || layers[layers.length - 1]?.output?.[0] || ''
     : '';
   const keep = new Set<string>([...outputsWanted, ...(Array.isArray(options.blobs) ? options.blobs : []), ...(probName ? [probName] : [])]);
+  if (options.stopAfter !== undefined && !hasLayerNamed(layers, options.stopAfter)) {
+    throw new ExecutorError(`stopAfter: the network has no layer named "${options.stopAfter}"`);
+  }
   const rt = new Runtime(nd, options, keep);
   for (const f of d.input ?? []) {
     const name = f.name ?? '';

@@ -229,6 +229,7 @@ describe('run options', () => {
     const r = run(chain, { x: T([2], 1, 2) }, { stopAfter: 'l2' });
     close(r.blobs.get('b')!.data, [6, 9]);
     expect(r.outputs.has('y')).toBe(false);
+    expect(() => run(chain, { x: T([2], 1, 2) }, { stopAfter: 'l9' })).toThrow('stopAfter: the network has no layer named "l9"');
   });
 
   it('reports time per layer, progress, and cancels', () => {
