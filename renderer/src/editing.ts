@@ -1,17 +1,16 @@
 // Edits as the UI makes them: every change is a named surgery operation applied to the current
 // revision's spec and committed as a new revision (one undo step). A refused operation changes
 // nothing and says why in a toast, with a way out when there is one. An edit that would bring in
-// validation errors is refused too, with those errors listed and an explicit "Apply anyway" whose
-// history entry says it was forced.
+// validation errors is refused too, as the CLI refuses it without --force: the errors are listed
+// and "Apply anyway" applies it, with a history entry that says so.
 import type { Model } from '../../shared/format/schema/types.generated';
-import type { Diagnostic } from '../../shared/validate';
 import { nodeId } from '../../shared/graph/collector';
+import { applyOperationChecked, EditIntroducesErrors, type CheckedOperation } from '../../shared/surgery/checked';
 import { insertLayer } from '../../shared/surgery/layers';
 import { SurgeryError } from '../../shared/surgery/errors';
-import { applyOperation, OPERATIONS, type OperationArgs, type OperationName } from '../../shared/surgery/operations';
+import { applyOperation, operationLabel, type OperationArgs, type OperationName } from '../../shared/surgery/operations';
 import { edgeAfter, planDelete, planInsert, planRename, planRewire, type Planned } from './document/editTargets';
-import { introducedErrors } from './document/introducedErrors';
-import { analysisOf, useDocumentStore, type ModelDocument } from './store/documentStore';
+import { useDocumentStore } from './store/documentStore';
 import { useViewStore, type ToastAction } from './store/viewStore';
 
 export function refuse(title: string, reason: string, actions?: readonly ToastAction[]): void {
@@ -24,81 +23,88 @@ function failureReason(e: unknown): string {
   return `internal error: ${(e as Error).message ?? String(e)}`;
 }
 
+const plural = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
+
+export interface RunOptions {
+  /** Title of the refusal toast when the operation refuses its arguments (else its label). */
+  readonly title?: string;
+  /** A way out offered with a refusal ("Delete with its dangling inputs"). */
+  readonly refusalActions?: (reason: string) => readonly ToastAction[] | undefined;
+  /** Runs once the edit is in, also when it goes in through "Apply anyway" (select a new layer). */
+  readonly then?: () => void;
+}
+
 /**
- * Applies an operation to the current document as one undoable revision. Returns false when it
- * was refused (the toast says why, titled `title` or the operation's label) or changed nothing.
+ * Applies an operation to the current document as one undoable revision, checked the way the CLI
+ * checks it (shared/surgery/checked.ts). Returns false when it was refused or changed nothing:
+ * refused arguments are explained in a toast; an edit that would bring in validation errors lists
+ * them and offers "Apply anyway", recorded in the history with a label that says so.
  */
-export function runOperation<K extends OperationName>(
-  name: K, args: OperationArgs[K],
-  options: { title?: string; refusalActions?: (reason: string) => readonly ToastAction[] | undefined } = {},
-): boolean {
+export function runOperation<K extends OperationName>(name: K, args: OperationArgs[K], options: RunOptions = {}): boolean {
   const doc = useDocumentStore.getState().document;
   if (!doc) return false;
-  let result;
+  let result: CheckedOperation<K>;
   try {
-    result = applyOperation(doc.spec, name, args);
+    result = applyOperationChecked(doc.spec, name, args);
   } catch (e) {
+    if (e instanceof EditIntroducesErrors) {
+      offerForced(doc.spec, e, options.then);
+      return false;
+    }
     const reason = failureReason(e);
-    refuse(options.title ?? OPERATIONS[name].label(args), reason, options.refusalActions?.(reason));
+    refuse(options.title ?? operationLabel(doc.spec, name, args), reason, options.refusalActions?.(reason));
     return false;
   }
   if (result.spec === doc.spec) return false;
-  return commitChecked(doc, result.spec, result.applied.label);
-}
-
-/** Commits a spec an operation already produced from `base` (a dialog that previewed its effect). */
-export function commitPrepared(base: Model, spec: Model, label: string): boolean {
-  const doc = useDocumentStore.getState().document;
-  if (!doc || doc.spec !== base || spec === base) return false;
-  return commitChecked(doc, spec, label);
-}
-
-/** The validation errors `spec` has that the document's current revision does not. */
-export function errorsIntroduced(doc: ModelDocument, spec: Model): Diagnostic[] {
-  return introducedErrors(doc.diagnostics, analysisOf(spec, doc).diagnostics);
-}
-
-const plural = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
-
-/** The history label of an edit applied in spite of the errors it brings in. */
-export function forcedLabel(label: string, errors: number): string {
-  return `${label} (applied anyway with ${plural(errors, 'validation error')})`;
+  useDocumentStore.getState().commit(result.spec, result.applied.label);
+  useViewStore.getState().dismissToast();
+  reportSideEffects(result);
+  options.then?.();
+  return true;
 }
 
 /**
- * Commits `spec` as the next revision of `doc` unless it brings in validation errors. Then
- * nothing changes: a toast lists the errors and offers "Apply anyway", which commits the same
- * spec under a label that says so, provided the document is still at the revision it was
- * checked against. `then` runs after a commit either way (selecting an inserted layer).
+ * The refusal of an edit that would bring in validation errors: the errors, and "Apply anyway",
+ * which commits what forcing gives, provided the document is still at the revision it was
+ * checked against (on any other one it would be a different edit).
  */
-export function commitChecked(doc: ModelDocument, spec: Model, label: string, then?: () => void): boolean {
-  const introduced = errorsIntroduced(doc, spec);
-  const store = useDocumentStore.getState();
-  if (introduced.length === 0) {
-    store.commit(spec, label);
-    useViewStore.getState().dismissToast();
-    then?.();
-    return true;
-  }
-  const base = doc.revision;
+function offerForced(base: Model, e: EditIntroducesErrors, then?: () => void): void {
+  const forced = e.result;
   useViewStore.getState().showToast({
     kind: 'refused',
-    title: label,
-    message: `it would bring in ${plural(introduced.length, 'validation error')}:`,
-    diagnostics: introduced,
+    title: operationLabel(base, forced.applied.name, forced.applied.args as never),
+    message: `it would bring in ${plural(e.introduced.length, 'validation error')}:`,
+    diagnostics: e.introduced,
     actions: [{
       label: 'Apply anyway',
       testId: 'apply-anyway',
       run: () => {
         const current = useDocumentStore.getState();
-        // Checked against `base`; on any other revision it would be a different edit.
-        if (current.revision !== base) return;
-        current.commit(spec, forcedLabel(label, introduced.length));
+        if (current.document?.spec !== base) return;
+        current.commit(forced.spec, forced.applied.label);
+        reportSideEffects(forced);
         then?.();
       },
     }],
   });
-  return false;
+}
+
+/**
+ * What an applied edit did besides itself, said at once rather than left for the Problems list:
+ * warnings it brought in (a classifier's probabilities no longer from a softmax, a layer nothing
+ * reads) and a raise of the specification version, with the reasons.
+ */
+function reportSideEffects(result: CheckedOperation): void {
+  const raise = result.versionRaise;
+  const warnings = result.newWarnings;
+  if (!raise && warnings.length === 0) return;
+  const parts: string[] = [];
+  if (raise) parts.push(`Specification version raised ${raise.from} → ${raise.to}: ${raise.reasons.join('; ')}.`);
+  if (warnings.length) parts.push(`It brings in ${plural(warnings.length, 'warning')}:`);
+  useViewStore.getState().showToast({
+    kind: 'done', title: result.applied.label, message: parts.join(' '),
+    ...(warnings.length ? { diagnostics: warnings } : {}),
+  });
 }
 
 export function runPlanned(p: Planned, what: string): boolean {
@@ -139,20 +145,15 @@ export function insertOnEdge(viewEdgeId: string, type: string): boolean {
   if (!doc) return false;
   const edgeId = graphEdgeIds(viewEdgeId)[0];
   const plan = edgeId ? planInsert(doc.graph, edgeId, type) : { refused: 'that connection is no longer in the model' };
-  const title = `Insert ${type}`;
-  if ('refused' in plan) { refuse(title, plan.refused); return false; }
+  if ('refused' in plan) { refuse(`Insert ${type}`, plan.refused); return false; }
   if (plan.op.name !== 'insertLayer') return false;
   const args = plan.op.args;
-  let inserted;
-  try {
-    // Called directly rather than through applyOperation for the new layer's path.
-    inserted = insertLayer(doc.spec, args);
-  } catch (e) {
-    refuse(OPERATIONS.insertLayer.label(args), failureReason(e));
-    return false;
-  }
-  // Selected once in; the canvas keeps it in view once the new layout lands.
-  return commitChecked(doc, inserted.spec, OPERATIONS.insertLayer.label(args), () => useViewStore.getState().select(nodeId(inserted.layerPath)));
+  const base = doc.spec;
+  return runOperation('insertLayer', args, {
+    // Selected once in (insertLayer is pure: the same call says where the layer went); the
+    // canvas keeps it in view once the new layout lands.
+    then: () => useViewStore.getState().select(nodeId(insertLayer(base, args).layerPath)),
+  });
 }
 
 /** Delete (the key, or the context menu) on a node; offers deleting dangling inputs when that is what it takes. */

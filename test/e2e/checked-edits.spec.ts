@@ -31,6 +31,7 @@ test('an edit that brings in an error is refused with the error shown; Apply any
   const toast = page.getByTestId('toast');
   await toast.waitFor();
   assertEqual(await toast.getAttribute('data-kind'), 'refused', 'the edit is refused');
+  assertEqual(await page.getByTestId('toast-title').textContent(), 'Not done: Set Convolution fire2/squeeze1x1 input[0] "no_such_blob"', 'the toast names the edit as the history would');
   assertEqual(await page.getByTestId('toast-message').textContent(), 'it would bring in 1 validation error:', 'the toast says why');
   const listed = toast.getByTestId('toast-diagnostic');
   assertEqual(await listed.count(), 1, 'one error listed');
@@ -44,10 +45,16 @@ test('an edit that brings in an error is refused with the error shown; Apply any
   await page.getByTestId('apply-anyway').click();
   await page.waitForFunction(() => window.__mlsurgeon!.history().current === 1);
   const label = (await history(page)).labels[1];
-  assert(label.endsWith(' (applied anyway with 1 validation error)'), `the history label says the edit was forced: ${JSON.stringify(label)}`);
-  await page.getByTestId('history-entry').filter({ hasText: '(applied anyway with 1 validation error)' }).waitFor();
+  assertEqual(label, 'Set Convolution fire2/squeeze1x1 input[0] "no_such_blob" (applied despite 1 validation error)', 'the history label names the edit and says it was forced');
+  await page.getByTestId('history-entry').filter({ hasText: '(applied despite 1 validation error)' }).waitFor();
   await page.locator('[data-testid="diagnostic"][data-code="layer-input-undefined"]').waitFor();
-  assertEqual(await toast.count(), 0, 'the toast is gone');
+  await screenshot(page, ctx.artifacts, 'checked-edit-applied-anyway');
+  // The refusal is replaced by what the edit did besides: pool1, which layer 3 read, is now read by nothing.
+  await page.locator('[data-testid="toast"][data-kind="done"]').waitFor();
+  assertEqual(await toast.getByTestId('toast-message').textContent(), 'It brings in 1 warning:', 'the new warning is said at once');
+  assertEqual(await toast.getByTestId('toast-diagnostic').getAttribute('data-code'), 'layer-output-unused', 'pool1 computes for nothing');
+  assertIncludes((await toast.getByTestId('toast-diagnostic').textContent()) ?? '', 'pool1', 'named');
+  assertEqual(await page.getByTestId('apply-anyway').count(), 0, 'nothing left to apply');
 
   // Save asks first, naming the count and the error; Cancel downloads nothing.
   let downloads = 0;

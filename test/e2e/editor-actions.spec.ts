@@ -61,7 +61,7 @@ test('rewire by dragging an edge’s upper end; Delete bridges a one-input layer
   assertEqual((await page.evaluate(() => window.__mlsurgeon!.history())).current, 0, 'not applied yet');
   await page.getByTestId('apply-anyway').click();
   await waitForEdits(page, 1);
-  assertEqual(await lastHistoryLabel(page), 'Rewire input of layer 1 to image', 'history label');
+  assertEqual(await lastHistoryLabel(page), 'Rewire layer relu_conv1 to read image instead of conv1_1relu_conv1 (applied despite 1 validation error)', 'history label');
   await page.locator('[data-testid="graph-node"][data-node-id="neuralNetworkClassifier.layers[1]"]').click();
   assertEqual(await page.getByTestId('inspector-inputs').getByTestId('layer-input').allTextContents(), ['image'], 'relu_conv1 now reads the image');
   await page.keyboard.press('Control+z');
@@ -71,7 +71,7 @@ test('rewire by dragging an edge’s upper end; Delete bridges a one-input layer
   await page.locator('[data-testid="graph-node"][data-node-id="neuralNetworkClassifier.layers[1]"]').click();
   await page.keyboard.press('Delete');
   await waitForEdits(page, 1);
-  assertEqual(await lastHistoryLabel(page), 'Delete layer 1', 'history label');
+  assertEqual(await lastHistoryLabel(page), 'Delete layer relu_conv1 (activation)', 'history label');
   const pool1 = page.locator('[data-testid="graph-node"][data-label="pool1"]');
   await pool1.click();
   assertEqual(await page.getByTestId('inspector-inputs').getByTestId('layer-input').allTextContents(), [layers[0].output![0]], 'pool1 reads conv1’s output');
@@ -88,7 +88,7 @@ test('click-to-insert: a palette type goes onto the selected connection', async 
   await page.getByTestId('left-tab-layers').click();
   await page.locator('[data-testid="palette-item"][data-type="bias"]').click();
   await waitForEdits(page, 1);
-  assertIncludes(await lastHistoryLabel(page), 'Insert bias after conv1', 'history label');
+  assertEqual(await lastHistoryLabel(page), 'Insert bias after blob conv1', 'history label');
   assertEqual(await page.locator('[data-testid="inspector"]').getAttribute('data-selected'), 'neuralNetworkClassifier.layers[2]', 'the new layer (2) is selected');
   assertEqual(await page.getByTestId('inspector-type').textContent(), 'Biaslayer', 'the inspector shows it');
 });
@@ -195,7 +195,8 @@ test('inspector edits: an enum as a select, a repeated number as a comma list', 
   await type.getByTestId('field-value').click();
   await type.getByTestId('field-select').selectOption('AVERAGE');
   await waitForEdits(page, 1);
-  assertEqual(await lastHistoryLabel(page), 'Edit neuralNetworkClassifier.layers[2].pooling.type', 'history label');
+  // Named by layer and field, not by spec path.
+  assertIncludes(await lastHistoryLabel(page), 'Set Pooling pool1 type ', 'history label');
   assertEqual(await page.locator('[data-testid="inspector-params"] [data-field="type"] .field-value').textContent(), 'AVERAGE', 'the enum shows its new name');
   const kernel = page.locator('[data-testid="inspector-params"] [data-field="kernelSize"]');
   await kernel.getByTestId('field-value').click();

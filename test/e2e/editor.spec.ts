@@ -70,7 +70,7 @@ test('drag a permute onto an edge, rename the input, undo, redo, save: the file 
   await page.locator('[data-testid="graph-node"][data-kind="input"][data-label="photo"]').waitFor();
 
   const labels = await page.locator('[data-testid="history-entry"]').allTextContents();
-  assertEqual(labels, [`0Open ${NAME}`, `1Insert permute after ${blob}`, `2Rename ${inputName} → photo`], 'History list');
+  assertEqual(labels, [`0Open ${NAME}`, `1Insert permute after blob ${blob}`, `2Rename input ${inputName} → photo`], 'History list');
   assert(await page.getByTestId('dirty-indicator').isVisible(), 'the title shows unsaved changes');
   assertIncludes(await page.title(), `• ${NAME}`, 'window title while unsaved');
   await screenshot(page, ctx.artifacts, 'editor-after-edits');
@@ -241,7 +241,7 @@ test('context menus: expose a blob as an output from an edge, and a node’s men
   await screenshot(page, ctx.artifacts, 'editor-edge-menu');
   await page.getByTestId('menu-expose').click();
   await page.getByTestId('model-outputs').getByTestId('feature-name').filter({ hasText: blob }).waitFor();
-  assertEqual((await history(page)).labels.at(-1), `Expose ${blob} as an output`, 'history label');
+  assertEqual((await history(page)).labels.at(-1), `Expose blob ${blob} as an output`, 'history label');
 
   // A layer's menu lists what can be done to it.
   await page.locator(`[data-testid="graph-node"][data-node-id="${layerId(0)}"]`).click({ button: 'right' });

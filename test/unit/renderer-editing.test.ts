@@ -22,8 +22,6 @@ import { parseFieldText, fieldText, isEditable } from '../../renderer/src/inspec
 import { parseEnumeratedShapes, parseRange, parseRanges, parseShape } from '../../renderer/src/inspector/featureForm';
 import { COMMON_LAYER_TYPES, paletteGroups } from '../../renderer/src/panels/paletteGroups';
 import { historyView, type Revision } from '../../renderer/src/store/documentStore';
-import { introducedErrors } from '../../renderer/src/document/introducedErrors';
-import type { Diagnostic } from '../../shared/validate';
 import { SHARED, sharedPresent } from '../support/shared-data';
 
 const load = (rel: string): Model => decodeModel(new Uint8Array(readFileSync(join(SHARED, 'models', rel))));
@@ -207,19 +205,6 @@ describe('History list', () => {
     const h = historyView([r(1, 'Open'), r(2, 'a')], r(3, 'b').revision, [r(5, 'd'), r(4, 'c')]);
     expect(h.entries.map((e) => e.label)).toEqual(['Open', 'a', 'b', 'c', 'd']);
     expect(h.current).toBe(2);
-  });
-});
-
-describe('errors an edit brings in', () => {
-  const d = (severity: Diagnostic['severity'], message: string, path: (string | number)[] = []): Diagnostic => ({ severity, code: 'layer-input-undefined', message, path });
-
-  it('only errors the model did not have, told apart by message rather than path', () => {
-    const before = [d('error', 'layer "a" reads "x", which nothing produces', ['layers', 3]), d('warning', 'w')];
-    // The same error at a moved path (a layer inserted before it) is not new; a second copy is.
-    const after = [d('error', 'layer "a" reads "x", which nothing produces', ['layers', 4]), d('error', 'layer "a" reads "x", which nothing produces', ['layers', 9]), d('warning', 'w2')];
-    expect(introducedErrors(before, after)).toEqual([after[1]]);
-    expect(introducedErrors(after, before)).toEqual([]);
-    expect(introducedErrors([], [d('warning', 'only a warning')])).toEqual([]);
   });
 });
 

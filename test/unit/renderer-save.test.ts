@@ -14,7 +14,7 @@ import { openModelContents } from '../../shared/io/document';
 import { saveDocument } from '../../renderer/src/actions';
 import { analyze } from '../../renderer/src/document/analysis';
 import { applyOperation } from '../../shared/surgery/operations';
-import { forcedLabel, insertOnEdge, runOperation, undo } from '../../renderer/src/editing';
+import { insertOnEdge, runOperation, undo } from '../../renderer/src/editing';
 import type { Host, SaveRequest } from '../../renderer/src/host/host';
 import { historyView, useDocumentStore, withoutHistory } from '../../renderer/src/store/documentStore';
 import { useViewStore } from '../../renderer/src/store/viewStore';
@@ -145,10 +145,22 @@ describe.skipIf(!sharedPresent)('edits that bring in validation errors (SqueezeN
     expect(toast.actions!.map((a) => a.testId)).toEqual(['apply-anyway']);
 
     toast.actions![0].run();
-    expect(labels().at(-1)).toBe(`${toast.title} (applied anyway with 1 validation error)`);
-    expect(labels().at(-1)).toBe(forcedLabel(toast.title, 1));
+    expect(labels().at(-1)).toBe(`${toast.title} (applied despite 1 validation error)`);
     expect(doc().spec.neuralNetworkClassifier!.layers![3].input).toEqual(['no_such_blob']);
     expect(doc().diagnostics.map((d) => d.code)).toContain('layer-input-undefined');
+  });
+
+  it('an edit that goes in but brings in a warning says so at once (deleting the classifier’s softmax)', () => {
+    const layers = doc().spec.neuralNetworkClassifier!.layers!;
+    const softmax = layers.length - 1;
+    expect(layers[softmax].softmax).toBeDefined();
+    expect(runOperation('deleteLayer', { index: softmax })).toBe(true);
+    const toast = useViewStore.getState().toast!;
+    expect(toast.kind).toBe('done');
+    expect(toast.title).toBe(labels().at(-1));
+    expect(toast.message).toBe('It brings in 1 warning:');
+    expect(toast.diagnostics!.map((d) => d.severity)).toEqual(['warning']);
+    expect(doc().diagnostics).toContainEqual(toast.diagnostics![0]);
   });
 
   it('an edit on a model that already has the error is not refused again for it', () => {

@@ -6,12 +6,11 @@ import type { Model } from '../../../shared/format/schema/types.generated';
 import { formatPath } from '../../../shared/format/walk';
 import { parseLabelFile } from '../../../shared/surgery/model-kind';
 import { networkKeyOf, type NetworkKey } from '../../../shared/surgery/network';
-import { OPERATIONS } from '../../../shared/surgery/operations';
 import type { QuantizationMode } from '../../../shared/surgery/quantize';
 import { convertToFloat16, weightBytes, type WeightBytes } from '../../../shared/surgery/weights';
 import { minimumSpecificationVersion, NEWEST_SPECIFICATION_VERSION, SPEC_RELEASES } from '../../../shared/validate';
 import { SurgeryError } from '../../../shared/surgery/errors';
-import { commitPrepared, runOperation } from '../editing';
+import { runOperation } from '../editing';
 import { formatBytes } from '../inspector/format';
 import { useDocumentStore } from '../store/documentStore';
 import { useViewStore, type DialogRequest } from '../store/viewStore';
@@ -116,8 +115,9 @@ function Fp16Dialog(props: { spec: Model }) {
   }, [props.spec]);
   const apply = (): void => {
     if (!('spec' in prepared) || !prepared.spec) return;
-    commitPrepared(props.spec, prepared.spec, OPERATIONS.convertToFloat16.label({}));
     close();
+    // Applied again through the checked path: the preview above only showed its effect.
+    runOperation('convertToFloat16', {});
   };
   return (
     <Modal title="Convert weights to fp16" testId="dialog-fp16" onCancel={close}
@@ -140,7 +140,13 @@ function QuantizeDialog(props: { spec: Model }) {
     close();
     if (runOperation('quantizeWeights', { bits, mode, ...(mode === 'linear' && perChannel ? { perChannel: true } : {}) })) {
       const after = weightBytes(useDocumentStore.getState().document!.spec);
-      useViewStore.getState().showToast({ kind: 'done', title: OPERATIONS.quantizeWeights.label({ bits, mode, perChannel }), message: `Weights ${formatBytes(before.total)} → ${formatBytes(after.total)}` });
+      // Added to what the edit already reported (a specification version raise, new warnings).
+      const said = useViewStore.getState().toast;
+      useViewStore.getState().showToast({
+        kind: 'done', title: useDocumentStore.getState().revision!.label,
+        message: `Weights ${formatBytes(before.total)} → ${formatBytes(after.total)}.${said?.kind === 'done' ? ` ${said.message}` : ''}`,
+        ...(said?.kind === 'done' && said.diagnostics ? { diagnostics: said.diagnostics } : {}),
+      });
     }
   };
   return (
