@@ -92,11 +92,7 @@ let nextSeq = 1;
 /** Analyses by spec, so undo and redo return to a revision without recomputing it. */
 const analyses = new WeakMap<Model, Analysis & { foldConstants: boolean }>();
 
-/**
- * The graph, facts and findings of `spec` as a revision of `doc` would show them. Kept, so an
- * edit checked before it is committed (editing.ts) is not analysed a second time when it is.
- */
-export function analysisOf(spec: Model, doc: Pick<ModelDocument, 'format' | 'package' | 'foldConstants'>): Analysis {
+function analysisOf(spec: Model, doc: Pick<ModelDocument, 'format' | 'package' | 'foldConstants'>): Analysis {
   const hit = analyses.get(spec);
   if (hit && hit.foldConstants === doc.foldConstants) return hit;
   const a = analyze(spec, doc.format, doc.package, doc.foldConstants);
