@@ -2,19 +2,8 @@
 // int8DynamicQuantize layers run in float32 on the dequantized int8 weights: Core ML quantizes the
 // input to int8 at run time, so its results differ from ours by that rounding.
 import { broadcastShapes, broadcastStrides, makeTensor, sizeOf } from '../tensor';
-import { gemm } from './conv';
+import { gemm, gemmGeneral } from './conv';
 import type { PartialKernelTable } from './types';
-
-const transposeCache = new WeakMap<Float32Array, Float32Array>();
-/** [rows, cols] row-major -> [cols, rows], cached per weights array. */
-function transposed(w: Float32Array, rows: number, cols: number): Float32Array {
-  const hit = transposeCache.get(w);
-  if (hit && hit.length === w.length) return hit;
-  const t = new Float32Array(w.length);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) t[c * rows + r] = w[r * cols + c];
-  transposeCache.set(w, t);
-  return t;
-}
 
 /** Index values (embedding inputs, gather indices) must be integers in range. */
 function index(v: number, n: number, what: string): number {
@@ -41,7 +30,8 @@ export const DENSE_KERNELS = {
     const w = ctx.weights(p.weights, { count: cin * cout, what: 'weights' });
     const bias = p.hasBias ? ctx.weights(p.bias, { count: cout, what: 'bias' }) : undefined;
     const out = makeTensor(outShape);
-    gemm(rows, cout, cin, x.data, transposed(w, cout, cin), out.data, bias);
+    // Weights [C_out, C_in] as stored are Bᵀ; cached per model, so the kernel heap keeps its copy.
+    gemmGeneral({ M: rows, N: cout, K: cin, A: x.data, B: w, transB: true, C: out.data, bias, constantB: true });
     return [out];
   },
   batchedMatmul: (ctx) => {
@@ -56,7 +46,7 @@ export const DENSE_KERNELS = {
       const bias = p.hasBias ? ctx.weights(p.bias, { count: x2, what: 'bias' }) : undefined;
       const rows = a0.data.length / x1;
       const out = makeTensor(a0.shape.length <= 1 ? [x2] : [...a0.shape.slice(0, -1), x2]);
-      gemm(rows, x2, x1, a0.data, transposed(stored, x2, x1), out.data, bias);
+      gemmGeneral({ M: rows, N: x2, K: x1, A: a0.data, B: stored, transB: true, C: out.data, bias, constantB: true });
       return [out];
     }
     // Two inputs: numpy.matmul with broadcasting over the leading axes.

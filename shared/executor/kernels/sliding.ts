@@ -86,6 +86,8 @@ function convolution(ctx: KernelContext<ConvolutionLayerParams>): Tensor[] {
       padTop: ay.before, padBottom: ay.after, padLeft: ax.before, padRight: ax.after,
       groups, bias, output: out.data.subarray(b * outSize, (b + 1) * outSize), outH: ay.out, outW: ax.out,
       ...(ctx.clamp ? { activation: ctx.clamp } : {}),
+      // Weights read from the layer are cached per model (ctx.weights): copied to the kernel heap once.
+      constantWeights: !ctx.inputs[1],
     });
   }
   return [out];
