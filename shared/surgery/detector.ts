@@ -159,6 +159,8 @@ export function addNmsStage(options: AddNmsOptions): Model {
   const labels = options.labels ?? labelsFromModel(model);
   const nms = buildNms({ ...settings, labels, upstream: { confidence, coordinates }, declareOverrideInputs: false, names: options.names });
   let spec = pipelineKindOf(model) ? addPipelineStage(model, { model: nms }) : createPipeline([model, nms]);
+  const loose = (nms.description?.input ?? []).filter((f) => spec.description?.input?.some((i) => i.name === f.name));
+  if (loose.length) throw new SurgeryError(`NMS input ${loose.map((f) => f.name).join(', ')} is not produced by the model`);
   const nmsParams = nms.nonMaximumSuppression!;
   spec = describeOutputs(spec, { confidence: nmsParams.confidenceOutputFeatureName!, coordinates: nmsParams.coordinatesOutputFeatureName! });
   return detectorMetadata(spec, model, labels, settings.iouThreshold, settings.confidenceThreshold, options);

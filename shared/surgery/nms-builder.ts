@@ -97,7 +97,9 @@ function columnsOf(f: FeatureDescription): number | undefined {
 }
 
 export function buildNms(options: NmsOptions): Model {
-  const names: NmsFeatureNames = { ...DEFAULT_NMS_NAMES, ...(options.names ?? {}) };
+  // Reading upstream outputs, the inputs carry their names unless renamed explicitly.
+  const upstreamNames = options.upstream ? { confidenceInput: options.upstream.confidence.name ?? '', coordinatesInput: options.upstream.coordinates.name ?? '' } : {};
+  const names: NmsFeatureNames = { ...DEFAULT_NMS_NAMES, ...upstreamNames, ...(options.names ?? {}) };
   for (const [k, v] of Object.entries(names)) if (!v || v !== v.trim()) throw new SurgeryError(`${k}: "${v}" is not a usable feature name`);
   const used = [names.confidenceInput, names.coordinatesInput, names.confidenceOutput, names.coordinatesOutput, ...(options.overrideInputs ? [names.iouThresholdInput, names.confidenceThresholdInput] : [])];
   const dup = used.find((n, i) => used.indexOf(n) !== i);
