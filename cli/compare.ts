@@ -3,76 +3,19 @@
 // how often the top-1 class agrees, as WWDC18's "model size versus agreement" table reports.
 import { openModelFile } from '../shared/io/document';
 import { runModel } from '../shared/executor/index';
-import type { FeatureValue } from '../shared/executor/types';
+import { accumulate, newAccumulator, snrDb, type Accumulator } from '../shared/executor/compare';
 import {
-  buildInputs, EXIT_OK, fs, nameValue, numericForm, parseSeed, reportFailure, RunUsageError, seededRandom,
+  buildInputs, EXIT_OK, fs, nameValue, parseSeed, reportFailure, RunUsageError, seededRandom,
   type CommandIo, type InputFlags,
 } from './run';
+
+export { accumulate, snrDb };
 
 export const COMPARE_USAGE = `usage: mlsurgeon compare A B [--input NAME=FILE.npy …] [--image NAME=FILE.png …] [--random N]
 
   Runs both models on the same inputs and prints, per output, the largest absolute
   difference, the signal-to-noise ratio of B against A (dB) and the top-1 agreement.
   --random N   N sets of random inputs (seeds 1..N) for every input not given (default 1)`;
-
-interface Accumulator {
-  maxAbs: number;
-  signal: number;
-  noise: number;
-  agree: number;
-  runs: number;
-  /** False for labels: no difference or SNR, only agreement. */
-  numeric: boolean;
-  note?: string;
-}
-
-/** The index (or key) of the top class: argmax of an array, the best key of a dictionary, a label itself. */
-function top1(v: FeatureValue): string | undefined {
-  switch (v.kind) {
-    case 'string': case 'int64': return String(v.value);
-    case 'dictionary': {
-      let best: [string | number, number] | undefined;
-      for (const e of v.value) if (!best || e[1] > best[1]) best = e;
-      return best && String(best[0]);
-    }
-    case 'tensor': {
-      const d = v.tensor.data;
-      if (d.length === 0) return undefined;
-      let b = 0;
-      for (let i = 1; i < d.length; i++) if (d[i] > d[b]) b = i;
-      return String(b);
-    }
-    default: return undefined;
-  }
-}
-
-export function accumulate(acc: Accumulator, a: FeatureValue, b: FeatureValue): void {
-  acc.runs++;
-  if (top1(a) !== undefined && top1(a) === top1(b)) acc.agree++;
-  const ta = numericForm(a), tb = numericForm(b);
-  if (!ta || !tb) {
-    acc.numeric = false;
-    return;
-  }
-  if (ta.data.length !== tb.data.length || (a.kind === 'dictionary' && b.kind === 'dictionary' && [...a.value.keys()].join('\0') !== [...b.value.keys()].join('\0'))) {
-    acc.note = `shapes differ: [${ta.shape}] vs [${tb.shape}]`;
-    acc.maxAbs = NaN;
-    return;
-  }
-  for (let i = 0; i < ta.data.length; i++) {
-    const x = ta.data[i], e = x - tb.data[i];
-    const abs = Math.abs(e);
-    if (Number.isNaN(abs)) acc.maxAbs = NaN;
-    else if (abs > acc.maxAbs) acc.maxAbs = abs;
-    acc.signal += x * x;
-    acc.noise += e * e;
-  }
-}
-
-export function snrDb(signal: number, noise: number): number {
-  if (noise === 0) return Infinity;
-  return 10 * Math.log10(signal / noise);
-}
 
 export async function compareCommand(args: string[], io: CommandIo): Promise<number> {
   if (args.includes('--help')) { io.out(COMPARE_USAGE); return EXIT_OK; }
@@ -104,7 +47,7 @@ export async function compareCommand(args: string[], io: CommandIo): Promise<num
       for (const [name, va] of ra) {
         const vb = rb.get(name);
         if (!vb) { onlyIn.a.add(name); continue; }
-        if (!accs.has(name)) accs.set(name, { maxAbs: 0, signal: 0, noise: 0, agree: 0, runs: 0, numeric: true });
+        if (!accs.has(name)) accs.set(name, newAccumulator());
         accumulate(accs.get(name)!, va, vb);
       }
       for (const name of rb.keys()) if (!ra.has(name)) onlyIn.b.add(name);
