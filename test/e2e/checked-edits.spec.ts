@@ -4,7 +4,7 @@
 // raised on and go when it does.
 import type { Page } from 'playwright-core';
 import { modelFile, needShared, openModel, screenshot, waitForDocument } from './app';
-import { assert, assertEqual, assertIncludes, test } from './harness';
+import { assertEqual, assertIncludes, test } from './harness';
 
 const SQUEEZENET = 'tucan9389__ImageClassification-CoreML/SqueezeNetFP16.mlmodel';
 const NAME = 'SqueezeNetFP16.mlmodel';
