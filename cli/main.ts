@@ -14,6 +14,7 @@ import { EditIntroducesErrors } from '../shared/surgery/checked';
 import { applyEditFlags, EDIT_USAGE, EditUsageError } from './edit';
 import { compareCommand } from './compare';
 import { runCommand } from './run';
+import { pipelineCommands } from './pipeline';
 
 export const EXIT_OK = 0;
 export const EXIT_USAGE = 2;
@@ -63,6 +64,10 @@ commands:
   edit IN -o OUT [ops…]   rename, reshape, preprocess, fp16, metadata… (mlsurgeon edit --help)
   run MODEL --out DIR …   run on the CPU, write outputs and blobs as .npy (mlsurgeon run --help)
   compare A B [opts…]     same inputs through two models: max difference, SNR, top-1 agreement
+  pipeline A B [C…] -o OUT  join models into a pipeline (mlsurgeon pipeline --help)
+  decoder --anchors F …   generate an SSD anchor-box decoder network (mlsurgeon decoder --help)
+  nms --iou T …           build a NonMaximumSuppression model (mlsurgeon nms --help)
+  detector MODEL -o OUT   detector + decoder + NMS in one pipeline (mlsurgeon detector --help)
   help                    this text
 
 exit codes: 0 ok, 1 validation errors or a refused edit, 2 usage error,
@@ -174,6 +179,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
       case 'validate': return await validate(args, io);
       case 'run': return await runCommand(args, io);
       case 'compare': return await compareCommand(args, io);
+      case 'pipeline': case 'decoder': case 'nms': case 'detector': return await pipelineCommands(command, args, io);
       case 'help': case '--help': case '-h': io.out(USAGE); return EXIT_OK;
       case undefined: io.err(USAGE); return EXIT_USAGE;
       default: io.err(`unknown command ${command}\n${USAGE}`); return EXIT_USAGE;
