@@ -5,28 +5,44 @@
 // RANK4_IMAGE_MAPPING, [1,C,H,W]); a network holding a spec-4 layer or using EXACT/RANK4 mapping
 // runs "N-d" (ctx.nd), otherwise every blob is rank 5.
 //
-// Memory: every blob is its own Float32Array. Unless the caller asks for every blob
-// (blobs: 'all'), a blob is released as soon as the last layer that reads it has run (nested
-// branch and loop networks count as reads by their layer), and names the caller asked for,
-// model outputs and the classifier's probabilities are kept. So the peak is the working set of
-// the widest point of the network, not the sum of all intermediates; with blobs: 'all' the peak
-// is the sum, and a model whose intermediates do not fit fails with the engine's RangeError
-// ("Array buffer allocation failed"), reported as an ExecutorError naming the layer: ask for
-// fewer blobs, or stop after the layer of interest (stopAfter).
+// Memory: when the host has WebAssembly SIMD, every blob of a run lives in the kernel heap (one
+// WebAssembly.Memory, see wasm/arena.ts), so a convolution reads and writes it in place. Before a
+// run the working set is planned from the blob shapes (shared/shapes, cached per network and
+// input shapes) and reserved at once, so the memory does not grow (and detach views) layer by
+// layer; growth is still safe because a heap blob re-derives its view. Unless the caller asks for
+// every blob (blobs: 'all'), a blob is freed as soon as the last layer that reads it has run
+// (nested branch and loop networks count as reads by their layer), and names the caller asked
+// for, model outputs and the classifier's probabilities are kept. So the peak is the working set
+// of the widest point of the network; with blobs: 'all' it is the sum of every blob.
+// What a run returns is copied out of the heap into ordinary Float32Arrays, valid forever. With
+// `blobViews`, the intermediate blobs are returned as views into the heap instead (no copy; see
+// RunOptions.blobViews): valid until RunResult.release() or until the result is collected.
+// When the heap cannot grow (wasm32 stops at 4 GiB) the rest of the run uses ordinary arrays;
+// when those do not fit either, the run fails with an ExecutorError saying "out of memory": ask
+// for fewer blobs, or stop after the layer of interest (stopAfter).
 //
-// Fusion: a convolution whose only reader is a ReLU or clip runs with that clamp applied in its
-// store (one pass instead of two), unless the convolution's output was asked for; the profile
-// lists the activation with 0 ms.
+// In place: a clip, ReLU or two-input add whose input blob is read by nobody after it (and was not
+// asked for) writes its result over that input (SIMD in the heap) instead of allocating.
+//
+// Fusion: a convolution whose only reader is a batchnorm (without computeMeanVar) runs with the
+// batchnorm folded into its weights and bias (computed once per layer pair and cached), and a
+// convolution (or that pair) whose only reader is a ReLU or clip runs with that clamp applied in
+// its store (one pass instead of two), unless an intermediate output was asked for; the profile
+// lists the folded layers with 0 ms.
 import type { CustomLayerParams, FeatureDescription, Model, NeuralNetwork, NeuralNetworkClassifier, NeuralNetworkLayer, WeightParams } from '../format/schema/types.generated';
 import { layerTypeOf, type LayerType } from '../layers/types';
+import { inferShapes } from '../shapes/infer';
 import { ndOnlyReason } from '../shapes/layerTypes';
+import { knownDims } from '../shapes/shape';
 import { readWeights, type ReadWeightsOptions } from '../weights';
 import { BGR, imageToPlanes, preprocess } from './image';
 import { KERNELS } from './kernels';
 import { activationClamp } from './kernels/activation';
 import { LoopSignal, type Kernel, type KernelContext, type NetworkRunner } from './kernels/types';
-import { makeTensor, sizeOf } from './tensor';
+import { makeTensor, sizeOf, withTensorAllocator } from './tensor';
 import { ExecutorError, type FeatureValue, type LayerProfile, type RunOptions, type RunResult, type Tensor } from './types';
+import { BlobArena, HeapTensor } from './wasm/arena';
+import { simdKernels } from './wasm/kernels';
 
 export type CustomKernel = Kernel<CustomLayerParams>;
 
@@ -77,59 +93,156 @@ export function isNdNetwork(nn: NeuralNetwork): boolean {
   return (nn.arrayInputShapeMapping ?? 0) === 1 || (nn.imageInputShapeMapping ?? 0) === 1 || (nn.layers ?? []).some((l) => ndOnlyReason(l) !== undefined);
 }
 
+/** What a network's layer list implies, computed once per network (documents are immutable). */
+interface NetworkFacts {
+  /** Index of the last top-level layer reading each blob. */
+  lastRead: Map<string, number>;
+  /** How many top-level layers read each blob. */
+  readers: Map<string, number>;
+  /** Blob sizes in floats by input-shape key (from static shape inference). */
+  sizes: Map<string, Map<string, number>>;
+}
+
+const networkFacts = new WeakMap<NeuralNetwork, NetworkFacts>();
+
+function factsOf(nn: NeuralNetwork): NetworkFacts {
+  let f = networkFacts.get(nn);
+  if (f) return f;
+  const lastRead = new Map<string, number>();
+  const readers = new Map<string, number>();
+  (nn.layers ?? []).forEach((l, i) => { for (const n of readsOf(l)) { lastRead.set(n, i); readers.set(n, (readers.get(n) ?? 0) + 1); } });
+  f = { lastRead, readers, sizes: new Map() };
+  networkFacts.set(nn, f);
+  return f;
+}
+
+/** Layers run as one: a convolution, then a batchnorm folded into it and/or a clamp fused into its store. */
+interface Fusion {
+  batchnorm?: NeuralNetworkLayer;
+  clamp?: { min: number; max: number };
+  /** The folded layers, in order; the last one names the output. */
+  folded: NeuralNetworkLayer[];
+}
+
 class Runtime implements NetworkRunner {
   readonly scope = new Map<string, Tensor>();
   readonly profile: LayerProfile[] = [];
   readonly produced: string[] = [];
   stoppedAt?: NeuralNetworkLayer;
 
-  constructor(readonly nd: boolean, readonly options: RunOptions, readonly keep: Set<string>) {}
+  constructor(
+    readonly nd: boolean,
+    readonly options: RunOptions,
+    readonly keep: Set<string>,
+    readonly facts: NetworkFacts,
+    readonly arena?: BlobArena,
+  ) {}
 
   blob(name: string): Tensor | undefined {
     return this.scope.get(name);
+  }
+
+  /** Binds a name; a heap block counts its names and is freed when the last one goes. */
+  set(name: string, t: Tensor): void {
+    const arena = this.arena;
+    if (arena) {
+      t = arena.adopt(t);
+      arena.retain(t);
+    }
+    const prev = this.scope.get(name);
+    this.scope.set(name, t);
+    if (prev && arena) arena.release(prev);
+  }
+
+  drop(name: string): void {
+    const t = this.scope.get(name);
+    if (!t) return;
+    this.scope.delete(name);
+    this.arena?.release(t);
   }
 
   runNetwork(nn: NeuralNetwork): void {
     for (const layer of nn.layers ?? []) this.runLayer(layer);
   }
 
-  runTop(nn: NeuralNetwork): void {
+  runTop(nn: NeuralNetwork, layerBytes: number[]): void {
     const layers = nn.layers ?? [];
     const all = this.options.blobs === 'all';
-    const lastRead = new Map<string, number>();
-    const readers = new Map<string, number>();
-    layers.forEach((l, i) => { for (const n of readsOf(l)) { lastRead.set(n, i); readers.set(n, (readers.get(n) ?? 0) + 1); } });
+    const { lastRead } = this.facts;
+    const heap = this.arena?.heap;
     for (let i = 0; i < layers.length; i++) {
       if (this.options.signal?.aborted) throw new ExecutorError('cancelled');
-      const clamp = all ? undefined : this.fusableClamp(layers[i], layers[i + 1], readers);
-      this.runLayer(layers[i], clamp ? { clamp, into: layers[i + 1] } : undefined);
-      const done = clamp ? [layers[i], layers[++i]] : [layers[i]];
+      // Room for this layer's outputs and a kernel's scratch, so no kernel grows the memory midway.
+      if (heap && layerBytes[i]) {
+        try { heap.reserve(layerBytes[i] + 4 * 1024 * 1024); } catch { /* allocation falls back to arrays */ }
+      }
+      const fusion = all ? undefined : this.fusionAt(layers, i);
+      const layer = layers[i];
+      this.runLayer(layer, fusion, fusion ? undefined : this.overwritable(layer, i));
+      const done = fusion ? [layer, ...fusion.folded] : [layer];
+      i += done.length - 1;
       if (!all) {
         for (const l of done) {
-          const names = new Set([...readsOf(l), ...(l.output ?? [])]);
-          for (const n of names) if ((lastRead.get(n) ?? -1) <= i && !this.keep.has(n)) this.scope.delete(n);
+          for (const n of readsOf(l)) if ((lastRead.get(n) ?? -1) <= i && !this.keep.has(n)) this.drop(n);
+          for (const n of l.output ?? []) if ((lastRead.get(n) ?? -1) <= i && !this.keep.has(n)) this.drop(n);
         }
       }
       for (let k = i - done.length + 1; k <= i; k++) this.options.onProgress?.(k + 1, layers.length);
     }
   }
 
-  /**
-   * A convolution followed by a ReLU or clip that is the only reader of its output (and nobody
-   * asked for that output) runs as one layer with the clamp fused into the convolution's store.
-   */
-  private fusableClamp(conv: NeuralNetworkLayer, next: NeuralNetworkLayer | undefined, readers: Map<string, number>): { min: number; max: number } | undefined {
-    if (!next || !conv.convolution || conv.output?.length !== 1 || next.input?.length !== 1 || next.output?.length !== 1) return undefined;
-    const blob = conv.output[0];
-    if (next.input[0] !== blob || readers.get(blob) !== 1 || this.keep.has(blob) || this.options.stopAfter === conv.name || this.options.stopAfter === next.name) return undefined;
-    if (next.clip) {
-      const lo = next.clip.minVal ?? 0, hi = next.clip.maxVal ?? 0;
-      return lo <= hi ? { min: lo, max: hi } : undefined;
-    }
-    return activationClamp(next.activation);
+  /** Whether `b` alone reads `a`'s one output, and nobody asked for that output. */
+  private soleReader(a: NeuralNetworkLayer, b: NeuralNetworkLayer | undefined): b is NeuralNetworkLayer {
+    if (!b || a.output?.length !== 1 || b.input?.length !== 1 || b.output?.length !== 1) return false;
+    const blob = a.output[0];
+    return b.input[0] === blob && this.facts.readers.get(blob) === 1 && !this.keep.has(blob) &&
+      this.options.stopAfter !== a.name && this.options.stopAfter !== b.name;
   }
 
-  runLayer(layer: NeuralNetworkLayer, fused?: { clamp: { min: number; max: number }; into: NeuralNetworkLayer }): void {
+  private fusionAt(layers: readonly NeuralNetworkLayer[], i: number): Fusion | undefined {
+    const conv = layers[i];
+    const p = conv.convolution;
+    if (!p) return undefined;
+    const folded: NeuralNetworkLayer[] = [];
+    let last = conv;
+    let batchnorm: NeuralNetworkLayer | undefined;
+    const bn = layers[i + 1];
+    if (!p.isDeconvolution && (conv.input?.length ?? 0) === 1 && this.soleReader(conv, bn) && bn.batchnorm && !bn.batchnorm.computeMeanVar &&
+        Number(bn.batchnorm.channels ?? 0) === Number(p.outputChannels ?? 0)) {
+      batchnorm = bn;
+      folded.push(bn);
+      last = bn;
+    }
+    const next = layers[i + 1 + folded.length];
+    let clamp: { min: number; max: number } | undefined;
+    if (this.soleReader(last, next)) {
+      if (next.clip) {
+        const lo = next.clip.minVal ?? 0, hi = next.clip.maxVal ?? 0;
+        if (lo <= hi) clamp = { min: lo, max: hi };
+      } else {
+        clamp = activationClamp(next.activation);
+      }
+      if (clamp) folded.push(next);
+    }
+    return folded.length ? { batchnorm, clamp, folded } : undefined;
+  }
+
+  /** Inputs of layer i that it may overwrite: heap blobs nobody reads after it and nobody asked for. */
+  private overwritable(layer: NeuralNetworkLayer, i: number): boolean[] | undefined {
+    if (!this.arena || this.options.blobs === 'all') return undefined;
+    const ins = layer.input ?? [];
+    let any = false;
+    const flags = ins.map((n, k) => {
+      const t = this.scope.get(n);
+      const ok = t instanceof HeapTensor && t.block.refs === 1 && this.facts.lastRead.get(n) === i && !this.keep.has(n) &&
+        ins.indexOf(n) === k && ins.lastIndexOf(n) === k;
+      any ||= ok;
+      return ok;
+    });
+    return any ? flags : undefined;
+  }
+
+  runLayer(layer: NeuralNetworkLayer, fusion?: Fusion, overwritable?: boolean[]): void {
     const name = layer.name ?? '';
     const type = layerTypeOf(layer);
     if (!type) throw new ExecutorError('the layer has no type (an empty or unknown `layer` oneof)', name);
@@ -146,7 +259,13 @@ class Runtime implements NetworkRunner {
       if (!t) throw new ExecutorError(`input blob "${n}" is not available: no earlier layer or model input produces it`, name, type);
       return t;
     });
-    const ctx: KernelContext<object> = { layer, name, type, params, inputs, nd: this.nd, weights: cachedWeights, run: this, ...(fused ? { clamp: fused.clamp } : {}) };
+    const ctx: KernelContext<object> = {
+      layer, name, type, params, inputs, nd: this.nd, weights: cachedWeights, run: this,
+      ...(fusion?.clamp ? { clamp: fusion.clamp } : {}),
+      ...(fusion?.batchnorm?.batchnorm ? { batchnorm: fusion.batchnorm.batchnorm } : {}),
+      ...(overwritable ? { overwritable } : {}),
+    };
+    const mark = this.arena?.allocated.length ?? 0;
     const t0 = this.options.profile ? now() : 0;
     let outputs: Tensor[];
     try {
@@ -154,12 +273,15 @@ class Runtime implements NetworkRunner {
     } catch (e) {
       throw wrap(e, name, type);
     }
-    const names = fused ? fused.into.output ?? [] : layer.output ?? [];
+    const into = fusion ? fusion.folded[fusion.folded.length - 1] : layer;
+    const names = into.output ?? [];
     if (outputs.length < names.length) throw new ExecutorError(`produced ${outputs.length} outputs for ${names.length} output names`, name, type);
-    names.forEach((n, i) => { this.scope.set(n, outputs[i]); this.produced.push(n); });
+    names.forEach((n, i) => { this.set(n, outputs[i]); this.produced.push(n); });
+    // Blocks the kernel allocated and did not hand out (temporaries) are free again.
+    this.arena?.sweep(mark);
     if (this.options.profile) {
       this.profile.push({ layer: name, type, ms: now() - t0 });
-      if (fused) this.profile.push({ layer: fused.into.name ?? '', type: layerTypeOf(fused.into) ?? 'activation', ms: 0 });
+      for (const f of fusion?.folded ?? []) this.profile.push({ layer: f.name ?? '', type: layerTypeOf(f) ?? 'activation', ms: 0 });
     }
     if (this.options.stopAfter !== undefined && this.options.stopAfter === name) {
       this.stoppedAt = layer;
@@ -264,7 +386,11 @@ export function runNeuralNetworkModel(model: Model, inputs: Map<string, FeatureV
   if (options.stopAfter !== undefined && !hasLayerNamed(layers, options.stopAfter)) {
     throw new ExecutorError(`stopAfter: the network has no layer named "${options.stopAfter}"`);
   }
-  const rt = new Runtime(nd, options, keep);
+  const facts = factsOf(nn);
+  const kernels = simdKernels();
+  const arena = kernels ? new BlobArena(kernels.heap) : undefined;
+  const rt = new Runtime(nd, options, keep, facts, arena);
+  const feed = new Map<string, Tensor>();
   for (const f of d.input ?? []) {
     const name = f.name ?? '';
     const v = inputs.get(name);
@@ -273,32 +399,64 @@ export function runNeuralNetworkModel(model: Model, inputs: Map<string, FeatureV
       throw new ExecutorError(`input ${name} is missing`);
     }
     try {
-      rt.scope.set(name, inputTensor(f, v, nn, nd));
+      feed.set(name, inputTensor(f, v, nn, nd));
     } catch (e) {
       throw new ExecutorError(e instanceof Error ? e.message : String(e));
     }
   }
-  const inputNames = new Set(rt.scope.keys());
   try {
-    rt.runTop(nn);
+    return withTensorAllocator(arena, () => runPlanned(model, nn, classifier, nd, inputs, feed, options, rt, keep, outputsWanted, probName));
+  } finally {
+    arena?.freeAll();
+  }
+}
+
+/** Frees a result's leased heap blocks when the caller forgot to call release(). */
+const leases = new FinalizationRegistry<() => void>((release) => release());
+
+function runPlanned(
+  model: Model, nn: NeuralNetwork, classifier: NeuralNetworkClassifier | undefined, nd: boolean, given: Map<string, FeatureValue>,
+  feed: Map<string, Tensor>, options: RunOptions, rt: Runtime, keep: Set<string>, outputsWanted: Set<string>, probName: string,
+): RunResult {
+  const d = model.description ?? {};
+  const arena = rt.arena;
+  let layerBytes: number[] = [];
+  if (arena) {
+    const plan = planRun(model, nn, given, feed, rt.facts, options, keep);
+    layerBytes = plan.layerBytes;
+    try { arena.heap.reserve(plan.peakBytes); } catch { /* too big for the heap: tensors fall back to arrays */ }
+  }
+  // Inputs are copied into the heap: the kernels then read them in place, and a layer that
+  // overwrites its input never touches the caller's array.
+  for (const [name, t] of feed) rt.set(name, arena ? arena.copyIn(t) : t);
+  const inputNames = new Set(feed.keys());
+  try {
+    rt.runTop(nn, layerBytes);
   } catch (e) {
     if (!(e instanceof StopSignal)) {
       if (e instanceof LoopSignal) throw new ExecutorError(`loop${e.kind === 'break' ? 'Break' : 'Continue'} outside a loop body`);
-      if (e instanceof RangeError && /allocation|Invalid typed array length|Array buffer/i.test(e.message)) {
+      if (e instanceof RangeError && /allocation|allocate|Invalid typed array length|Array buffer|kernel heap/i.test(e.message)) {
         throw new ExecutorError(`out of memory (${e.message}); ask for fewer blobs or stop after an earlier layer`);
       }
       throw e;
     }
   }
+  // What is returned leaves the heap (copied), except intermediate blobs under blobViews.
+  const copies = new Map<Tensor, Tensor>();
+  const copyOut = (t: Tensor): Tensor => {
+    if (!(t instanceof HeapTensor)) return t;
+    let c = copies.get(t);
+    if (!c) { c = { shape: [...t.shape], data: t.data.slice() }; copies.set(t, c); }
+    return c;
+  };
+  const views = !!options.blobViews && !!arena;
   const blobs = new Map<string, Tensor>();
   const wanted = options.blobs;
-  if (wanted === 'all') {
-    for (const n of rt.produced) { const t = rt.scope.get(n); if (t) blobs.set(n, t); }
-  } else if (wanted) {
-    for (const n of wanted) { const t = rt.scope.get(n); if (t) blobs.set(n, t); }
-  }
-  if (rt.stoppedAt) for (const n of rt.stoppedAt.output ?? []) { const t = rt.scope.get(n); if (t) blobs.set(n, t); }
-  for (const n of inputNames) if (wanted === 'all') { const t = rt.scope.get(n); if (t) blobs.set(n, t); }
+  const addBlob = (n: string) => { const t = rt.scope.get(n); if (t) blobs.set(n, views ? t : copyOut(t)); };
+  if (wanted === 'all') for (const n of rt.produced) addBlob(n);
+  else if (wanted) for (const n of wanted) addBlob(n);
+  if (rt.stoppedAt) for (const n of rt.stoppedAt.output ?? []) addBlob(n);
+  if (wanted === 'all') for (const n of inputNames) addBlob(n);
 
   const outputs = new Map<string, FeatureValue>();
   const labels = classifier?.stringClassLabels?.vector ?? classifier?.int64ClassLabels?.vector?.map(Number);
@@ -308,22 +466,73 @@ export function runNeuralNetworkModel(model: Model, inputs: Map<string, FeatureV
     if (classifier && (name === d.predictedFeatureName || name === d.predictedProbabilitiesName)) {
       const probs = rt.scope.get(probName);
       if (!probs) continue;
+      const p = probs.data;
       if (!labels) throw new ExecutorError('the classifier has no class labels');
-      if (probs.data.length !== labels.length) throw new ExecutorError(`the probabilities blob ${probName} holds ${probs.data.length} values for ${labels.length} class labels`);
+      if (p.length !== labels.length) throw new ExecutorError(`the probabilities blob ${probName} holds ${p.length} values for ${labels.length} class labels`);
       if (name === d.predictedProbabilitiesName && f.type?.dictionaryType) {
-        outputs.set(name, { kind: 'dictionary', value: new Map(labels.map((l, i) => [l, probs.data[i]])) });
+        outputs.set(name, { kind: 'dictionary', value: new Map(labels.map((l, i) => [l, p[i]])) });
         continue;
       }
       if (name === d.predictedFeatureName) {
         let best = 0;
-        for (let i = 1; i < probs.data.length; i++) if (probs.data[i] > probs.data[best]) best = i;
+        for (let i = 1; i < p.length; i++) if (p[i] > p[best]) best = i;
         const label = labels[best];
         outputs.set(name, typeof label === 'string' ? { kind: 'string', value: label } : { kind: 'int64', value: label });
         continue;
       }
     }
     const t = rt.scope.get(name);
-    if (t) outputs.set(name, outputValue(f, t, nd));
+    if (t) outputs.set(name, outputValue(f, copyOut(t), nd));
   }
-  return { outputs, blobs, ...(options.profile ? { profile: rt.profile } : {}) };
+  const result: RunResult = { outputs, blobs, ...(options.profile ? { profile: rt.profile } : {}) };
+  if (views && arena) {
+    const release = arena.lease([...blobs.values()]);
+    result.release = release;
+    leases.register(blobs, release);
+  }
+  return result;
+}
+
+/** A run's memory plan: bytes of each top-level layer's outputs and the peak of live blobs. */
+function planRun(
+  model: Model, nn: NeuralNetwork, given: Map<string, FeatureValue>, feed: Map<string, Tensor>, facts: NetworkFacts,
+  options: RunOptions, keep: Set<string>,
+): { layerBytes: number[]; peakBytes: number } {
+  const shapes: Record<string, number[]> = {};
+  for (const [name, v] of given) if (v.kind === 'tensor') shapes[name] = v.tensor.shape;
+  const key = JSON.stringify(shapes);
+  let sizes = facts.sizes.get(key);
+  if (!sizes) {
+    sizes = new Map();
+    try {
+      for (const [name, shape] of inferShapes(model, { inputs: shapes }).blobs) {
+        const dims = knownDims(shape);
+        if (dims) sizes.set(name, sizeOf(dims));
+      }
+    } catch {
+      // No plan: the heap grows as the run needs.
+    }
+    facts.sizes.set(key, sizes);
+  }
+  const all = options.blobs === 'all';
+  const live = new Map<string, number>();
+  let bytes = 0, peak = 0;
+  for (const [name, t] of feed) { live.set(name, t.data.length * 4); bytes += t.data.length * 4; }
+  const layerBytes = (nn.layers ?? []).map((l, i) => {
+    let out = 0;
+    for (const n of l.output ?? []) {
+      const b = (sizes.get(n) ?? 0) * 4;
+      out += b;
+      bytes += b - (live.get(n) ?? 0);
+      live.set(n, b);
+    }
+    peak = Math.max(peak, bytes);
+    if (!all) {
+      for (const n of [...readsOf(l), ...(l.output ?? [])]) {
+        if ((facts.lastRead.get(n) ?? -1) <= i && !keep.has(n) && live.has(n)) { bytes -= live.get(n)!; live.delete(n); }
+      }
+    }
+    return out;
+  });
+  return { layerBytes, peakBytes: peak };
 }

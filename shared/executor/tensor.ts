@@ -8,10 +8,56 @@ export const sizeOf = (shape: readonly number[]): number => {
   return n;
 };
 
-export const makeTensor = (shape: readonly number[], data?: Float32Array): Tensor => {
+/**
+ * Where new tensors live while a network runs: the executor installs the run's BlobArena (kernel
+ * heap) here, so every kernel's output lands in wasm memory without the kernel knowing. Outside a
+ * run tensors are ordinary Float32Arrays.
+ */
+export interface TensorAllocator {
+  /** A new tensor, zeroed when `zero`; undefined when the allocator is full (use a plain array). */
+  tensor(shape: number[], length: number, zero: boolean): Tensor | undefined;
+  /** A tensor of `shape` over `data` when `data` is the allocator's memory, else undefined. */
+  alias(shape: number[], data: Float32Array, length: number): Tensor | undefined;
+}
+
+let allocator: TensorAllocator | undefined;
+
+/** Installs `a` for the duration of `run` (nested runs restore the outer allocator). */
+export function withTensorAllocator<T>(a: TensorAllocator | undefined, run: () => T): T {
+  const outer = allocator;
+  allocator = a;
+  try {
+    return run();
+  } finally {
+    allocator = outer;
+  }
+}
+
+function checkedLength(shape: readonly number[], data?: Float32Array): number {
   const n = sizeOf(shape);
   if (data && data.length !== n) throw new Error(`a tensor of shape [${shape.join(', ')}] needs ${n} values, got ${data.length}`);
+  return n;
+}
+
+/** A zeroed tensor of `shape`, or one over `data` (no copy). */
+export const makeTensor = (shape: readonly number[], data?: Float32Array): Tensor => {
+  if (data && allocator && data.length === 0 && sizeOf(shape) !== 0) {
+    // A heap view detached by memory growth reports length 0; the allocator still knows its block.
+    const a = allocator.alias([...shape], data, sizeOf(shape));
+    if (a) return a;
+  }
+  const n = checkedLength(shape, data);
+  if (allocator) {
+    const t = data ? allocator.alias([...shape], data, n) : allocator.tensor([...shape], n, true);
+    if (t) return t;
+  }
   return { shape: [...shape], data: data ?? new Float32Array(n) };
+};
+
+/** A tensor whose contents are unspecified: for kernels that write every element. */
+export const emptyTensor = (shape: readonly number[]): Tensor => {
+  const n = sizeOf(shape);
+  return allocator?.tensor([...shape], n, false) ?? { shape: [...shape], data: new Float32Array(n) };
 };
 
 /** Same data, another shape (no copy). */
@@ -72,7 +118,7 @@ export function broadcastTo(t: Tensor, target: readonly number[]): Tensor {
   const shape = broadcastShapes(t.shape, target);
   if (shape.length !== target.length || shape.some((d, i) => d !== target[i])) throw new Error(`[${t.shape}] does not broadcast to [${target}]`);
   if (sizeOf(t.shape) === sizeOf(target)) return makeTensor(target, t.data);
-  const out = makeTensor(target);
+  const out = emptyTensor(target);
   const st = broadcastStrides(t.shape, target);
   forEachIndex(target, st, (o, i) => { out.data[o] = t.data[i]; });
   return out;
@@ -102,7 +148,7 @@ export function forEachIndex(shape: readonly number[], strides: readonly number[
 /** Element-wise binary operation with numpy broadcasting. */
 export function binary(a: Tensor, b: Tensor, f: (x: number, y: number) => number): Tensor {
   const shape = broadcastShapes(a.shape, b.shape);
-  const out = makeTensor(shape);
+  const out = emptyTensor(shape);
   const n = out.data.length;
   const ad = a.data, bd = b.data, od = out.data;
   if (ad.length === n && bd.length === n) { for (let i = 0; i < n; i++) od[i] = f(ad[i], bd[i]); return out; }
@@ -125,7 +171,7 @@ export function binary(a: Tensor, b: Tensor, f: (x: number, y: number) => number
 }
 
 export function unary(t: Tensor, f: (x: number) => number): Tensor {
-  const out = makeTensor(t.shape);
+  const out = emptyTensor(t.shape);
   const d = t.data, o = out.data;
   for (let i = 0; i < d.length; i++) o[i] = f(d[i]);
   return out;
@@ -140,7 +186,7 @@ export function transpose(t: Tensor, perm: readonly number[]): Tensor {
   const shape = perm.map((p) => t.shape[p]);
   if (perm.every((p, i) => p === i)) return makeTensor(shape, t.data);
   const st = stridesOf(t.shape);
-  const out = makeTensor(shape);
+  const out = emptyTensor(shape);
   forEachIndex(shape, perm.map((p) => st[p]), (o, i) => { out.data[o] = t.data[i]; });
   return out;
 }
@@ -158,4 +204,8 @@ export const scalarOf = (t: Tensor, what: string): number => {
   return t.data[0];
 };
 
-export const copyTensor = (t: Tensor): Tensor => makeTensor(t.shape, Float32Array.from(t.data));
+export const copyTensor = (t: Tensor): Tensor => {
+  const out = emptyTensor(t.shape);
+  out.data.set(t.data);
+  return out;
+};

@@ -39,6 +39,16 @@ export interface RunOptions {
   outputs?: string[];
   /** Intermediate blobs to return: every blob, or these names. */
   blobs?: 'all' | string[];
+  /**
+   * Return the intermediate blobs (`blobs`, and stopAfter's outputs) as views into the executor's
+   * WebAssembly heap instead of copies: "show me every layer" then costs no copy. Such a tensor's
+   * `data` stays valid until `RunResult.release()` is called or the result is garbage-collected;
+   * read `data` when needed rather than keeping the Float32Array (a later run may grow the heap,
+   * which empties arrays taken before), and copy (`data.slice()`) before posting it to another
+   * thread (posting a view would copy the whole heap). Model outputs are always copies. Without
+   * this option (the default) every returned tensor is an ordinary array, valid forever.
+   */
+  blobViews?: boolean;
   /** Stop after the layer with this name (its outputs and the requested blobs are returned). */
   stopAfter?: string;
   /** Measure the time spent in each layer. */
@@ -59,6 +69,8 @@ export interface RunResult {
   outputs: Map<string, FeatureValue>;
   blobs: Map<string, Tensor>;
   profile?: LayerProfile[];
+  /** With RunOptions.blobViews: frees the heap memory behind the returned blob views (idempotent). */
+  release?(): void;
 }
 
 /** runModel's signature, passed to pipelines so they can run their stages. */

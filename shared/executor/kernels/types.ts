@@ -1,7 +1,7 @@
 // The contract of a layer kernel: the layer, its parameters and its input tensors in, one tensor
 // per output out. Control-flow kernels (branch, loop) also reach the running network through
 // `ctx.run`.
-import type { NeuralNetwork, NeuralNetworkLayer, WeightParams } from '../../format/schema/types.generated';
+import type { BatchnormLayerParams, NeuralNetwork, NeuralNetworkLayer, WeightParams } from '../../format/schema/types.generated';
 import type { LayerParams, LayerType } from '../../layers/types';
 import type { ReadWeightsOptions } from '../../weights';
 import type { Tensor } from '../types';
@@ -25,6 +25,16 @@ export interface KernelContext<P> {
    * convolution kernel applies it in its store.
    */
   readonly clamp?: { min: number; max: number };
+  /**
+   * A batchnorm the runner folded into this convolution (it alone reads the convolution's
+   * output): the convolution kernel runs with the folded weights and bias.
+   */
+  readonly batchnorm?: BatchnormLayerParams;
+  /**
+   * Per input, whether the kernel may write its result over it (nobody reads it afterwards and it
+   * lives in the kernel heap); a kernel that does returns a tensor over the same floats.
+   */
+  readonly overwritable?: readonly boolean[];
 }
 
 export interface NetworkRunner {
