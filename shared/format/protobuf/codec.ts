@@ -301,6 +301,10 @@ function decodeRange(r: WireReader, t: CompiledMessage, depth: number, into?: Ms
   if (depth > MAX_DEPTH) throw new DecodeError(`messages nested deeper than ${MAX_DEPTH} levels`, start);
   const byNo = t.byNo;
   const obj: Msg = into === undefined ? {} : thaw(into);
+  // Stamped while every new message still has the same (empty) shape: V8 then adds the private
+  // fields on one fast path instead of one per message shape. A merged message is not one byte
+  // range of the input, so it gets no stamp and is written by re-encoding its fields.
+  if (into === undefined) RawRange.stamp(obj, buf, start, end);
   let unknown: Uint8Array[] | undefined = into === undefined ? undefined : unknownFields.get(into)?.slice();
   let hasArrays = into !== undefined;
   // The member set so far of each oneof group (by group index), to clear it when another is read.
@@ -335,9 +339,11 @@ function decodeRange(r: WireReader, t: CompiledMessage, depth: number, into?: Ms
         case 'message': {
           const sub = f.sub ??= compile(f.message!);
           if (f.d.repeated) {
-            let list = obj[name] as Msg[] | undefined;
-            if (list === undefined) { list = obj[name] = [] as Msg[]; hasArrays = true; }
-            list.push(decodeNested(r, sub, depth + 1));
+            const list = obj[name] as Msg[] | undefined;
+            const v = decodeNested(r, sub, depth + 1);
+            // A first element starts a one-element array: most repeated fields hold one or two
+            // values, and an empty array's first push reserves room for seventeen.
+            if (list === undefined) { obj[name] = [v]; hasArrays = true; } else list.push(v);
           } else obj[name] = decodeNested(r, sub, depth + 1, obj[name] as Msg | undefined);
           break;
         }
@@ -368,13 +374,13 @@ function decodeRange(r: WireReader, t: CompiledMessage, depth: number, into?: Ms
             break;
           }
           let list = obj[name] as unknown[] | undefined;
-          if (list === undefined) { list = obj[name] = [] as unknown[]; hasArrays = true; }
           if (wt === WIRE_LEN && f.packable) {
+            if (list === undefined) { list = obj[name] = [] as unknown[]; hasArrays = true; }
             const e = r.payloadEnd();
             r.end = e;
             while (r.pos < e) list.push(readScalar(r, st));
             r.end = end;
-          } else list.push(readScalar(r, st));
+          } else if (list === undefined) { obj[name] = [readScalar(r, st)]; hasArrays = true; } else list.push(readScalar(r, st));
         }
       }
     }
@@ -392,8 +398,6 @@ function decodeRange(r: WireReader, t: CompiledMessage, depth: number, into?: Ms
       if (Array.isArray(v)) Object.freeze(v);
     }
   }
-  // A merged message is not one byte range of the input: it is written by re-encoding its fields.
-  if (into === undefined) RawRange.stamp(obj, buf, start, end);
   if (unknown) unknownFields.set(obj, unknown);
   return Object.freeze(obj);
 }
