@@ -1,7 +1,8 @@
 // Activations (NeuralNetwork.proto, ActivationParams and the element-wise unary layers of spec 4+).
 import type { ActivationParams, WeightParams } from '../../format/schema/types.generated';
 import type { ReadWeightsOptions } from '../../weights';
-import { chw, makeTensor, unary } from '../tensor';
+import { chw, emptyTensor, unary } from '../tensor';
+import { clampF32 } from '../wasm/elementwise';
 import type { Tensor } from '../types';
 import type { PartialKernelTable } from './types';
 
@@ -70,11 +71,13 @@ function perChannel(v: Float32Array, channels: number, what: string): (c: number
   return (c) => v[c];
 }
 
-/** min(max(x, lo), hi) in one tight loop (ReLU, clip and ReLU6 are most of a network's activations). */
-export function clampTensor(x: Tensor, lo: number, hi: number): Tensor {
-  const out = makeTensor(x.shape);
-  const d = x.data, o = out.data;
-  for (let i = 0; i < d.length; i++) { const v = d[i]; o[i] = v < lo ? lo : v > hi ? hi : v; }
+/**
+ * min(max(x, lo), hi) (ReLU, clip and ReLU6 are most of a network's activations): SIMD when the
+ * arrays are in the kernel heap, else one tight loop; over x itself when `inPlace`.
+ */
+export function clampTensor(x: Tensor, lo: number, hi: number, inPlace = false): Tensor {
+  const out = inPlace ? x : emptyTensor(x.shape);
+  clampF32(x.data, out.data, lo, hi);
   return out;
 }
 
@@ -84,11 +87,13 @@ export function activationClamp(p: ActivationParams | undefined): { min: number;
 }
 
 /** Applies an activation to a tensor whose channel axis is -3. */
-export function applyActivation(p: ActivationParams | undefined, x: Tensor, weights: Weights): Tensor {
-  if (p?.ReLU) return clampTensor(x, 0, Infinity);
+export function applyActivation(p: ActivationParams | undefined, x: Tensor, weights: Weights, inPlace = false): Tensor {
+  if (p?.ReLU) return clampTensor(x, 0, Infinity, inPlace);
   // Tight loops for the common per-element activations (a shared call site through a closure
-  // is not inlined once it has seen several activations).
-  const out = makeTensor(x.shape), d = x.data, o = out.data, n = d.length;
+  // is not inlined once it has seen several activations); every element is written, so the
+  // output may be the input.
+  const out = inPlace ? x : emptyTensor(x.shape);
+  const d = x.data, o = out.data, n = d.length;
   if (p?.sigmoid) { for (let i = 0; i < n; i++) { const v = d[i]; o[i] = v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v)); } return out; }
   if (p?.tanh) { for (let i = 0; i < n; i++) o[i] = Math.tanh(d[i]); return out; }
   if (p?.leakyReLU) { const a = p.leakyReLU.alpha ?? 0; for (let i = 0; i < n; i++) { const v = d[i]; o[i] = v >= 0 ? v : a * v; } return out; }
@@ -111,8 +116,8 @@ const elementwise = (f: (x: number) => number) => (ctx: { inputs: readonly Tenso
 const roundHalfAway = (x: number): number => (x < 0 ? -Math.round(-x) : Math.round(x));
 
 export const ACTIVATION_KERNELS = {
-  activation: (ctx) => [applyActivation(ctx.params, ctx.inputs[0], ctx.weights)],
-  clip: (ctx) => [clampTensor(ctx.inputs[0], ctx.params.minVal ?? 0, ctx.params.maxVal ?? 0)],
+  activation: (ctx) => [applyActivation(ctx.params, ctx.inputs[0], ctx.weights, !!ctx.overwritable?.[0])],
+  clip: (ctx) => [clampTensor(ctx.inputs[0], ctx.params.minVal ?? 0, ctx.params.maxVal ?? 0, !!ctx.overwritable?.[0])],
   clampedReLU: (ctx) => {
     const a = ctx.params.alpha ?? 0, b = ctx.params.beta ?? 0;
     return [unary(ctx.inputs[0], (x) => Math.min(b, x >= 0 ? x : a * x))];

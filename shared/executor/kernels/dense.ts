@@ -1,7 +1,7 @@
 // Matrix layers: innerProduct, batchedMatmul, embedding, embeddingND (NeuralNetwork.proto).
 // int8DynamicQuantize layers run in float32 on the dequantized int8 weights: Core ML quantizes the
 // input to int8 at run time, so its results differ from ours by that rounding.
-import { broadcastShapes, broadcastStrides, makeTensor, sizeOf } from '../tensor';
+import { broadcastShapes, broadcastStrides, emptyTensor, makeTensor, sizeOf } from '../tensor';
 import { gemm, gemmGeneral } from './conv';
 import type { PartialKernelTable } from './types';
 
@@ -29,7 +29,7 @@ export const DENSE_KERNELS = {
     if (x.data.length !== rows * cin) throw new Error(`input [${s}] does not hold rows of inputChannels ${cin}`);
     const w = ctx.weights(p.weights, { count: cin * cout, what: 'weights' });
     const bias = p.hasBias ? ctx.weights(p.bias, { count: cout, what: 'bias' }) : undefined;
-    const out = makeTensor(outShape);
+    const out = emptyTensor(outShape);
     // Weights [C_out, C_in] as stored are Bᵀ; cached per model, so the kernel heap keeps its copy.
     gemmGeneral({ M: rows, N: cout, K: cin, A: x.data, B: w, transB: true, C: out.data, bias, constantB: true });
     return [out];

@@ -1,7 +1,8 @@
 // Element-wise layers with two or more inputs: the rank-5 ones with limited broadcasting (add,
 // multiply, average, max, min), scale, bias, dot, and the spec-4 broadcastable, comparison and
 // logical layers (numpy broadcasting).
-import { binary, broadcastShapes, broadcastTo, chw, makeTensor, unary } from '../tensor';
+import { binary, broadcastShapes, broadcastTo, chw, emptyTensor, makeTensor, unary } from '../tensor';
+import { addF32 } from '../wasm/elementwise';
 import type { Tensor } from '../types';
 import type { PartialKernelTable } from './types';
 
@@ -37,10 +38,24 @@ function paramTensor(values: Float32Array, shape: readonly number[], what: strin
   throw new Error(`${what} shape [${dims}] must be [1], [C], [1,H,W] or [C,H,W]`);
 }
 
+const sameShape = (a: Tensor, b: Tensor): boolean => a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i]);
+
+/**
+ * a + b for two tensors of one shape (a residual connection): SIMD when both are in the kernel
+ * heap, written over an input the runner says nobody reads afterwards.
+ */
+function addSameShape(a: Tensor, b: Tensor, overwritable: readonly boolean[] | undefined): Tensor {
+  const out = overwritable?.[0] ? a : overwritable?.[1] ? b : emptyTensor(a.shape);
+  addF32(a.data, b.data, out.data);
+  return out;
+}
+
 export const ELEMENTWISE_KERNELS = {
   add: (ctx) => ctx.inputs.length === 1
     ? [unary(ctx.inputs[0], (x) => x + (ctx.params.alpha ?? 0))]
-    : [reduceAll(ctx.inputs, (a, b) => a + b)],
+    : ctx.inputs.length === 2 && sameShape(ctx.inputs[0], ctx.inputs[1])
+      ? [addSameShape(ctx.inputs[0], ctx.inputs[1], ctx.overwritable)]
+      : [reduceAll(ctx.inputs, (a, b) => a + b)],
   multiply: (ctx) => ctx.inputs.length === 1
     ? [unary(ctx.inputs[0], (x) => x * (ctx.params.alpha ?? 0))]
     : [reduceAll(ctx.inputs, (a, b) => a * b)],

@@ -1,6 +1,6 @@
 // Normalisation layers: batchnorm (and instance norm), mvn, l2normalize, lrn, softmax,
 // softmaxND, layerNormalization (NeuralNetwork.proto and the conformance README points 12-15).
-import { around, axisOf, chw, makeTensor, sizeOf } from '../tensor';
+import { around, axisOf, chw, emptyTensor, makeTensor, sizeOf } from '../tensor';
 import type { Tensor } from '../types';
 import type { PartialKernelTable } from './types';
 
@@ -31,20 +31,22 @@ export const NORMALIZATION_KERNELS = {
     const gamma = ctx.weights(p.gamma, { count: C, what: 'gamma' });
     const beta = ctx.weights(p.beta, { count: C, what: 'beta' });
     const hw = H * W;
-    const out = makeTensor(x.shape);
     if (!p.computeMeanVar) {
       const mean = ctx.weights(p.mean, { count: C, what: 'mean' });
       const variance = ctx.weights(p.variance, { count: C, what: 'variance' });
+      const out = ctx.overwritable?.[0] ? x : emptyTensor(x.shape);
+      const xd = x.data, od = out.data;
       for (let c = 0; c < C; c++) {
         const k = gamma[c] / Math.sqrt(variance[c] + eps);
         const b = beta[c] - k * mean[c];
         for (let n = 0; n < batch; n++) {
           const base = (n * C + c) * hw;
-          for (let i = 0; i < hw; i++) out.data[base + i] = k * x.data[base + i] + b;
+          for (let i = base; i < base + hw; i++) od[i] = k * xd[i] + b;
         }
       }
       return [out];
     }
+    const out = makeTensor(x.shape);
     // computeMeanVar: statistics of each instance (instanceNormalization) or of the whole batch;
     // biased variance, eps inside the square root.
     const groups = p.instanceNormalization ? batch : 1;

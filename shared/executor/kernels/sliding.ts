@@ -1,8 +1,9 @@
 // Sliding-window layers: convolution and deconvolution (2-D and 3-D) and pooling (2-D and 3-D).
 // Padding follows NeuralNetwork.proto (ValidPadding, SamePadding, ValidCompletePadding); the
 // arithmetic of one 2-D convolution is helper kernels' conv2d / gemm (kernels/conv.ts).
-import type { BorderAmounts, ConvolutionLayerParams, PoolingLayerParams, SamePadding, ValidPadding } from '../../format/schema/types.generated';
-import { makeTensor, sizeOf } from '../tensor';
+import type { BatchnormLayerParams, BorderAmounts, ConvolutionLayerParams, PoolingLayerParams, SamePadding, ValidPadding } from '../../format/schema/types.generated';
+import { emptyTensor, makeTensor, sizeOf } from '../tensor';
+import { planeMeansF32 } from '../wasm/elementwise';
 import type { Tensor } from '../types';
 import { conv2d, gemm } from './conv';
 import type { KernelContext, PartialKernelTable } from './types';
@@ -75,14 +76,17 @@ function convolution(ctx: KernelContext<ConvolutionLayerParams>): Tensor[] {
     ? ctx.inputs[1].data
     : ctx.weights(p.weights, { count: outC * kernelChannels * kH * kW, what: 'weights' });
   if (weights.length !== outC * kernelChannels * kH * kW) throw new Error(`the weights input holds ${weights.length} values, expected ${outC * kernelChannels * kH * kW}`);
-  const bias = p.hasBias ? ctx.weights(p.bias, { count: outC, what: 'bias' }) : undefined;
+  let bias = p.hasBias ? ctx.weights(p.bias, { count: outC, what: 'bias' }) : undefined;
+  let w = weights;
+  if (ctx.batchnorm && !ctx.inputs[1]) ({ weights: w, bias } = foldedBatchnorm(ctx, weights, bias, outC));
   const [ay, ax] = convAxes(p.valid, p.same, H, W, (kH - 1) * dH + 1, (kW - 1) * dW + 1, sH, sW);
-  const out = makeTensor(withCHW(x.shape, outC, ay.out, ax.out));
+  // conv2d writes every output element.
+  const out = emptyTensor(withCHW(x.shape, outC, ay.out, ax.out));
   const inSize = C * H * W, outSize = outC * ay.out * ax.out;
   for (let b = 0; b < batch; b++) {
     conv2d({
       input: x.data.subarray(b * inSize, (b + 1) * inSize), inC: C, inH: H, inW: W,
-      weights, outC, kH, kW, strideY: sH, strideX: sW, dilationY: dH, dilationX: dW,
+      weights: w, outC, kH, kW, strideY: sH, strideX: sW, dilationY: dH, dilationX: dW,
       padTop: ay.before, padBottom: ay.after, padLeft: ax.before, padRight: ax.after,
       groups, bias, output: out.data.subarray(b * outSize, (b + 1) * outSize), outH: ay.out, outW: ax.out,
       ...(ctx.clamp ? { activation: ctx.clamp } : {}),
@@ -91,6 +95,43 @@ function convolution(ctx: KernelContext<ConvolutionLayerParams>): Tensor[] {
     });
   }
   return [out];
+}
+
+const foldCache = new WeakMap<Float32Array, WeakMap<BatchnormLayerParams, { weights: Float32Array; bias: Float32Array }>>();
+
+/**
+ * A batchnorm y = gamma * (x - mean) / sqrt(variance + epsilon) + beta (NeuralNetwork.proto,
+ * BatchnormLayerParams; epsilon 0 means 1e-5 as the batchnorm kernel reads it) applied to a
+ * convolution's output is the convolution with each output channel's weights scaled by
+ * k = gamma / sqrt(variance + epsilon) and bias k * (bias - mean) + beta. Cached per weights array
+ * (itself cached per model) and batchnorm message.
+ */
+function foldedBatchnorm(
+  ctx: KernelContext<ConvolutionLayerParams>, weights: Float32Array, bias: Float32Array | undefined, outC: number,
+): { weights: Float32Array; bias: Float32Array } {
+  const bn = ctx.batchnorm!;
+  let byBn = foldCache.get(weights);
+  const hit = byBn?.get(bn);
+  if (hit && (bias === undefined) === !ctx.params.hasBias) return hit;
+  const C = Number(bn.channels ?? 0);
+  if (C !== outC) throw new Error(`the folded batchnorm has ${C} channels, the convolution ${outC} outputs`);
+  const eps = bn.epsilon || 1e-5;
+  const gamma = ctx.weights(bn.gamma, { count: C, what: 'batchnorm gamma' });
+  const beta = ctx.weights(bn.beta, { count: C, what: 'batchnorm beta' });
+  const mean = ctx.weights(bn.mean, { count: C, what: 'batchnorm mean' });
+  const variance = ctx.weights(bn.variance, { count: C, what: 'batchnorm variance' });
+  const per = weights.length / outC;
+  const w = new Float32Array(weights.length);
+  const b = new Float32Array(outC);
+  for (let c = 0; c < outC; c++) {
+    const k = gamma[c] / Math.sqrt(variance[c] + eps);
+    for (let i = c * per; i < (c + 1) * per; i++) w[i] = weights[i] * k;
+    b[c] = k * ((bias ? bias[c] : 0) - mean[c]) + beta[c];
+  }
+  const folded = { weights: w, bias: b };
+  if (!byBn) { byBn = new WeakMap(); foldCache.set(weights, byBn); }
+  byBn.set(bn, folded);
+  return folded;
 }
 
 /**
@@ -208,7 +249,13 @@ function pooling(ctx: KernelContext<PoolingLayerParams>): Tensor[] {
   }
   const type = p.type ?? 0;
   const exclude = !!p.avgPoolExcludePadding;
-  const out = makeTensor(withCHW(x.shape, C, ay.out, ax.out));
+  if (p.globalPooling && type === 1) {
+    // Global average pooling: one mean per plane (SIMD when the blob is in the kernel heap).
+    const out = emptyTensor(withCHW(x.shape, C, 1, 1));
+    planeMeansF32(x.data, out.data, batch * C, H * W);
+    return [out];
+  }
+  const out = emptyTensor(withCHW(x.shape, C, ay.out, ax.out));
   const od = out.data, xd = x.data;
   let o = 0;
   for (let bc = 0; bc < batch * C; bc++) {
