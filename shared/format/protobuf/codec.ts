@@ -12,7 +12,7 @@ import { ENUMS, MESSAGES } from '../schema/descriptors.generated';
 import type { FieldDescriptor, MessageDescriptor, ScalarType } from '../schema/descriptor';
 import { DecodeError } from './errors';
 import { WIRE_I32, WIRE_I64, WIRE_LEN, WIRE_VARINT, WireReader, WireWriter, varintSize } from './wire';
-import { walkMessages } from '../walk';
+import { forEachMessage } from '../walk';
 
 type Msg = Record<string, unknown>;
 
@@ -611,31 +611,31 @@ export function rawEncodingTable(typeName: string, root: object, input: Uint8Arr
   const out: number[] = [];
   const base = input.byteOffset;
   const sameBuffer = (b: Uint8Array) => b.buffer === input.buffer && b.byteOffset >= base && b.byteOffset + b.length <= base + input.length;
-  for (const v of walkMessages(typeName, root)) {
-    const raw = RawRange.of(v.message);
+  forEachMessage(typeName, root, (message) => {
+    const raw = RawRange.of(message);
     if (raw && sameBuffer(raw)) out.push(raw.byteOffset - base, raw.byteOffset - base + raw.length);
     else out.push(-1, -1);
-    const unknown = (unknownFields.get(v.message) ?? []).filter(sameBuffer);
+    const unknown = (unknownFields.get(message) ?? []).filter(sameBuffer);
     out.push(unknown.length);
     for (const u of unknown) out.push(u.byteOffset - base, u.byteOffset - base + u.length);
-  }
+  });
   return Float64Array.from(out);
 }
 
 /** Gives a structured clone of a decoded document back its remembered bytes, and freezes it. */
 export function adoptRawEncodings(typeName: string, root: object, input: Uint8Array, table: Float64Array): void {
   let i = 0;
-  for (const v of walkMessages(typeName, root)) {
+  forEachMessage(typeName, root, (message) => {
     if (i + 3 > table.length) throw new Error('raw encoding table is shorter than the document');
     const start = table[i++], end = table[i++], n = table[i++];
-    if (start >= 0 && RawRange.size(v.message) < 0) RawRange.stamp(v.message, input, start, end);
+    if (start >= 0 && RawRange.size(message) < 0) RawRange.stamp(message, input, start, end);
     if (n > 0) {
       const list: Uint8Array[] = [];
       for (let k = 0; k < n; k++) { list.push(input.subarray(table[i], table[i + 1])); i += 2; }
-      unknownFields.set(v.message, list);
+      unknownFields.set(message, list);
     }
-    for (const val of Object.values(v.message)) if (Array.isArray(val)) Object.freeze(val);
-    Object.freeze(v.message);
-  }
+    for (const k in message) { const val = message[k]; if (Array.isArray(val)) Object.freeze(val); }
+    Object.freeze(message);
+  });
   if (i !== table.length) throw new Error('raw encoding table does not match the document');
 }
