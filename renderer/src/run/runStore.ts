@@ -1,0 +1,107 @@
+// The Run panel's state: what the user chose as inputs, the run in progress, the last result
+// (every blob, kept on this thread for the tensor viewer) and the last comparison. Not part of
+// the document or its undo history; a new document starts afresh.
+import { create } from 'zustand';
+import type { Comparison } from '../../../shared/executor/compare';
+import type { FeatureValue, LayerProfile, Tensor } from '../../../shared/executor/types';
+import type { Model } from '../../../shared/format/schema/types.generated';
+import type { Progress } from '../worker/executorClient';
+import type { InputChoice } from './inputs';
+
+export type RunStatus =
+  | { readonly kind: 'idle' }
+  | { readonly kind: 'running'; readonly what: string; readonly progress: Progress | null }
+  | { readonly kind: 'failed'; readonly message: string }
+  | { readonly kind: 'cancelled' };
+
+export interface RunRecord {
+  /** The spec that ran and the revision it was (results of an earlier revision stay shown, marked). */
+  readonly spec: Model;
+  readonly revisionSeq: number;
+  readonly inputs: ReadonlyMap<string, FeatureValue>;
+  readonly outputs: ReadonlyMap<string, FeatureValue>;
+  readonly blobs: ReadonlyMap<string, Tensor>;
+  readonly profile: readonly LayerProfile[];
+  readonly ms: number;
+  readonly decodeMs: number;
+  readonly stopAfter?: string;
+}
+
+export interface CompareRecord {
+  readonly comparison: Comparison;
+  readonly ms: number;
+  readonly a: { readonly label: string; readonly spec: Model; readonly revisionSeq: number };
+  readonly b: { readonly label: string; readonly spec: Model; readonly revisionSeq: number };
+  readonly inputSets: number;
+}
+
+export type RunTab = 'run' | 'compare';
+export type ListTab = 'blobs' | 'profile';
+
+interface RunState {
+  readonly open: boolean;
+  readonly height: number;
+  readonly tab: RunTab;
+  readonly listTab: ListTab;
+  /** The document the choices and results belong to. */
+  readonly docId: number | null;
+  readonly choices: ReadonlyMap<string, InputChoice>;
+  readonly status: RunStatus;
+  readonly result: RunRecord | null;
+  readonly selectedBlob: string | null;
+  readonly compareStatus: RunStatus;
+  readonly compare: CompareRecord | null;
+  /** Random input sets a comparison adds to the chosen inputs (seeds 1…N). */
+  readonly extraSets: number;
+  setOpen(open: boolean): void;
+  setHeight(height: number): void;
+  setTab(tab: RunTab): void;
+  setListTab(tab: ListTab): void;
+  setChoice(name: string, choice: InputChoice): void;
+  setStatus(status: RunStatus): void;
+  setResult(result: RunRecord): void;
+  selectBlob(name: string | null): void;
+  setCompareStatus(status: RunStatus): void;
+  setCompare(compare: CompareRecord): void;
+  setExtraSets(n: number): void;
+  /** Forget everything about the previous document. */
+  resetFor(docId: number | null): void;
+}
+
+export const useRunStore = create<RunState>()((set) => ({
+  open: false,
+  height: 380,
+  tab: 'run',
+  listTab: 'blobs',
+  docId: null,
+  choices: new Map(),
+  status: { kind: 'idle' },
+  result: null,
+  selectedBlob: null,
+  compareStatus: { kind: 'idle' },
+  compare: null,
+  extraSets: 0,
+  setOpen: (open) => set({ open }),
+  setHeight: (height) => set({ height }),
+  setTab: (tab) => set({ tab, open: true }),
+  setListTab: (listTab) => set({ listTab }),
+  setChoice: (name, choice) => set((s) => {
+    const choices = new Map(s.choices);
+    choices.set(name, choice);
+    return { choices };
+  }),
+  setStatus: (status) => set({ status }),
+  setResult: (result) => set((s) => ({
+    result,
+    status: { kind: 'idle' },
+    // The blob being looked at stays when the new run has it too.
+    selectedBlob: s.selectedBlob && (result.blobs.has(s.selectedBlob) || result.outputs.has(s.selectedBlob)) ? s.selectedBlob : null,
+  })),
+  selectBlob: (selectedBlob) => set({ selectedBlob }),
+  setCompareStatus: (compareStatus) => set({ compareStatus }),
+  setCompare: (compare) => set({ compare, compareStatus: { kind: 'idle' } }),
+  setExtraSets: (extraSets) => set({ extraSets }),
+  resetFor: (docId) => set({
+    docId, choices: new Map(), status: { kind: 'idle' }, result: null, selectedBlob: null, compareStatus: { kind: 'idle' }, compare: null,
+  }),
+}));

@@ -1,0 +1,99 @@
+// Runs models on the CPU executor off the UI thread: one run (or one comparison of two versions)
+// at a time, with progress posted as layers finish. Models arrive as their .mlmodel encoding and
+// are decoded here once per key (see shared/executor/worker-protocol.ts for why not a clone);
+// the few most recent stay, so running the same revision again decodes nothing and keeps the
+// executor's decoded-weight cache warm.
+import { decodeModel } from '../../../shared/format/model';
+import type { Model } from '../../../shared/format/schema/types.generated';
+import { RunComparison } from '../../../shared/executor/compare';
+import { runModel } from '../../../shared/executor/index';
+import { ExecutorError, type RunOptions } from '../../../shared/executor/types';
+import { transferableResult, type ExecutorRequest, type ExecutorResponse, type ModelRef } from '../../../shared/executor/worker-protocol';
+
+/** The worker global, typed structurally: the project compiles against the DOM library, not WebWorker. */
+const scope = self as unknown as {
+  postMessage(message: ExecutorResponse, transfer?: Transferable[]): void;
+  onmessage: ((ev: MessageEvent<ExecutorRequest>) => void) | null;
+};
+
+/** Models by key, most recently used last; a comparison needs two, an edit session a third. */
+const models = new Map<number, Model>();
+const KEEP = 4;
+
+class UnknownModel extends Error {}
+
+function modelFor(ref: ModelRef): { model: Model; decodeMs: number } {
+  const held = models.get(ref.key);
+  if (held) {
+    models.delete(ref.key);
+    models.set(ref.key, held);
+    return { model: held, decodeMs: 0 };
+  }
+  if (!ref.bytes) throw new UnknownModel();
+  const t0 = performance.now();
+  const model = decodeModel(ref.bytes);
+  const decodeMs = performance.now() - t0;
+  models.set(ref.key, model);
+  while (models.size > KEEP) models.delete(models.keys().next().value!);
+  return { model, decodeMs };
+}
+
+/** Progress at most every 30 ms (and the last step), so a 10,000-layer model does not flood the UI thread. */
+function progressReporter(requestId: number, step?: string): (done: number, total: number) => void {
+  let last = 0;
+  return (done, total) => {
+    const t = performance.now();
+    if (done < total && t - last < 30) return;
+    last = t;
+    scope.postMessage({ type: 'progress', requestId, done, total, ...(step ? { step } : {}) });
+  };
+}
+
+function signalOf(cancel: Int32Array | undefined): RunOptions['signal'] {
+  return cancel ? { get aborted() { return Atomics.load(cancel, 0) === 1; } } : undefined;
+}
+
+function failure(requestId: number, e: unknown): ExecutorResponse {
+  if (e instanceof UnknownModel) return { type: 'error', requestId, kind: 'unknownModel', message: 'the worker no longer holds the model' };
+  const message = e instanceof Error ? e.message : String(e);
+  if (e instanceof ExecutorError && message === 'cancelled') return { type: 'error', requestId, kind: 'cancelled', message };
+  return { type: 'error', requestId, kind: 'failed', message: e instanceof ExecutorError || e instanceof RangeError ? message : `${(e as Error).name ?? 'Error'}: ${message}` };
+}
+
+scope.onmessage = (ev: MessageEvent<ExecutorRequest>) => {
+  const req = ev.data;
+  if (req.type === 'forget') {
+    for (const k of [...models.keys()]) if (!req.keep.includes(k)) models.delete(k);
+    return;
+  }
+  try {
+    const signal = signalOf(req.cancel);
+    if (req.type === 'run') {
+      const { model, decodeMs } = modelFor(req.model);
+      const t0 = performance.now();
+      const result = runModel(model, req.inputs, {
+        ...req.options,
+        onProgress: progressReporter(req.requestId),
+        ...(signal ? { signal } : {}),
+      });
+      const ms = performance.now() - t0;
+      const { outputs, blobs, transfer } = transferableResult(result);
+      scope.postMessage({ type: 'result', requestId: req.requestId, outputs, blobs, profile: result.profile ?? [], ms, decodeMs }, transfer);
+      return;
+    }
+    const a = modelFor(req.a).model;
+    const b = modelFor(req.b).model;
+    const t0 = performance.now();
+    const comparison = new RunComparison();
+    const sets = req.inputSets.length;
+    req.inputSets.forEach((inputs, i) => {
+      const label = sets > 1 ? ` (input set ${i + 1} of ${sets})` : '';
+      const ra = runModel(a, inputs, { blobs: 'all', onProgress: progressReporter(req.requestId, `A${label}`), ...(signal ? { signal } : {}) });
+      const rb = runModel(b, inputs, { blobs: 'all', onProgress: progressReporter(req.requestId, `B${label}`), ...(signal ? { signal } : {}) });
+      comparison.add(ra, rb);
+    });
+    scope.postMessage({ type: 'compared', requestId: req.requestId, comparison: comparison.result(), ms: performance.now() - t0 });
+  } catch (e) {
+    scope.postMessage(failure(req.requestId, e));
+  }
+};
