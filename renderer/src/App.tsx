@@ -14,6 +14,7 @@ import { ModelPanel } from './panels/ModelPanel';
 import { Problems } from './panels/Problems';
 import { Toast } from './panels/Toast';
 import { Toolbar } from './panels/Toolbar';
+import { RunPanel } from './run/RunPanel';
 import { useDocumentStore } from './store/documentStore';
 import { useViewStore } from './store/viewStore';
 
@@ -81,6 +82,7 @@ function Workspace() {
         ) : <EmptyState browser={host.kind === 'browser'} />}
       </main>
       <Dock />
+      <RunPanel />
       <Toast />
       <ContextMenu />
       <Dialogs />
