@@ -8,7 +8,7 @@
 // element type) are found with the edits that would fix them.
 import type { FeatureDescription, FeatureType, Model, ModelDescription, Pipeline } from '../format/schema/types.generated';
 import { modelTypeOf, MODEL_TYPE } from '../format/model';
-import { readPackage, referencedWeightFiles, resolveModelPath, writePackage, MANIFEST, type MlPackage, type PackageContents } from '../format/mlpackage';
+import { referencedWeightFiles, resolveModelPath, writePackage, MANIFEST, type MlPackage, type PackageContents } from '../format/mlpackage';
 import { walkMessages } from '../format/walk';
 import { minimumSpecificationVersion, sameFeatureType, describeType } from '../validate';
 import { SurgeryError } from './errors';
@@ -464,9 +464,9 @@ export function emptyPackage(seed = 'mlsurgeon'): MlPackage {
     rootModelIdentifier: modelId,
   };
   const files = new Map<string, Uint8Array>([[MANIFEST, new TextEncoder().encode(JSON.stringify(manifest, null, 4))]]);
-  // The model file is a placeholder until writePackage puts the spec there.
-  files.set(DEFAULT_MODEL_PATH, new Uint8Array(0));
-  return readPackage({ files, directories: ['Data', 'Data/com.apple.CoreML', 'Data/com.apple.CoreML/weights'] }, 'new package').pkg;
+  // No model file yet: writePackage puts the spec at modelPath.
+  const directories = ['Data', 'Data/com.apple.CoreML', 'Data/com.apple.CoreML/weights'];
+  return { contents: { files, directories }, manifest, modelPath: DEFAULT_MODEL_PATH, weightFiles: [], warnings: [] };
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {

@@ -119,6 +119,11 @@ describe('mlsurgeon nms', () => {
     expect(spec.description!.output!.map((f) => [f.name, f.type!.multiArrayType!.shapeRange!.sizeRanges!.map((s) => [Number(s.lowerBound), Number(s.upperBound)])]))
       .toEqual([['confidence', [[0, -1], [3, 3]]], ['coordinates', [[0, -1], [4, 4]]]]);
     expect(spec.specificationVersion).toBe(3);
+    // Asked for a package, a single model is written as one.
+    const pkg = await mlsurgeon('nms', '--classes', '3', '--iou', '0.5', '--confidence', '0.3', '-o', path('nms.mlpackage'));
+    expect(pkg.code).toBe(0);
+    const opened = await openModelFile(fs, path('nms.mlpackage'));
+    expect([opened.format, opened.warnings.length, modelTypeOf(opened.spec)]).toEqual(['mlpackage', 0, 'nonMaximumSuppression']);
   });
 
   it('renames its features, takes the walkthrough preset, and refuses bad thresholds without writing', async () => {
