@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { decodeModel } from '../../shared/format/model';
 import type { Model } from '../../shared/format/schema/types.generated';
-import { modelFile, needShared, openModel, waitForDocument } from './app';
+import { modelFile, needShared, openModel, screenshot, waitForDocument } from './app';
 import { assert, assertEqual, test } from './harness';
 
 const CUSTOM = 'hollance__CoreML-Custom-Layers/NeuralMcNeuralNet.mlmodel';
@@ -52,6 +52,7 @@ test('the type and shape form shows the selected feature, not the one selected b
   assertEqual(await value(page, 'feature-description'), input.shortDescription, 'the input’s description');
   assertEqual(await page.getByTestId('feature-shape').count(), 0, 'no multi-array shape field for an image input');
   assert(await page.getByTestId('feature-apply').isDisabled(), 'Apply is disabled: nothing was changed on the input');
+  await screenshot(page, ctx.artifacts, 'forms-input-after-output');
 
   // And back: the output's form starts again from the output's values.
   await selectFeature(page, 'model-outputs', output.name!, 'description.output[0]');
