@@ -110,7 +110,15 @@ export async function main(args: readonly string[]): Promise<number> {
     const specDir = import.meta.dirname;
     for (const f of readdirSync(specDir).filter((n) => n.endsWith('.spec.ts')).sort()) {
       setCurrentFile(f);
-      await import(pathToFileURL(join(specDir, f)).href);
+      // A spec that fails to load is one failure of its own; the other specs still run.
+      try {
+        await import(pathToFileURL(join(specDir, f)).href);
+      } catch (e) {
+        if (!filter || f.includes(filter)) {
+          console.log(`✗ ${f} failed to load: ${(e as Error).stack ?? e}`);
+          failed++;
+        }
+      }
     }
     const tests = registered.filter((t) => !filter || t.name.includes(filter) || t.file.includes(filter));
     console.log(`Running ${tests.length} tests against ${served.url} in ${browser.version()}`);
