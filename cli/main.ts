@@ -12,9 +12,6 @@ import { specificationVersionForSave } from '../shared/surgery/spec-version';
 import { validateModel, formatDiagnostic } from '../shared/validate';
 import { EditIntroducesErrors } from '../shared/surgery/checked';
 import { applyEditFlags, EDIT_USAGE, EditUsageError } from './edit';
-import { compareCommand } from './compare';
-import { runCommand } from './run';
-import { pipelineCommands } from './pipeline';
 
 export const EXIT_OK = 0;
 export const EXIT_USAGE = 2;
@@ -177,9 +174,10 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
       case 'resave': return await resave(args, io);
       case 'edit': return await edit(args, io);
       case 'validate': return await validate(args, io);
-      case 'run': return await runCommand(args, io);
-      case 'compare': return await compareCommand(args, io);
-      case 'pipeline': case 'decoder': case 'nms': case 'detector': return await pipelineCommands(command, args, io);
+      // The executor and the builders load only when asked for: `help` and `inspect` start in little more than Node's own time.
+      case 'run': return await (await import('./run')).runCommand(args, io);
+      case 'compare': return await (await import('./compare')).compareCommand(args, io);
+      case 'pipeline': case 'decoder': case 'nms': case 'detector': return await (await import('./pipeline')).pipelineCommands(command, args, io);
       case 'help': case '--help': case '-h': io.out(USAGE); return EXIT_OK;
       case undefined: io.err(USAGE); return EXIT_USAGE;
       default: io.err(`unknown command ${command}\n${USAGE}`); return EXIT_USAGE;
