@@ -167,7 +167,8 @@ async function finish(command: string, spec: Model, out: string, io: PipelineIo,
     io.err(`mlsurgeon ${command}: refused: the result would have ${errors.length} validation error${errors.length === 1 ? '' : 's'} (${formatDiagnostic(errors[0])}); nothing written`);
     return EXIT_REFUSED;
   }
-  const asPackage = isPackagePath(out) || (sources ?? []).some((s) => s.package) || needsPackage(version.spec);
+  // A package only when asked for or when ML Program weights must travel with the spec.
+  const asPackage = isPackagePath(out) || needsPackage(version.spec);
   if (asPackage && !isPackagePath(out)) {
     throw new PipelineUsageError(`${out}: the result has ML Program weights, which live beside the spec in a package; name the output NAME.mlpackage`);
   }
