@@ -4,8 +4,8 @@
 import { MODEL_TYPE } from '../format/model';
 import type { Model, WeightParams } from '../format/schema/types.generated';
 import { walkMessages, type PathStep } from '../format/walk';
-import { weightStorage } from '../inspect/inspect';
 import { float32ToFloat16Bytes } from '../numeric/float16';
+import { weightStorage } from '../weights';
 import { SurgeryError } from './errors';
 import { setIn, withFields, updateIn } from './tree';
 

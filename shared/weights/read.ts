@@ -1,4 +1,4 @@
-// The one place that turns every NeuralNetwork weight storage into float32 values
+// NeuralNetwork weight storages to float32 values
 // (NeuralNetwork.proto, WeightParams and QuantizationParams):
 // - floatValue: float32 as stored;
 // - float16Value: IEEE half precision, little-endian (shared/numeric/float16);
@@ -20,6 +20,8 @@
 // _quantize_nn_spec, axis=1): callers pass `channelStride` for that case.
 import type { WeightParams } from '../format/schema/types.generated';
 import { float16BytesToFloat32 } from '../numeric/float16';
+import { unpackCodes } from './bits';
+import { weightStorageKind } from './storage';
 
 export class WeightsError extends Error {
   constructor(message: string) {
@@ -41,35 +43,31 @@ export interface ReadWeightsOptions {
   what?: string;
 }
 
-/** Which storage a WeightParams uses, in words. */
-export function weightStorageKind(w: WeightParams | undefined): 'float32' | 'float16' | 'quantized' | 'int8' | 'raw' | 'empty' {
-  if (!w) return 'empty';
-  if (w.floatValue?.length) return 'float32';
-  if (w.float16Value?.length) return 'float16';
-  if (w.rawValue?.length) return w.quantization ? 'quantized' : 'raw';
-  if (w.int8RawValue?.length) return 'int8';
-  return 'empty';
-}
-
-/** Unpacks `count` n-bit codes stored most significant bit first in one bit stream. */
-export function unpackCodes(bytes: Uint8Array, bits: number, count: number): Uint8Array {
-  if (bits === 8) return bytes.subarray(0, count);
-  const out = new Uint8Array(count);
-  let bit = 0;
-  for (let i = 0; i < count; i++) {
-    let c = 0;
-    for (let b = 0; b < bits; b++, bit++) c = (c << 1) | ((bytes[bit >> 3] >> (7 - (bit & 7))) & 1);
-    out[i] = c;
-  }
-  return out;
-}
-
 /**
  * The float32 values of a WeightParams. floatValue comes back as the stored view (do not write
  * to it); every other storage is decoded into a new array. Throws WeightsError when the weights
  * are missing, hold the wrong number of values, or their quantization parameters are unusable.
  */
 export function readWeights(w: WeightParams | undefined, options: ReadWeightsOptions = {}): Float32Array {
+  return prepareRead(w, options)();
+}
+
+/**
+ * Why readWeights would refuse these weights, without decoding them (cheap for any size);
+ * undefined when they read.
+ */
+export function weightsProblem(w: WeightParams | undefined, options: ReadWeightsOptions = {}): string | undefined {
+  try {
+    prepareRead(w, options);
+    return undefined;
+  } catch (e) {
+    if (e instanceof WeightsError) return e.message;
+    throw e;
+  }
+}
+
+/** Every check readWeights makes, then the decoding as a function. */
+function prepareRead(w: WeightParams | undefined, options: ReadWeightsOptions): () => Float32Array {
   const what = options.what ?? 'weights';
   const count = options.count;
   const checkCount = (n: number): void => {
@@ -77,34 +75,36 @@ export function readWeights(w: WeightParams | undefined, options: ReadWeightsOpt
   };
   const kind = weightStorageKind(w);
   if (kind === 'empty') {
-    if (count === 0) return new Float32Array(0);
+    if (count === 0) return () => new Float32Array(0);
     throw new WeightsError(`${what} are empty`);
   }
   if (kind === 'float32') {
     checkCount(w!.floatValue!.length);
-    return w!.floatValue!;
+    return () => w!.floatValue!;
   }
   if (kind === 'float16') {
     if (w!.float16Value!.length % 2) throw new WeightsError(`${what}: float16Value has an odd number of bytes (${w!.float16Value!.length})`);
     checkCount(w!.float16Value!.length / 2);
-    return float16BytesToFloat32(w!.float16Value!);
+    return () => float16BytesToFloat32(w!.float16Value!);
   }
   if (kind === 'raw') {
     const raw = w!.rawValue!;
     if (raw.length % 4) throw new WeightsError(`${what}: rawValue without quantization parameters must be float32 bytes, ${raw.length} bytes is not a multiple of 4`);
     checkCount(raw.length / 4);
-    const out = new Float32Array(raw.length / 4);
-    const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-    for (let i = 0; i < out.length; i++) out[i] = view.getFloat32(i * 4, true);
-    return out;
+    return () => {
+      const out = new Float32Array(raw.length / 4);
+      const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+      for (let i = 0; i < out.length; i++) out[i] = view.getFloat32(i * 4, true);
+      return out;
+    };
   }
   const q = w!.quantization;
   if (kind === 'int8') {
     const raw = w!.int8RawValue!;
     checkCount(raw.length);
-    const codes = new Int8Array(raw.buffer, raw.byteOffset, raw.length);
     const lin = q?.linearQuantization;
-    return dequantizeLinear(Float32Array.from(codes), lin?.scale, lin?.bias, raw.length, options, what);
+    const apply = linearDequantizer(lin?.scale, lin?.bias, raw.length, options, what);
+    return () => apply(Float32Array.from(new Int8Array(raw.buffer, raw.byteOffset, raw.length)));
   }
   // rawValue with quantization parameters.
   const raw = w!.rawValue!;
@@ -114,24 +114,27 @@ export function readWeights(w: WeightParams | undefined, options: ReadWeightsOpt
   const needed = Math.ceil((n * bits) / 8);
   if (raw.length < needed) throw new WeightsError(`${what}: rawValue has ${raw.length} bytes, ${n} ${bits}-bit values need ${needed}`);
   if (count !== undefined && raw.length > needed) throw new WeightsError(`${what}: rawValue has ${raw.length} bytes, ${n} ${bits}-bit values fill ${needed}`);
-  const codes = unpackCodes(raw, bits, n);
   if (q!.lookupTableQuantization) {
     const lut = q!.lookupTableQuantization.floatValue ?? new Float32Array(0);
     if (lut.length < 1 << bits) throw new WeightsError(`${what}: the lookup table has ${lut.length} entries, ${bits} bits need ${1 << bits}`);
-    const out = new Float32Array(n);
-    for (let i = 0; i < n; i++) out[i] = lut[codes[i]];
-    return out;
+    return () => {
+      const codes = unpackCodes(raw, bits, n);
+      const out = new Float32Array(n);
+      for (let i = 0; i < n; i++) out[i] = lut[codes[i]];
+      return out;
+    };
   }
   if (q!.linearQuantization) {
-    return dequantizeLinear(Float32Array.from(codes), q!.linearQuantization.scale, q!.linearQuantization.bias, n, options, what);
+    const apply = linearDequantizer(q!.linearQuantization.scale, q!.linearQuantization.bias, n, options, what);
+    return () => apply(Float32Array.from(unpackCodes(raw, bits, n)));
   }
   throw new WeightsError(`${what}: rawValue with quantization parameters that name no type (linear or lookup table)`);
 }
 
-function dequantizeLinear(
-  codes: Float32Array, scale: Float32Array | undefined, bias: Float32Array | undefined, n: number,
-  options: ReadWeightsOptions, what: string,
-): Float32Array {
+/** Checks scale and bias lengths against the values, then maps codes to q * scale + bias in place. */
+function linearDequantizer(
+  scale: Float32Array | undefined, bias: Float32Array | undefined, n: number, options: ReadWeightsOptions, what: string,
+): (codes: Float32Array) => Float32Array {
   const s = scale?.length ? scale : new Float32Array([1]);
   const b = bias ?? new Float32Array(0);
   const channels = Math.max(s.length, b.length);
@@ -139,10 +142,11 @@ function dequantizeLinear(
   if (b.length > 1 && b.length !== channels) throw new WeightsError(`${what}: ${s.length} scales and ${b.length} biases: each must be 1 or one per output channel`);
   const stride = options.channelStride ?? (channels > 1 ? n / channels : n);
   if (channels > 1 && (!Number.isInteger(stride) || stride < 1)) throw new WeightsError(`${what}: ${n} values do not split into ${channels} channels`);
-  const out = codes;
-  for (let i = 0; i < n; i++) {
-    const c = channels > 1 ? Math.floor(i / stride) % channels : 0;
-    out[i] = codes[i] * (s.length > 1 ? s[c] : s[0]) + (b.length > 1 ? b[c] : b.length ? b[0] : 0);
-  }
-  return out;
+  return (codes) => {
+    for (let i = 0; i < n; i++) {
+      const c = channels > 1 ? Math.floor(i / stride) % channels : 0;
+      codes[i] = codes[i] * (s.length > 1 ? s[c] : s[0]) + (b.length > 1 ? b[c] : b.length ? b[0] : 0);
+    }
+    return codes;
+  };
 }

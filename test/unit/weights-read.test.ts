@@ -1,9 +1,16 @@
 // shared/weights: every WeightParams storage decodes to the float32 values it stands for. Codes
-// are packed here with the quantizer's own packBits (shared/surgery/quantize.ts), bytes of float16
-// are IEEE 754 bit patterns written out by hand.
+// are packed here with packCodes (what the quantizer writes with), bytes of float16 are IEEE 754
+// bit patterns written out by hand.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { packBits } from '../../shared/surgery/quantize';
-import { readWeights, unpackCodes, weightStorageKind, WeightsError } from '../../shared/weights';
+import { MILSpec_DataType } from '../../shared/format/schema/types.generated';
+import { parseWeightFile } from '../../shared/format/weightfile';
+import {
+  decodeBfloat16, decodeElements, decodeMilBytes, packCodes as packBits, readBlob, readWeights, unpackCodes, unpackCodesLsbFirst,
+  weightsProblem, weightStorage, weightStorageKind, WeightsError,
+} from '../../shared/weights';
+import { SHARED, sharedPresent } from '../support/shared-data';
 
 const f32 = (...v: number[]) => new Float32Array(v);
 
@@ -84,5 +91,51 @@ describe('readWeights', () => {
 
   it('unpacks 1-bit codes', () => {
     expect(Array.from(unpackCodes(new Uint8Array([0b10110000]), 1, 4))).toEqual([1, 0, 1, 1]);
+  });
+});
+
+describe('typed elements and ML Program blobs', () => {
+  it('unpacks sub-byte codes least significant bit first, int4 as two’s complement', () => {
+    // coremltools pack_elements_into_bits: -6 is 1010 in 4 bits; [3, -6] packs into 0b1010_0011.
+    expect(Array.from(unpackCodesLsbFirst(new Uint8Array([0b10100011]), 4, 2, true))).toEqual([3, -6]);
+    expect(Array.from(decodeElements('uint2', new Uint8Array([0b11100100]))!)).toEqual([0, 1, 2, 3]);
+    expect(Array.from(decodeElements('uint3', new Uint8Array([0b10001101, 0b1]), 3)!)).toEqual([5, 1, 6]);
+  });
+
+  it('reads bfloat16 as the upper half of a float32 and refuses 8-bit floats', () => {
+    expect(Array.from(decodeBfloat16(new Uint8Array([0x80, 0x3f, 0x00, 0xc0])))).toEqual([1, -2]);
+    expect(decodeElements('float8e4m3fn', new Uint8Array(4))).toBeUndefined();
+    expect(decodeMilBytes(MILSpec_DataType.INT8, new Uint8Array([0xff, 2]))).toEqual(new Float32Array([-1, 2]));
+  });
+
+  it('names the storage kind and its bytes', () => {
+    expect(weightStorage({ rawValue: new Uint8Array(3), quantization: { numberOfBits: 6, lookupTableQuantization: { floatValue: new Float32Array(64) } } })).toEqual({ kind: 'quantized-lut-6bit', bytes: 3 });
+    expect(weightStorage({ floatValue: f32(1, 2) })).toEqual({ kind: 'float32', bytes: 8 });
+    expect(weightStorage({})).toBeUndefined();
+  });
+
+  it('checks without decoding: weightsProblem says what readWeights would refuse', () => {
+    const w = { rawValue: packBits([1, 2, 3], 8), quantization: { numberOfBits: 8, linearQuantization: { scale: f32(1, 2) } } };
+    expect(weightsProblem(w, { count: 3 })).toBe('weights: 3 values do not split into 2 channels');
+    expect(weightsProblem({ floatValue: f32(1) }, { count: 1 })).toBeUndefined();
+  });
+});
+
+describe.skipIf(!sharedPresent)('blobs of a real weight file (yolov8n.mlpackage)', () => {
+  it('reads every blob with its element count and values', () => {
+    const file = new Uint8Array(readFileSync(join(SHARED, 'models', 'saadiahl__cat_feeder_project', 'yolov8n.mlpackage', 'Data', 'com.apple.CoreML', 'weights', 'weight.bin')));
+    const { blobs } = parseWeightFile(file);
+    expect(blobs).toHaveLength(193);
+    const first = readBlob(file, blobs[0].metadataOffset);
+    // 864 bytes of float16: 432 values (the 16×3×3×3 kernel of the first convolution).
+    expect(first.count).toBe(432);
+    const values = first.decode()!;
+    expect(values).toHaveLength(432);
+    expect(values.every(Number.isFinite)).toBe(true);
+    for (const b of blobs) {
+      const blob = readBlob(file, b.metadataOffset);
+      expect(blob.decode()!.length, `blob at ${b.metadataOffset}`).toBe(blob.count);
+      expect(blob.count * (b.dataTypeName === 'float16' ? 2 : 1)).toBe(b.sizeInBytes);
+    }
   });
 });
