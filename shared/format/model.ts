@@ -7,6 +7,39 @@ import { whichOneof } from './walk';
 
 export const MODEL_TYPE = 'CoreML.Specification.Model';
 
+export interface SpecificationRelease {
+  readonly ios: string;
+  readonly macos: string;
+  /** Apple's name for the Core ML release, where it gave one. */
+  readonly coreml?: string;
+}
+
+/**
+ * Core ML specification versions and the OS releases that introduced them (Model.proto: "1 =
+ * iOS 11 ... 8 = iOS 17, 9 = iOS 18, 10 = iOS 26"). The one table: validation's version names
+ * and the model panel's both read it.
+ */
+export const SPECIFICATION_RELEASES: Readonly<Record<number, SpecificationRelease>> = {
+  1: { ios: 'iOS 11', macos: 'macOS 10.13', coreml: 'Core ML 1' },
+  2: { ios: 'iOS 11.2', macos: 'macOS 10.13.2', coreml: 'Core ML 1.2' },
+  3: { ios: 'iOS 12', macos: 'macOS 10.14', coreml: 'Core ML 2' },
+  4: { ios: 'iOS 13', macos: 'macOS 10.15', coreml: 'Core ML 3' },
+  5: { ios: 'iOS 14', macos: 'macOS 11', coreml: 'Core ML 4' },
+  6: { ios: 'iOS 15', macos: 'macOS 12', coreml: 'Core ML 5' },
+  7: { ios: 'iOS 16', macos: 'macOS 13', coreml: 'Core ML 6' },
+  8: { ios: 'iOS 17', macos: 'macOS 14', coreml: 'Core ML 7' },
+  9: { ios: 'iOS 18', macos: 'macOS 15', coreml: 'Core ML 8' },
+  10: { ios: 'iOS 26', macos: 'macOS 26' },
+};
+
+export const NEWEST_SPECIFICATION_VERSION = 10;
+
+/** "iOS 18, macOS 15 (Core ML 8)"; undefined for a version not in the table. */
+export function describeRelease(version: number): string | undefined {
+  const r = SPECIFICATION_RELEASES[version];
+  return r && `${r.ios}, ${r.macos}${r.coreml ? ` (${r.coreml})` : ''}`;
+}
+
 /** The input is not a readable Core ML model; `reason` says why in a few words. */
 export class ModelReadError extends Error {
   constructor(readonly reason: string, readonly file?: string) {

@@ -6,16 +6,13 @@ import { modelTypeOf } from '../format/model';
 import type { FeatureDescription, Model, ModelDescription, NeuralNetwork } from '../format/schema/types.generated';
 import type { PathStep } from '../format/walk';
 import { describeFeatureType, featureTypeInfo } from '../inspect/features';
-import { pipelineOf } from '../inspect/inspect';
+import { isNetworkField, isPipelineField, modelBodyOf, networkOf, pipelineField, pipelineOf } from '../format/navigation';
 import { classLabelsOf, isClassicModelType, MODEL_DISPLAY_NAMES, summarizeClassicModel, type ClassicModelType } from './classicModels';
 import { GraphCollector, groupId, nodeId, type Scope } from './collector';
 import { buildNeuralNetwork } from './neuralNetwork';
 import { classLabelNotes, preprocessingNotes } from './notes';
 import { buildProgram } from './program';
 import type { BuildGraphOptions, GraphNode, ModelGraph } from './types';
-
-const NEURAL_NETWORK_TYPES = new Set(['neuralNetwork', 'neuralNetworkClassifier', 'neuralNetworkRegressor']);
-const PIPELINE_TYPES = new Set(['pipeline', 'pipelineClassifier', 'pipelineRegressor']);
 
 interface BuildContext {
   readonly c: GraphCollector;
@@ -52,8 +49,8 @@ function featureNode(
 
 /** Notes for the model's input and output features, by feature name. */
 function featureNotes(model: Model, type: string | undefined, description: ModelDescription): { inputs: Map<string, string[]>; outputs: Map<string, string[]> } {
-  const params = type ? (model as Record<string, unknown>)[type] as object | undefined : undefined;
-  const inputs = type && NEURAL_NETWORK_TYPES.has(type)
+  const params = modelBodyOf(model)?.body;
+  const inputs = isNetworkField(type)
     ? preprocessingNotes((params as NeuralNetwork | undefined)?.preprocessing, description.input ?? [])
     : new Map<string, string[]>();
   const outputs = new Map<string, string[]>();
@@ -67,7 +64,7 @@ function pipelineClassLabels(model: Model): readonly string[] | undefined {
   const stages = pipelineOf(model)?.models ?? [];
   for (let i = stages.length - 1; i >= 0; i--) {
     const type = modelTypeOf(stages[i]);
-    const labels = type === 'pipelineClassifier' ? pipelineClassLabels(stages[i]) : classLabelsOf(type ? (stages[i] as Record<string, unknown>)[type] as object : undefined);
+    const labels = type === 'pipelineClassifier' ? pipelineClassLabels(stages[i]) : classLabelsOf(modelBodyOf(stages[i])?.body);
     if (labels) return labels;
   }
   return undefined;
@@ -110,14 +107,9 @@ function buildBody(
   ctx: BuildContext, model: Model, type: string, path: readonly PathStep[], group: string | undefined,
   features: Scope, description: ModelDescription,
 ): Scope {
-  if (PIPELINE_TYPES.has(type)) {
-    const pipelinePath = type === 'pipeline' ? [...path, 'pipeline'] : [...path, type, 'pipeline'];
-    return buildPipeline(ctx, model, pipelinePath, group, features);
-  }
-  if (NEURAL_NETWORK_TYPES.has(type)) {
-    const network = (model.neuralNetwork ?? model.neuralNetworkClassifier ?? model.neuralNetworkRegressor)!;
-    return buildNeuralNetwork(ctx.c, network, [...path, type], group, features, description, type === 'neuralNetworkClassifier');
-  }
+  if (isPipelineField(type)) return buildPipeline(ctx, model, [...path, ...pipelineField(model)!], group, features);
+  const net = networkOf(model);
+  if (net) return buildNeuralNetwork(ctx.c, net.nn, [...path, net.field], group, features, description, net.field === 'neuralNetworkClassifier');
   if (type === 'mlProgram') {
     return buildProgram(ctx.c, model.mlProgram!, [...path, 'mlProgram'], group, features, description, ctx.foldConstants);
   }

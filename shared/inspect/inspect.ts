@@ -1,12 +1,18 @@
 // `mlsurgeon inspect` and the model panel: the facts of a model in one plain object.
-import { modelTypeOf, MODEL_TYPE } from '../format/model';
+import { describeRelease, modelTypeOf, MODEL_TYPE, SPECIFICATION_RELEASES } from '../format/model';
+import { isPipelineField, pipelineOf } from '../format/navigation';
 import type { MlPackage } from '../format/mlpackage';
 import { resolveModelPath } from '../format/mlpackage';
-import type { Model, NeuralNetworkLayer, WeightParams, MILSpec_Operation, Pipeline } from '../format/schema/types.generated';
+import type { Model, NeuralNetworkLayer, WeightParams, MILSpec_Operation } from '../format/schema/types.generated';
 import { MESSAGES } from '../format/schema/descriptors.generated';
 import { walkMessages, whichOneof, formatPath, type PathStep } from '../format/walk';
 import { featureInfo, type FeatureInfo } from './features';
 import { formatShape, inferShapes, type Shape, type ShapeResult } from '../shapes';
+import { weightStorage } from '../weights';
+
+/** Re-exported for the model panel; defined in shared/format/navigation and shared/weights. */
+export { pipelineOf } from '../format/navigation';
+export { weightStorage } from '../weights';
 
 export interface LayerInfo {
   readonly name: string;
@@ -60,33 +66,20 @@ export interface InspectResult {
   readonly warnings: readonly string[];
 }
 
-/** Core ML specification versions and the OS releases that introduced them (Model.proto). */
-export const SPEC_VERSION_OS: Readonly<Record<number, string>> = {
-  1: 'iOS 11, macOS 10.13 (Core ML 1)',
-  2: 'iOS 11.2, macOS 10.13.2 (Core ML 1.2)',
-  3: 'iOS 12, macOS 10.14 (Core ML 2)',
-  4: 'iOS 13, macOS 10.15 (Core ML 3)',
-  5: 'iOS 14, macOS 11 (Core ML 4)',
-  6: 'iOS 15, macOS 12 (Core ML 5)',
-  7: 'iOS 16, macOS 13 (Core ML 6)',
-  8: 'iOS 17, macOS 14 (Core ML 7)',
-  9: 'iOS 18, macOS 15 (Core ML 8)',
-};
+/** "iOS 18, macOS 15 (Core ML 8)" for each specification version (shared/format/model's table). */
+export const SPEC_VERSION_OS: Readonly<Record<number, string>> = Object.freeze(Object.fromEntries(
+  Object.keys(SPECIFICATION_RELEASES).map((v) => [v, describeRelease(Number(v))!]),
+));
 
 const QUANTIZATION_PARAMS = new Set(['CoreML.Specification.LinearQuantizationParams', 'CoreML.Specification.LookUpTableQuantizationParams']);
 
-const PIPELINE_TYPES = new Set(['pipeline', 'pipelineClassifier', 'pipelineRegressor']);
-
-export function pipelineOf(spec: Model): Pipeline | undefined {
-  return spec.pipeline ?? spec.pipelineClassifier?.pipeline ?? spec.pipelineRegressor?.pipeline;
-}
 
 export function modelTree(spec: Model): ModelTreeNode[] {
   const p = pipelineOf(spec);
   if (!p) return [];
   return (p.models ?? []).map((m) => {
     const t = modelTypeOf(m) ?? 'none';
-    return PIPELINE_TYPES.has(t) ? { modelType: t, models: modelTree(m) } : { modelType: t };
+    return isPipelineField(t) ? { modelType: t, models: modelTree(m) } : { modelType: t };
   });
 }
 
@@ -105,20 +98,6 @@ function opInfo(op: MILSpec_Operation, path: readonly PathStep[]): LayerInfo {
 
 function add(rec: Record<string, number>, k: string, n: number): void {
   rec[k] = (rec[k] ?? 0) + n;
-}
-
-/** Storage kind and byte size of one NeuralNetwork weight tensor. */
-export function weightStorage(w: WeightParams): { kind: string; bytes: number } | undefined {
-  if (w.floatValue?.length) return { kind: 'float32', bytes: w.floatValue.length * 4 };
-  if (w.float16Value?.length) return { kind: 'float16', bytes: w.float16Value.length };
-  if (w.rawValue?.length) {
-    const q = w.quantization;
-    const bits = q?.numberOfBits ?? 0;
-    const kind = q?.lookupTableQuantization ? `quantized-lut-${bits}bit` : q?.linearQuantization ? `quantized-linear-${bits}bit` : 'raw';
-    return { kind, bytes: w.rawValue.length };
-  }
-  if (w.int8RawValue?.length) return { kind: 'int8', bytes: w.int8RawValue.length };
-  return undefined;
 }
 
 export function inspectModel(spec: Model, format: 'mlmodel' | 'mlpackage', pkg?: MlPackage): InspectResult {

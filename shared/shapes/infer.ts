@@ -5,7 +5,7 @@ import { MESSAGES } from '../format/schema/descriptors.generated';
 import type { MILSpec_Block, Model, NeuralNetwork, NeuralNetworkLayer } from '../format/schema/types.generated';
 import { modelTypeOf } from '../format/model';
 import type { PathStep } from '../format/walk';
-import { pipelineOf } from '../inspect/inspect';
+import { networkOf, pipelineField, pipelineOf } from '../format/navigation';
 import { featureShape, networkTensor, type ArrayMapping, type ImageMapping } from './features';
 import { LAYER_MESSAGE, layerTypeOf, ndOnlyReason } from './layerTypes';
 import { LAYER_SHAPES } from './layers';
@@ -47,23 +47,10 @@ export interface ShapeResult {
   readonly models?: readonly ShapeResult[];
 }
 
-const NN_TYPES = ['neuralNetwork', 'neuralNetworkClassifier', 'neuralNetworkRegressor'] as const;
 const NN_MESSAGE = 'CoreML.Specification.NeuralNetwork';
 
-export function networkOf(spec: Model): { nn: NeuralNetwork; field: (typeof NN_TYPES)[number] } | undefined {
-  for (const field of NN_TYPES) {
-    const nn = spec[field];
-    if (nn) return { nn: nn as NeuralNetwork, field };
-  }
-  return undefined;
-}
-
-export function pipelineField(spec: Model): PathStep[] | undefined {
-  if (spec.pipeline) return ['pipeline'];
-  if (spec.pipelineClassifier) return ['pipelineClassifier', 'pipeline'];
-  if (spec.pipelineRegressor) return ['pipelineRegressor', 'pipeline'];
-  return undefined;
-}
+/** Model navigation lives in shared/format/navigation; re-exported for existing callers. */
+export { networkOf, pipelineField } from '../format/navigation';
 
 const toShape = (s: Shape | readonly number[]): Shape => (Array.isArray(s) ? { dims: (s as readonly number[]).map(dim) } : (s as Shape));
 

@@ -1,19 +1,19 @@
 // Finding the neural networks of a document: the top-level model, pipeline sub-models, and the
 // networks nested in branch and loop layers, each with its spec path.
+import { NETWORK_FIELDS, networkFieldOf, pipelineOf, type NetworkField } from '../format/navigation';
 import type { Model, NeuralNetwork, NeuralNetworkLayer } from '../format/schema/types.generated';
 import type { PathStep } from '../format/walk';
 import { getIn } from './tree';
 import { SurgeryError } from './errors';
 
-export const NETWORK_KEYS = ['neuralNetwork', 'neuralNetworkClassifier', 'neuralNetworkRegressor'] as const;
-export type NetworkKey = (typeof NETWORK_KEYS)[number];
+/** The Model fields that hold a network (shared/format/navigation). */
+export const NETWORK_KEYS = NETWORK_FIELDS;
+export type NetworkKey = NetworkField;
 
 /** Structurally the three network kinds share `layers`, `preprocessing` and the shape mappings. */
 export type AnyNetwork = NeuralNetwork;
 
-export function networkKeyOf(model: Model): NetworkKey | undefined {
-  return NETWORK_KEYS.find((k) => model[k] !== undefined);
-}
+export const networkKeyOf: (model: Model) => NetworkKey | undefined = networkFieldOf;
 
 /** The model at `modelPath` (e.g. [] or ['pipeline', 'models', 1]). */
 export function modelAt(spec: Model, modelPath: readonly PathStep[]): Model {
@@ -65,7 +65,6 @@ export function namesInUse(model: Model, modelPath: readonly PathStep[] = []): S
   if (key) for (const { layer } of allLayers(model[key]!, [...modelPath, key])) {
     for (const n of [...(layer.input ?? []), ...(layer.output ?? [])]) names.add(n);
   }
-  const p = model.pipeline ?? model.pipelineClassifier?.pipeline ?? model.pipelineRegressor?.pipeline;
-  for (const sub of p?.models ?? []) for (const n of namesInUse(sub)) names.add(n);
+  for (const sub of pipelineOf(model)?.models ?? []) for (const n of namesInUse(sub)) names.add(n);
   return names;
 }

@@ -4,8 +4,7 @@
 import type { FeatureDescription, FeatureType, Model } from '../format/schema/types.generated';
 import { modelTypeOf } from '../format/model';
 import type { PathStep } from '../format/walk';
-import { pipelineOf } from '../inspect/inspect';
-import { pipelineField } from '../shapes/infer';
+import { pipelineField, pipelineOf } from '../format/navigation';
 import { tuple, type DiagnosticSink } from './diagnostic';
 import { dataTypeName } from './features';
 

@@ -2,8 +2,8 @@
 import type { Model } from '../format/schema/types.generated';
 import { modelTypeOf } from '../format/model';
 import type { PathStep } from '../format/walk';
-import { pipelineOf } from '../inspect/inspect';
-import { inferShapes, pipelineField, type ShapeOptions, type ShapeResult } from '../shapes/infer';
+import { pipelineField, pipelineOf } from '../format/navigation';
+import { inferShapes, type ShapeOptions, type ShapeResult } from '../shapes/infer';
 import { DiagnosticSink, type Diagnostic } from './diagnostic';
 import { validateDescription } from './features';
 import { validateInterface } from './interface';

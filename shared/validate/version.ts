@@ -4,10 +4,9 @@
 // what Model.proto and FeatureTypes.proto date: FLOAT16/INT8 arrays, ML Program opsets, states.
 import type { FeatureDescription, Model, NeuralNetwork, NeuralNetworkLayer, WeightParams } from '../format/schema/types.generated';
 import { MESSAGES } from '../format/schema/descriptors.generated';
-import { modelTypeOf } from '../format/model';
+import { modelTypeOf, NEWEST_SPECIFICATION_VERSION, SPECIFICATION_RELEASES } from '../format/model';
 import { walkMessages, type PathStep } from '../format/walk';
-import { pipelineOf } from '../inspect/inspect';
-import { networkOf, pipelineField } from '../shapes/infer';
+import { networkOf, pipelineField, pipelineOf } from '../format/navigation';
 import { LAYER_MESSAGE, layerFieldNumber, layerTypeOf, type LayerType } from '../shapes/layerTypes';
 
 export interface VersionReason {
@@ -23,12 +22,12 @@ export interface MinimumVersion {
   readonly reasons: readonly VersionReason[];
 }
 
-/** Core ML releases by specification version (Model.proto). */
-export const SPEC_RELEASES: Readonly<Record<number, string>> = {
-  1: 'iOS 11', 2: 'iOS 11.2', 3: 'iOS 12', 4: 'iOS 13', 5: 'iOS 14', 6: 'iOS 15', 7: 'iOS 16', 8: 'iOS 17', 9: 'iOS 18', 10: 'iOS 26',
-};
+/** The iOS release of each specification version ("iOS 18"), from shared/format/model's table. */
+export const SPEC_RELEASES: Readonly<Record<number, string>> = Object.freeze(Object.fromEntries(
+  Object.entries(SPECIFICATION_RELEASES).map(([v, r]) => [v, r.ios]),
+));
 
-export const NEWEST_SPECIFICATION_VERSION = 10;
+export { NEWEST_SPECIFICATION_VERSION };
 
 class Reasons {
   private readonly byKey = new Map<string, { version: number; reason: string; path: readonly PathStep[]; count: number }>();
