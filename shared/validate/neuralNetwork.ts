@@ -5,14 +5,15 @@
 import type { FeatureDescription, Model, NeuralNetwork, NeuralNetworkClassifier, NeuralNetworkLayer } from '../format/schema/types.generated';
 import { MESSAGES } from '../format/schema/descriptors.generated';
 import { formatPath, type PathStep } from '../format/walk';
-import { inferShapes, networkOf } from '../shapes/infer';
+import { networkOf } from '../format/navigation';
+import { inferShapes } from '../shapes/infer';
 import type { ShapeResult } from '../shapes/infer';
 import { featureShape, imageChannels } from '../shapes/features';
 import { LAYER_MESSAGE, layerTypeOf, ndOnlyReason, type LayerType } from '../shapes/layerTypes';
 import { dim, formatShape, knownDims, type Shape } from '../shapes/shape';
 import { declaredShapeFits } from '../shapes/outputs';
 import { tuple, type DiagnosticSink } from './diagnostic';
-import { arityProblem } from './layerArity';
+import { arityProblem } from '../layers/registry';
 import { validateLayerParams } from './layerParams';
 import { validateLayerWeights } from './weights';
 
