@@ -6,7 +6,8 @@
 import { MODEL_TYPE } from '../format/model';
 import type { Model, NeuralNetworkLayer, WeightParams } from '../format/schema/types.generated';
 import { walkMessages, type PathStep } from '../format/walk';
-import { float16BytesToFloat32 } from '../numeric/float16';
+import { layerTypeOf, layerWeights, type WeightChannels } from '../layers/registry';
+import { decodeFloat16, packCodes, readWeights, WeightsError } from '../weights';
 import { SurgeryError } from './errors';
 import { setIn, updateIn, withFields } from './tree';
 
@@ -20,56 +21,30 @@ export interface QuantizeArgs {
   readonly under?: readonly (readonly PathStep[])[];
 }
 
-/** Layer kinds whose weights Core ML accepts quantized, and the weight fields of each. */
-const QUANTIZABLE: Readonly<Record<string, readonly string[]>> = {
-  convolution: ['weights', 'bias'],
-  innerProduct: ['weights', 'bias'],
-  batchedMatmul: ['weights', 'bias'],
-  embedding: ['weights', 'bias'],
-  embeddingND: ['weights', 'bias'],
-};
-
-/** Packs n-bit codes most-significant bit first. */
-export function packBits(codes: ArrayLike<number>, bits: number): Uint8Array {
-  const out = new Uint8Array(Math.ceil((codes.length * bits) / 8));
-  let bit = 0;
-  for (let i = 0; i < codes.length; i++) {
-    const c = codes[i];
-    for (let b = bits - 1; b >= 0; b--, bit++) if ((c >> b) & 1) out[bit >> 3] |= 0x80 >> (bit & 7);
-  }
-  return out;
-}
-
-export function unpackBits(bytes: Uint8Array, bits: number, count: number): Uint8Array {
-  const out = new Uint8Array(count);
-  let bit = 0;
-  for (let i = 0; i < count; i++) {
-    let c = 0;
-    for (let b = 0; b < bits; b++, bit++) c = (c << 1) | ((bytes[bit >> 3] >> (7 - (bit & 7))) & 1);
-    out[i] = c;
-  }
-  return out;
-}
-
 function floatsOf(w: WeightParams): Float32Array | undefined {
   if (w.floatValue?.length) return w.floatValue;
-  if (w.float16Value?.length) return float16BytesToFloat32(w.float16Value);
+  if (w.float16Value?.length) return decodeFloat16(w.float16Value);
   return undefined;
 }
 
-function linear(values: Float32Array, bits: number, channels: number): WeightParams {
+/**
+ * Linear quantization with one scale and bias per channel; value i belongs to channel
+ * floor(i / stride) mod count (the registry's output-channel axis, axis 1 for deconvolution).
+ */
+function linear(values: Float32Array, bits: number, channels: WeightChannels): WeightParams {
   const levels = (1 << bits) - 1;
-  const per = values.length / channels;
-  const scale = new Float32Array(channels), bias = new Float32Array(channels);
+  const { count, stride } = channels;
+  const channelOf = (i: number): number => (count > 1 ? Math.floor(i / stride) % count : 0);
+  const lo = new Float32Array(count).fill(Infinity), hi = new Float32Array(count).fill(-Infinity);
+  for (let i = 0; i < values.length; i++) { const c = channelOf(i); lo[c] = Math.min(lo[c], values[i]); hi[c] = Math.max(hi[c], values[i]); }
+  const scale = new Float32Array(count), bias = new Float32Array(count);
+  for (let c = 0; c < count; c++) { scale[c] = hi[c] > lo[c] ? (hi[c] - lo[c]) / levels : 1; bias[c] = lo[c]; }
   const codes = new Uint8Array(values.length);
-  for (let c = 0; c < channels; c++) {
-    let lo = Infinity, hi = -Infinity;
-    for (let i = c * per; i < (c + 1) * per; i++) { lo = Math.min(lo, values[i]); hi = Math.max(hi, values[i]); }
-    const s = hi > lo ? (hi - lo) / levels : 1;
-    scale[c] = s; bias[c] = lo;
-    for (let i = c * per; i < (c + 1) * per; i++) codes[i] = Math.min(levels, Math.max(0, Math.round((values[i] - lo) / s)));
+  for (let i = 0; i < values.length; i++) {
+    const c = channelOf(i);
+    codes[i] = Math.min(levels, Math.max(0, Math.round((values[i] - bias[c]) / scale[c])));
   }
-  return { rawValue: packBits(codes, bits), quantization: { numberOfBits: bits, linearQuantization: { scale, bias } } };
+  return { rawValue: packCodes(codes, bits), quantization: { numberOfBits: bits, linearQuantization: { scale, bias } } };
 }
 
 function lookupTable(values: Float32Array, bits: number, kmeans: boolean): WeightParams {
@@ -99,34 +74,36 @@ function lookupTable(values: Float32Array, bits: number, kmeans: boolean): Weigh
   }
   const codes = new Uint8Array(values.length);
   for (let i = 0; i < values.length; i++) codes[i] = nearest(values[i], lut);
-  return { rawValue: packBits(codes, bits), quantization: { numberOfBits: bits, lookupTableQuantization: { floatValue: lut } } };
-}
-
-/** Output channels of a layer's weight tensor, for per-channel linear quantization. */
-function outputChannels(layer: NeuralNetworkLayer, type: string): number {
-  if (type === 'convolution') return Number(layer.convolution?.outputChannels ?? 1);
-  if (type === 'innerProduct') return Number(layer.innerProduct?.outputChannels ?? 1);
-  if (type === 'batchedMatmul') return Number(layer.batchedMatmul?.weightMatrixSecondDimension ?? 1);
-  return 1;
+  return { rawValue: packCodes(codes, bits), quantization: { numberOfBits: bits, lookupTableQuantization: { floatValue: lut } } };
 }
 
 const startsWith = (p: readonly PathStep[], prefix: readonly PathStep[]) => prefix.every((s, i) => p[i] === s);
+const PER_TENSOR: WeightChannels = { axis: 0, count: 1, stride: 1 };
+
+function getBelow(params: unknown, field: readonly PathStep[]): WeightParams | undefined {
+  let cur = params as Record<PathStep, unknown> | undefined;
+  for (const k of field) cur = cur?.[k] as Record<PathStep, unknown> | undefined;
+  return cur as WeightParams | undefined;
+}
 
 export function quantizeWeights(spec: Model, args: QuantizeArgs): Model {
   if (!Number.isInteger(args.bits) || args.bits < 1 || args.bits > 8) throw new SurgeryError(`quantization takes 1 to 8 bits (got ${args.bits})`);
   if (args.perChannel && args.mode !== 'linear') throw new SurgeryError('per-channel quantization applies to linear mode only');
-  const jobs: { path: PathStep[]; w: WeightParams; channels: number }[] = [];
+  const jobs: { path: PathStep[]; w: WeightParams; channels: WeightChannels }[] = [];
   for (const v of walkMessages(MODEL_TYPE, spec)) {
     if (v.typeName !== 'CoreML.Specification.NeuralNetworkLayer') continue;
     const layer = v.message as NeuralNetworkLayer;
-    const type = Object.keys(QUANTIZABLE).find((t) => (layer as Record<string, unknown>)[t] !== undefined);
+    const type = layerTypeOf(layer);
     if (!type || (args.under && !args.under.some((p) => startsWith(v.path, p)))) continue;
-    for (const field of QUANTIZABLE[type]) {
-      const w = ((layer as Record<string, Record<string, WeightParams | undefined>>)[type])[field];
+    for (const e of layerWeights(layer)) {
+      if (!e.quantizable) continue;
+      const w = getBelow(layer[type], e.field);
       if (!w || w.isUpdatable || !floatsOf(w)) continue;
       const n = floatsOf(w)!.length;
-      const ch = args.perChannel ? outputChannels(layer, type) : 1;
-      jobs.push({ path: [...v.path, type, field], w, channels: ch > 0 && n % ch === 0 ? ch : 1 });
+      // Per channel only when the values fill the shape the parameters imply; else one scale.
+      const fits = e.shape !== undefined && e.shape.reduce((a, b) => a * b, 1) === n;
+      const channels = args.perChannel && fits && e.channels.count > 1 ? e.channels : PER_TENSOR;
+      jobs.push({ path: [...v.path, type, ...e.field], w, channels });
     }
   }
   if (!jobs.length) throw new SurgeryError('there are no float weights in layers that Core ML can quantize (convolution, innerProduct, batchedMatmul, embedding)');
@@ -141,21 +118,16 @@ export function quantizeWeights(spec: Model, args: QuantizeArgs): Model {
   return out;
 }
 
-/** The float values a quantized or float WeightParams stands for (for previews and checks). */
-export function dequantize(w: WeightParams, count: number): Float32Array {
-  const f = floatsOf(w);
-  if (f) return f;
-  const q = w.quantization;
-  if (!w.rawValue || !q?.numberOfBits) throw new SurgeryError('these weights are neither float nor quantized');
-  const codes = unpackBits(w.rawValue, Number(q.numberOfBits), count);
-  const out = new Float32Array(count);
-  if (q.lookupTableQuantization) {
-    const lut = q.lookupTableQuantization.floatValue!;
-    for (let i = 0; i < count; i++) out[i] = lut[codes[i]];
-  } else if (q.linearQuantization) {
-    const s = q.linearQuantization.scale!, b = q.linearQuantization.bias!;
-    const per = s.length > 1 ? count / s.length : count;
-    for (let i = 0; i < count; i++) { const c = s.length > 1 ? Math.floor(i / per) : 0; out[i] = codes[i] * s[c] + b[c]; }
+/**
+ * The float values a quantized or float WeightParams stands for (for previews and checks), read
+ * by shared/weights: scale and bias each hold 1 value or one per channel, independently.
+ * `channelStride` places the channel axis (see readWeights); the outermost axis by default.
+ */
+export function dequantize(w: WeightParams, count: number, channelStride?: number): Float32Array {
+  try {
+    return readWeights(w, { count, ...(channelStride !== undefined ? { channelStride } : {}) });
+  } catch (e) {
+    if (e instanceof WeightsError) throw new SurgeryError(e.message);
+    throw e;
   }
-  return out;
 }

@@ -9,8 +9,9 @@ import type { WeightParams } from '../../shared/format/schema/types.generated';
 import { nodeFileSystem } from '../../shared/io/filesystem';
 import { openModelFile } from '../../shared/io/document';
 import { SurgeryError } from '../../shared/surgery/errors';
-import { dequantize, packBits, quantizeWeights, unpackBits } from '../../shared/surgery/quantize';
+import { dequantize, quantizeWeights } from '../../shared/surgery/quantize';
 import { weightBytes } from '../../shared/surgery/weights';
+import { packCodes as packBits, unpackCodes as unpackBits } from '../../shared/weights';
 import { SHARED, manifest, modelPath, sharedPresent } from '../support/shared-data';
 
 const fs = nodeFileSystem(fsp);
@@ -22,6 +23,25 @@ describe('bit packing', () => {
       const codes = Uint8Array.from({ length: 37 }, (_, i) => (i * 7 + 3) % (1 << bits));
       expect([...unpackBits(packBits(codes, bits), bits, codes.length)]).toEqual([...codes]);
     }
+  });
+});
+
+describe('dequantize', () => {
+  // NeuralNetwork.proto, LinearQuantizationParams: scale and bias are each "an array of 1 element,
+  // or an array of C elements": one bias with several scales applies that bias to every channel.
+  it('applies a single bias to every channel of a per-channel scale', () => {
+    const w: WeightParams = { rawValue: packBits([1, 2, 3, 4], 8), quantization: { numberOfBits: 8, linearQuantization: { scale: new Float32Array([1, 10]), bias: new Float32Array([0.5]) } } };
+    expect([...dequantize(w, 4)]).toEqual([1.5, 2.5, 30.5, 40.5]);
+  });
+
+  it('applies per-channel biases with a single scale', () => {
+    const w: WeightParams = { rawValue: packBits([1, 2, 3, 4], 8), quantization: { numberOfBits: 8, linearQuantization: { scale: new Float32Array([2]), bias: new Float32Array([0, 100]) } } };
+    expect([...dequantize(w, 4)]).toEqual([2, 4, 106, 108]);
+  });
+
+  it('refuses scales that do not split the values into channels', () => {
+    const w: WeightParams = { rawValue: packBits([1, 2, 3], 8), quantization: { numberOfBits: 8, linearQuantization: { scale: new Float32Array([1, 2]) } } };
+    expect(() => dequantize(w, 3)).toThrow(SurgeryError);
   });
 });
 
