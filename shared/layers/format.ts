@@ -4,9 +4,12 @@ import { enumValueName } from '../format/protobuf/codec';
 import type { WeightParams } from '../format/schema/types.generated';
 import type { NodeAttribute } from '../graph/types';
 
-/** Six significant digits, no trailing zeros: float32 values decoded as doubles read as written. */
-export function formatNumber(x: number): string {
-  if (!Number.isFinite(x)) return String(x);
+/**
+ * Six significant digits, no trailing zeros: float32 values decoded as doubles read as written.
+ * The one number format of the node faces, the inspector and the weight statistics.
+ */
+export function formatNumber(x: number | bigint): string {
+  if (typeof x === 'bigint' || !Number.isFinite(x)) return String(x);
   if (Number.isInteger(x)) return String(x);
   return String(Number(x.toPrecision(6)));
 }

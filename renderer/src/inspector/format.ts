@@ -1,13 +1,7 @@
-// Display formatting for field values.
+// Display formatting for field values. Numbers read as on the node faces (shared/layers/format).
+import { formatNumber } from '../../../shared/layers/format';
 
-export function formatNumber(v: number | bigint): string {
-  if (typeof v === 'bigint') return v.toString();
-  if (Number.isInteger(v)) return String(v);
-  if (!Number.isFinite(v)) return String(v);
-  const a = Math.abs(v);
-  if (a !== 0 && (a < 1e-4 || a >= 1e6)) return v.toExponential(4);
-  return String(Number(v.toPrecision(6)));
-}
+export { formatNumber };
 
 export function formatValue(v: unknown): string {
   if (typeof v === 'number' || typeof v === 'bigint') return formatNumber(v);

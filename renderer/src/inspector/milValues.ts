@@ -2,7 +2,8 @@
 // operation's named input comes from (the const that produces it, if any).
 import type { MILSpec_Operation, MILSpec_Value, MILSpec_ValueType, Model } from '../../../shared/format/schema/types.generated';
 import { walkMessages, type PathStep } from '../../../shared/format/walk';
-import { milDataTypeName, milShape } from '../weights/tensor';
+import { milDataTypeName } from '../../../shared/graph/milValues';
+import { milShape } from '../weights/tensor';
 import { formatList, formatValue, shapeText } from './format';
 import { MODEL_TYPE } from './specPath';
 
@@ -10,7 +11,7 @@ export function milTypeText(t: MILSpec_ValueType | undefined): string {
   if (!t) return '';
   if (t.tensorType) {
     const s = milShape(t.tensorType);
-    const dt = milDataTypeName(t.tensorType.dataType).toLowerCase();
+    const dt = milDataTypeName(t.tensorType.dataType);
     return s && s.length ? `${dt} ${shapeText(s)}` : `${dt} scalar`;
   }
   if (t.listType) return `list<${milTypeText(t.listType.type)}>`;
