@@ -1,15 +1,25 @@
 // `mlsurgeon run`: runs a model on the CPU executor and writes every output (and any requested
 // intermediate blob) as DIR/NAME.npy. Inputs come from .npy files, PNG images, or a seeded random
 // generator; the input-building helpers are shared with `mlsurgeon compare`.
+//
+// The model runs in a worker thread (node:worker_threads), so the main thread stays free to show
+// progress (stderr, when it is a terminal, or with --progress) and to cancel on Ctrl-C: SIGINT
+// stops the worker at once (even inside a layer), nothing is written (or what was written is
+// removed), and the command exits 130. The worker is this same compiled bundle (dist-cli, see
+// scripts/build-cli.mjs) started again with a marker in workerData: the block at the end of this
+// file serves the run. Run from the TypeScript sources (MLSURGEON_TSX=1, or imported by a test),
+// there is no bundle to start, and the model runs in the main thread (Ctrl-C then simply kills
+// the process).
 import * as fsp from 'node:fs/promises';
 import { join } from 'node:path';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { modelTypeOf } from '../shared/format/model';
 import type { FeatureDescription, Model } from '../shared/format/schema/types.generated';
 import { nodeFileSystem } from '../shared/io/filesystem';
 import { openModelFile } from '../shared/io/document';
 import { runModel } from '../shared/executor/index';
 import { decodeNpy, encodeNpy, NpyError } from '../shared/executor/npy';
-import { ExecutorError, type FeatureValue, type ImageValue, type LayerProfile, type RunOptions, type Tensor } from '../shared/executor/types';
+import { ExecutorError, type FeatureValue, type ImageValue, type LayerProfile, type RunOptions, type RunResult, type Tensor } from '../shared/executor/types';
 import { decodePng, ImageDecodeError, isJpeg, isPng } from './png';
 
 export interface CommandIo {
@@ -28,14 +38,21 @@ export const RUN_USAGE = `usage: mlsurgeon run MODEL --out DIR [--input NAME=FIL
   --out DIR           where DIR/NAME.npy is written for each output (float32, C order); a
                       classifier also writes DIR/LABEL.json with the label and probabilities
   --blobs all|A,B     also write these intermediate blobs (all: every blob)
-  --profile           print the time spent in each layer`;
+  --profile           print the time spent in each layer
+  --progress          print progress to stderr even when it is not a terminal
+
+  The model runs in a worker thread; Ctrl-C cancels (exit 130) and leaves no output behind.`;
 
 export const EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2;
+/** 128 + SIGINT (2), what a shell reports for a command stopped by Ctrl-C. */
+export const EXIT_CANCELLED = 130;
 
 /** A usage problem: the message is printed with the usage text and the exit code is 2. */
 export class RunUsageError extends Error {}
 /** Bad input data (a file that does not fit the model's input): one line, exit 1. */
 export class RunInputError extends Error {}
+/** The user pressed Ctrl-C (SIGINT): exit 130. */
+export class RunCancelledError extends Error {}
 
 export const fs = nodeFileSystem(fsp);
 
@@ -245,9 +262,11 @@ export function reportFailure(command: string, usage: string, e: unknown, io: Co
 }
 
 export async function runCommand(args: string[], io: CommandIo): Promise<number> {
+  const request = args[0] === SERVE_WORKER ? workerRequest() : undefined;
+  if (request) { serveRun(request); return EXIT_OK; }
   if (args.includes('--help')) { io.out(RUN_USAGE); return EXIT_OK; }
   try {
-    let model: string | undefined, outDir: string | undefined, seed: number | undefined, blobs: RunOptions['blobs'], profile = false;
+    let model: string | undefined, outDir: string | undefined, seed: number | undefined, blobs: RunOptions['blobs'], profile = false, progress = !!process.stderr.isTTY;
     const flags: InputFlags = { files: new Map(), images: new Map() };
     for (let i = 0; i < args.length; i++) {
       const a = args[i];
@@ -260,6 +279,7 @@ export async function runCommand(args: string[], io: CommandIo): Promise<number>
         if (!v) throw new RunUsageError('--blobs needs all or a comma-separated list of blob names');
         blobs = v === 'all' ? 'all' : v.split(',').filter(Boolean);
       } else if (a === '--profile') profile = true;
+      else if (a === '--progress') progress = true;
       else if (a.startsWith('-')) throw new RunUsageError(`unknown option ${a}`);
       else if (model === undefined) model = a;
       else throw new RunUsageError(`unexpected argument ${a}`);
@@ -270,44 +290,244 @@ export async function runCommand(args: string[], io: CommandIo): Promise<number>
     for (const w of opened.warnings) io.err(`warning: ${model}: ${w}`);
     const spec = opened.spec;
     const inputs = await buildInputs(spec, flags, seed === undefined ? undefined : seededRandom(seed));
-    const started = performance.now();
-    const result = runModel(spec, inputs, { ...(blobs ? { blobs } : {}), profile });
-    const elapsed = performance.now() - started;
-    await fsp.mkdir(outDir, { recursive: true });
-    const written = new Set<string>();
-    const write = async (name: string, ext: string, data: Uint8Array | string) => {
-      let file = safeFileName(name) + ext;
-      for (let k = 2; written.has(file); k++) file = `${safeFileName(name)}_${k}${ext}`;
-      written.add(file);
-      await fsp.writeFile(join(outDir!, file), data);
-      return file;
-    };
+    const cancel = new CancelOnSigint();
+    try {
+      const started = performance.now();
+      const result = await runModelInWorker(spec, inputs, { ...(blobs ? { blobs } : {}), profile }, cancel, progress ? progressPrinter(model) : undefined);
+      const elapsed = performance.now() - started;
+      return await writeResults(spec, result, outDir, profile, elapsed, cancel, io);
+    } finally {
+      cancel.dispose();
+    }
+  } catch (e) {
+    if (e instanceof RunCancelledError) { io.err('mlsurgeon run: cancelled'); return EXIT_CANCELLED; }
+    const code = reportFailure('run', RUN_USAGE, e, io);
+    if (code !== undefined) return code;
+    throw e;
+  }
+}
+
+/** Writes every output and requested blob; on Ctrl-C meanwhile, removes what it wrote. */
+async function writeResults(spec: Model, result: RunResult, outDir: string, profile: boolean, elapsed: number, cancel: CancelOnSigint, io: CommandIo): Promise<number> {
+  const made = await fsp.mkdir(outDir, { recursive: true });
+  const written = new Set<string>();
+  const paths: string[] = [];
+  const lines: string[] = [];
+  const write = async (name: string, ext: string, data: Uint8Array | string) => {
+    if (cancel.cancelled) throw new RunCancelledError();
+    let file = safeFileName(name) + ext;
+    for (let k = 2; written.has(file); k++) file = `${safeFileName(name)}_${k}${ext}`;
+    written.add(file);
+    paths.push(join(outDir, file));
+    await fsp.writeFile(join(outDir, file), data);
+    return file;
+  };
+  try {
+    // Lines are printed once everything is written (a cancelled run prints none of them).
     const d = spec.description;
     const labelName = d?.predictedFeatureName;
     const probsName = d?.predictedProbabilitiesName || (d?.output ?? []).find((o) => o.type?.dictionaryType && o.name !== labelName)?.name;
     for (const [name, v] of result.outputs) {
       const t = numericForm(v);
-      if (t) io.out(`${name}: [${t.shape.join(', ')}] → ${join(outDir, await write(name, '.npy', encodeNpy(t)))}`);
+      if (t) lines.push(`${name}: [${t.shape.join(', ')}] → ${join(outDir, await write(name, '.npy', encodeNpy(t)))}`);
       if (name === labelName && (v.kind === 'string' || v.kind === 'int64')) {
         const p = probsName ? result.outputs.get(probsName) : undefined;
         const json = { label: v.value, ...(p?.kind === 'dictionary' ? { probabilities: Object.fromEntries(p.value) } : {}) };
-        io.out(`${name}: ${JSON.stringify(v.value)} → ${join(outDir, await write(name, '.json', JSON.stringify(json, null, 2) + '\n'))}`);
+        lines.push(`${name}: ${JSON.stringify(v.value)} → ${join(outDir, await write(name, '.json', JSON.stringify(json, null, 2) + '\n'))}`);
       } else if (!t || v.kind === 'dictionary') {
         const j = jsonOf(v);
-        if (j !== undefined) io.out(`${name}: ${v.kind} → ${join(outDir, await write(name, '.json', JSON.stringify(j, null, 2) + '\n'))}`);
+        if (j !== undefined) lines.push(`${name}: ${v.kind} → ${join(outDir, await write(name, '.json', JSON.stringify(j, null, 2) + '\n'))}`);
       }
     }
     for (const [name, t] of result.blobs) {
       if (result.outputs.has(name)) continue;
       await write(name, '.npy', encodeNpy(t));
     }
-    if (result.blobs.size) io.out(`${[...result.blobs.keys()].filter((n) => !result.outputs.has(n)).length} intermediate blobs → ${outDir}`);
-    // A model without layers (a classic model) is timed as one step.
-    if (profile) io.out(formatProfile(result.profile?.length ? result.profile : [{ layer: '(whole model)', type: modelTypeOf(spec) ?? 'model', ms: elapsed }]));
-    return EXIT_OK;
+    if (result.blobs.size) lines.push(`${[...result.blobs.keys()].filter((n) => !result.outputs.has(n)).length} intermediate blobs → ${outDir}`);
+    if (cancel.cancelled) throw new RunCancelledError();
   } catch (e) {
-    const code = reportFailure('run', RUN_USAGE, e, io);
-    if (code !== undefined) return code;
+    if (e instanceof RunCancelledError || cancel.cancelled) {
+      // No partial outputs: what this run wrote goes, and the folder too when the run made it.
+      await Promise.all(paths.map((f) => fsp.rm(f, { force: true })));
+      if (made) await fsp.rm(made, { recursive: true, force: true });
+      throw new RunCancelledError();
+    }
     throw e;
   }
+  for (const l of lines) io.out(l);
+  // A model without layers (a classic model) is timed as one step.
+  if (profile) io.out(formatProfile(result.profile?.length ? result.profile : [{ layer: '(whole model)', type: modelTypeOf(spec) ?? 'model', ms: elapsed }]));
+  return EXIT_OK;
+}
+
+/** Ctrl-C during a run: a flag the worker polls between layers, and a hook that stops the worker at once. */
+class CancelOnSigint {
+  cancelled = false;
+  /** Set to 1 on SIGINT; the worker's RunOptions.signal reads it between layers. */
+  readonly flag = new Int32Array(new SharedArrayBuffer(4));
+  private onCancel: (() => void) | undefined;
+  private readonly handler = () => {
+    this.cancelled = true;
+    Atomics.store(this.flag, 0, 1);
+    this.onCancel?.();
+  };
+
+  constructor() {
+    process.on('SIGINT', this.handler);
+  }
+
+  whenCancelled(f: (() => void) | undefined): void {
+    this.onCancel = f;
+  }
+
+  dispose(): void {
+    process.off('SIGINT', this.handler);
+  }
+}
+
+type Progress = (done: number, total: number, finished?: boolean) => void;
+
+/** Progress on stderr: one rewritten line on a terminal, else a line per update (at most 5 a second). */
+function progressPrinter(model: string): Progress {
+  const tty = !!process.stderr.isTTY;
+  let last = 0;
+  return (done, total, finished) => {
+    if (finished) {
+      if (tty) process.stderr.write('\r\x1b[2K');
+      return;
+    }
+    const now = performance.now();
+    if (done < total && now - last < 200) return;
+    last = now;
+    const text = `running ${model}: layer ${done}/${total} (${Math.round((100 * done) / Math.max(1, total))}%)`;
+    process.stderr.write(tty ? `\r\x1b[2K${text}` : `${text}\n`);
+  };
+}
+
+const WORKER_MARK = 'mlsurgeon run worker';
+/**
+ * The worker enters through the bundle's `main` like a command (`mlsurgeon run --serve-worker`),
+ * since the CLI loads `run` only when its command is given; the argument is honoured only in a
+ * worker thread started with a request.
+ */
+const SERVE_WORKER = '--serve-worker';
+
+interface WorkerRequest {
+  mark: typeof WORKER_MARK;
+  spec: Model;
+  inputs: Map<string, FeatureValue>;
+  options: RunOptions;
+  cancel: Int32Array;
+  progress: boolean;
+}
+
+type WorkerMessage =
+  | { kind: 'progress'; done: number; total: number }
+  | { kind: 'result'; result: RunResult }
+  | { kind: 'failed'; executor: boolean; message: string };
+
+/** The compiled bundle this code runs from, when it does (the worker starts it again). */
+function bundleFile(): string | undefined {
+  return typeof __filename === 'string' && __filename.endsWith('.cjs') ? __filename : undefined;
+}
+
+/**
+ * Starts the bundle in a worker the way cli/compiled.mjs loads it (V8's code cache beside it,
+ * the CommonJS wrapper), so the worker's start costs what the command's own start costs.
+ */
+const WORKER_LOADER = `
+const { readFileSync } = require('node:fs');
+const { createRequire } = require('node:module');
+const { dirname } = require('node:path');
+const { Script } = require('node:vm');
+const { workerData } = require('node:worker_threads');
+const file = workerData.bundle;
+let cachedData;
+try { cachedData = readFileSync(file.replace(/\\.cjs$/, '.cache')); } catch {}
+const script = new Script('(function (exports, require, module, __filename, __dirname) { ' + readFileSync(file, 'utf8') + '\\n})', { filename: file, cachedData });
+const module = { exports: {} };
+script.runInThisContext().call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
+module.exports.main(['run', '${SERVE_WORKER}']);
+`;
+
+/**
+ * Runs the model in a worker thread with progress and cancel; in the main thread when there is
+ * no compiled bundle to start (see the file comment).
+ */
+export async function runModelInWorker(spec: Model, inputs: Map<string, FeatureValue>, options: RunOptions, cancel: CancelOnSigint, progress?: Progress): Promise<RunResult> {
+  const bundle = bundleFile();
+  if (!bundle) {
+    const r = runModel(spec, inputs, { ...options, ...(progress ? { onProgress: progress } : {}) });
+    progress?.(0, 0, true);
+    return r;
+  }
+  const request: WorkerRequest = { mark: WORKER_MARK, spec, inputs, options, cancel: cancel.flag, progress: !!progress };
+  const worker = new Worker(WORKER_LOADER, { eval: true, workerData: { bundle, request } });
+  try {
+    return await new Promise<RunResult>((resolve, reject) => {
+      cancel.whenCancelled(() => {
+        // Stops the worker even inside a long layer; the flag alone would wait for the layer's end.
+        void worker.terminate();
+        reject(new RunCancelledError());
+      });
+      worker.on('message', (m: WorkerMessage) => {
+        if (m.kind === 'progress') progress?.(m.done, m.total);
+        else if (m.kind === 'result') resolve(m.result);
+        else reject(m.executor ? new ExecutorError(m.message) : new Error(m.message));
+      });
+      worker.on('error', reject);
+      worker.on('exit', (code) => reject(cancel.cancelled ? new RunCancelledError() : new Error(`the run's worker thread stopped (exit code ${code})`)));
+    });
+  } finally {
+    cancel.whenCancelled(undefined);
+    progress?.(0, 0, true);
+    await worker.terminate();
+  }
+}
+
+/** The worker's side: run, post progress, post the result (its arrays transferred, not copied). */
+function serveRun(request: WorkerRequest): void {
+  const port = parentPort!;
+  const flag = request.cancel;
+  const signal = { get aborted() { return Atomics.load(flag, 0) === 1; } };
+  let last = 0;
+  const onProgress = (done: number, total: number) => {
+    const now = performance.now();
+    if (done < total && now - last < 100) return;
+    last = now;
+    port.postMessage({ kind: 'progress', done, total } satisfies WorkerMessage);
+  };
+  let result: RunResult;
+  try {
+    result = runModel(request.spec, request.inputs, { ...request.options, signal, ...(request.progress ? { onProgress } : {}) });
+  } catch (e) {
+    port.postMessage({ kind: 'failed', executor: e instanceof ExecutorError, message: e instanceof Error ? e.message : String(e) } satisfies WorkerMessage);
+    return;
+  }
+  const { release: _release, ...plain } = result;
+  port.postMessage({ kind: 'result', result: plain } satisfies WorkerMessage, transferables(plain));
+}
+
+/** Buffers wholly owned by one output or blob array can move to the main thread without a copy. */
+function transferables(result: RunResult): ArrayBuffer[] {
+  const seen = new Set<ArrayBufferLike>();
+  const owned = new Set<ArrayBuffer>();
+  const consider = (a: Float32Array) => {
+    const b = a.buffer;
+    if (seen.has(b)) { owned.delete(b as ArrayBuffer); return; }
+    seen.add(b);
+    if (b instanceof ArrayBuffer && a.byteOffset === 0 && a.byteLength === b.byteLength) owned.add(b);
+  };
+  for (const t of result.blobs.values()) consider(t.data);
+  for (const v of result.outputs.values()) {
+    if (v.kind === 'tensor') consider(v.tensor.data);
+    else if (v.kind === 'image' && v.image.pixels instanceof Float32Array) consider(v.image.pixels);
+  }
+  return [...owned];
+}
+
+/** The request this thread was started to serve, when it is a run worker. */
+function workerRequest(): WorkerRequest | undefined {
+  const request = (workerData as { request?: WorkerRequest } | undefined)?.request;
+  return !isMainThread && request?.mark === WORKER_MARK ? request : undefined;
 }

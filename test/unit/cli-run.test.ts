@@ -1,7 +1,7 @@
 // `mlsurgeon run` and `mlsurgeon compare` as a user runs them: child processes through the bin
 // launcher, on small models built here and on real models from ../shared/models.
-import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { execFile, spawn } from 'node:child_process';
+import { access, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -149,6 +149,58 @@ describe('mlsurgeon run on models built here', () => {
     const unknown = await mlsurgeon('run', model, '--input', `z=${path('bad.npy')}`, '--out', path('m'));
     expect(unknown.code).toBe(2);
     expect(unknown.stderr.split('\n')[0]).toBe('the model has no input named z (inputs: x)');
+  });
+});
+
+// y = relu(x) after a loop that rewrites h = x a trillion times: the run never ends by itself.
+const endless: Model = {
+  specificationVersion: 4,
+  description: {
+    input: [{ name: 'x', type: { multiArrayType: { shape: [1000], dataType: FLOAT32 } } }],
+    output: [{ name: 'y', type: { multiArrayType: { shape: [1000], dataType: FLOAT32 } } }],
+  },
+  neuralNetwork: { layers: [
+    { name: 'first', input: ['x'], output: ['h'], activation: { linear: { alpha: 1, beta: 0 } } },
+    { name: 'spin', loop: { maxLoopIterations: 1e12, bodyNetwork: { layers: [
+      { name: 'step', input: ['h'], output: ['h'], activation: { linear: { alpha: 1, beta: 0 } } },
+    ] } } },
+    { name: 'last', input: ['h'], output: ['y'], activation: { ReLU: {} } },
+  ] },
+};
+
+describe('mlsurgeon run in a worker thread: progress and Ctrl-C', () => {
+  it('--progress reports layers on stderr; without it (stderr not a terminal) stderr stays empty and the outputs are the same', async () => {
+    const model = await saveModel('net3.mlmodel', network);
+    const r = await mlsurgeon('run', model, '--random', '3', '--out', path('p1'), '--progress');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^running .*net3\.mlmodel: layer 2\/2 \(100%\)$/m);
+    expect(r.stdout).toMatch(/^y: \[3\] → /m);
+    const quiet = await mlsurgeon('run', model, '--random', '3', '--out', path('p2'));
+    expect(quiet.stderr).toBe('');
+    expect(Buffer.compare(await readFile(path('p1/y.npy')), await readFile(path('p2/y.npy')))).toBe(0);
+  });
+
+  it('SIGINT in the middle of a layer stops the run at once: exit 130, one line, no output folder', async () => {
+    const model = await saveModel('endless.mlmodel', endless);
+    const child = spawn(process.execPath, [BIN, 'run', model, '--random', '1', '--out', path('never'), '--progress'], { cwd: repoRoot });
+    let stderr = '';
+    let interrupted = false;
+    try {
+      const code = await new Promise<number | null>((resolve, reject) => {
+        child.stderr.on('data', (chunk: Buffer) => {
+          stderr += chunk.toString();
+          // The first layer is done and the loop is running in the worker: interrupt it.
+          if (!interrupted && stderr.includes('layer 1/3')) interrupted = child.kill('SIGINT');
+        });
+        child.on('error', reject);
+        child.on('exit', (c) => resolve(c));
+      });
+      expect(code).toBe(130);
+      expect(stderr.trim().split('\n').at(-1)).toBe('mlsurgeon run: cancelled');
+      await expect(access(path('never'))).rejects.toThrow();
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 });
 
