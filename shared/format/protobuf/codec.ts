@@ -237,7 +237,8 @@ function defaultScalar(t: ScalarType): unknown {
   return t === 'string' ? '' : t === 'bool' ? false : t === 'bytes' ? new Uint8Array(0) : 0;
 }
 
-function decodeMapEntry(r: WireReader, f: CompiledField, depth: number): [unknown, unknown] {
+/** Reads one map entry into `map` (a later entry with the same key replaces the earlier value). */
+function decodeMapEntry(r: WireReader, f: CompiledField, depth: number, map: Map<unknown, unknown>): void {
   const e = r.payloadEnd();
   const outerEnd = r.end;
   r.end = e;
@@ -260,8 +261,7 @@ function decodeMapEntry(r: WireReader, f: CompiledField, depth: number): [unknow
     }
   }
   r.end = outerEnd;
-  if (value === undefined) value = Object.freeze({});
-  return [key, value];
+  map.set(key, value === undefined ? Object.freeze({}) : value);
 }
 
 /** The length-delimited message at `r.pos`, decoded with `r` bounded to it, then `r` moved past it. */
@@ -348,8 +348,7 @@ function decodeRange(r: WireReader, t: CompiledMessage, depth: number, into?: Ms
           break;
         }
         case 'map': {
-          const [k, v] = decodeMapEntry(r, f, depth);
-          ((obj[name] as Map<unknown, unknown> | undefined) ?? (obj[name] = new Map()) as Map<unknown, unknown>).set(k, v);
+          decodeMapEntry(r, f, depth, (obj[name] as Map<unknown, unknown> | undefined) ?? (obj[name] = new Map()) as Map<unknown, unknown>);
           break;
         }
         default: {
