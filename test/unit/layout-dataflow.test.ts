@@ -98,7 +98,17 @@ describe.skipIf(!sharedPresent)('dataflowLayout on real models', () => {
     const spec = readPackage({ files, directories: [] }).spec;
     const v = view(spec);
     expect(v.items.some((i) => i.kind === 'group')).toBe(true);
-    checkGeometry(v, dataflowLayout(v));
+    const l = dataflowLayout(v);
+    checkGeometry(v, l);
+    // The image goes into the pipeline's first stage and on into the ML Program's block, three
+    // groups deep: the input nodes above stand over the operation they feed, not over the middle
+    // of the 2,400-pixel-wide block (which left the top of the block empty on screen).
+    const centre = (id: string): number => { const b = absolute(v, l, id); return b.x + b.width / 2; };
+    const imageEdges = v.edges.filter((e) => e.source === 'description.input[0]' || e.source === 'pipeline.models[0].description.input[0]');
+    expect(imageEdges.length).toBe(2);
+    for (const e of imageEdges) expect(Math.abs(centre(e.source) - centre(e.target)), `${e.source} over ${e.target}`).toBeLessThan(2);
+    const inner = imageEdges.find((e) => e.source.startsWith('pipeline.'))!;
+    expect(v.byId.get(inner.target)?.parent).toBe('group:pipeline.models[0].mlProgram.functions.main.block_specializations.CoreML6');
   });
 
   it('model_cpm: the concat that joins each stage has its long inputs routed through free slots', () => {

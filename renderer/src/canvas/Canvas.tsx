@@ -29,6 +29,12 @@ import type { ModelGraph } from '../../../shared/graph/types';
 
 /** Above this many items the minimap is left out. */
 const MINIMAP_MAX_ITEMS = 1500;
+/**
+ * React Flow's own floor on zoom. A graph taller than the window at this zoom (model_cpm: 759
+ * nodes, 30,000 pixels) lowers the floor to the zoom that shows all of it, as Netron lets a large
+ * graph be zoomed out until it fits: zoom to fit always shows the whole graph.
+ */
+const MIN_ZOOM = 0.02;
 
 interface Laid {
   readonly view: ViewGraph;
@@ -176,6 +182,7 @@ export function Canvas() {
   const docRef = useRef(doc);
   docRef.current = doc;
   const [dropEdge, setDropEdge] = useState<string | null>(null);
+  const [minZoom, setMinZoom] = useState(MIN_ZOOM);
   /** Whether the edges on screen carry shape labels. */
   const builtShapes = useRef(false);
   const centerRequest = useViewStore((s) => s.centerRequest);
@@ -278,7 +285,9 @@ export function Canvas() {
     const b = graphBounds();
     const pane = paneRef.current?.getBoundingClientRect();
     if (!b || !pane) return;
-    void rf.setViewport(getViewportForBounds(b, pane.width, pane.height, 0.02, 1.1, 0.05), { duration });
+    const fit = getViewportForBounds(b, pane.width, pane.height, 0, 1.1, 0.05);
+    setMinZoom(Math.min(MIN_ZOOM, fit.zoom));
+    void rf.setViewport(fit, { duration });
   }, [graphBounds, rf]);
 
   // After an edit's layout lands, the selected node stays in view: an edit can move it far
@@ -305,6 +314,7 @@ export function Canvas() {
     const b = graphBounds();
     if (!pane || !b) return;
     const fit = Math.min(pane.width / (b.width + 80), pane.height / (b.height + 80));
+    setMinZoom(Math.min(MIN_ZOOM, getViewportForBounds(b, pane.width, pane.height, 0, 1.1, 0.05).zoom));
     if (fit >= 0.6) { fitAll(); return; }
     const zoom = Math.min(1, Math.max(0.7, pane.width / (b.width + 80)));
     const positions = useViewStore.getState().positions;
@@ -495,7 +505,7 @@ export function Canvas() {
         deleteKeyCode={null}
         disableKeyboardA11y
         elevateNodesOnSelect={false}
-        minZoom={0.02}
+        minZoom={minZoom}
         maxZoom={3}
       >
         <Controls showInteractive={false} showFitView={false}>

@@ -50,6 +50,14 @@ interface LocalEdge {
   readonly t: number;
   /** Set when both ends are the edge's own ends (not groups that contain them): it gets a route. */
   readonly key?: string;
+  /**
+   * Where the edge meets each end, as an x offset from that end's centre: non-zero when the end is
+   * an expanded group and the edge's real end is a node inside it. The layout lines the ports up,
+   * so an input above a group sits above the node it feeds rather than above the group's middle
+   * (yolov8n: the ML Program's first operation is at one side of a 2,400-pixel-wide block).
+   */
+  readonly sp?: number;
+  readonly tp?: number;
 }
 
 export function dataflowLayout(view: ViewGraph): LayoutResult {
@@ -67,7 +75,7 @@ export function dataflowLayout(view: ViewGraph): LayoutResult {
     for (let cur = view.byId.get(id)?.parent; cur !== undefined; cur = view.byId.get(cur)?.parent) out.push(cur);
     return out;
   };
-  const edgesIn = new Map<string | undefined, { s: string; t: string; key?: string }[]>();
+  const edgesIn = new Map<string | undefined, { s: string; t: string; key?: string; source: string; target: string }[]>();
   for (const e of layoutEdges(view)) {
     const sc = chainOf(e.source), tc = chainOf(e.target);
     // Strip the common tail (shared ancestors); what remains ends in the children of the container.
@@ -76,9 +84,21 @@ export function dataflowLayout(view: ViewGraph): LayoutResult {
     if (i < 0 || j < 0) continue; // one end contains the other
     const container = i + 1 < sc.length ? sc[i + 1] : undefined;
     const list = edgesIn.get(container) ?? [];
-    list.push({ s: sc[i], t: tc[j], ...(i === 0 && j === 0 ? { key: routeKey(e.source, e.target) } : {}) });
+    list.push({ s: sc[i], t: tc[j], source: e.source, target: e.target, ...(i === 0 && j === 0 ? { key: routeKey(e.source, e.target) } : {}) });
     edgesIn.set(container, list);
   }
+
+  /** Centre x of `id` relative to the centre of its enclosing item `outer` (already laid out). */
+  const portOf = (id: string, outer: string, outerWidth: number): number => {
+    if (id === outer) return 0;
+    let x = 0;
+    for (let cur: string | undefined = id; cur !== undefined && cur !== outer; cur = view.byId.get(cur)?.parent) {
+      const p = placements.get(cur);
+      if (!p) return 0;
+      x += p.x;
+    }
+    return x + (placements.get(id)?.width ?? 0) / 2 - outerWidth / 2;
+  };
 
   const layoutContainer = (container: string | undefined): { width: number; height: number } => {
     const items = children.get(container) ?? [];
@@ -92,7 +112,8 @@ export function dataflowLayout(view: ViewGraph): LayoutResult {
       const pair = `${s},${t}`;
       if (seen.has(pair) && !e.key) continue;
       seen.add(pair);
-      edges.push({ s, t, ...(e.key ? { key: e.key } : {}) });
+      const sp = portOf(e.source, e.s, sizes[s].width), tp = portOf(e.target, e.t, sizes[t].width);
+      edges.push({ s, t, ...(e.key ? { key: e.key } : {}), ...(sp ? { sp } : {}), ...(tp ? { tp } : {}) });
     }
     const laid = layoutLayered(sizes, edges);
     const pad = container === undefined ? 0 : GROUP.padding;
@@ -182,22 +203,30 @@ export function layoutLayered(sizes: readonly { width: number; height: number }[
   const vWidth: number[] = sizes.map((s) => s.width);
   const up: number[][] = Array.from({ length: n }, () => []); // neighbours in the row above
   const down: number[][] = Array.from({ length: n }, () => []);
+  // Offsets that go with up and down (same indices): a vertex wants x = neighbour's x + offset.
+  // Non-zero only at an edge's end on a group with a port (LocalEdge.sp, tp).
+  const upOff: number[][] = Array.from({ length: n }, () => []);
+  const downOff: number[][] = Array.from({ length: n }, () => []);
   /** For routed edges: the slots in order from the upper end to the lower. */
   const slotsOf: { edge: number; slots: number[] }[] = [];
-  const link = (a: number, b: number): void => { down[a].push(b); up[b].push(a); };
-  edges.forEach((_, k) => {
+  /** a above b; b wants x[b] = x[a] + off. */
+  const link = (a: number, b: number, off: number): void => { down[a].push(b); downOff[a].push(-off); up[b].push(a); upOff[b].push(off); };
+  edges.forEach((e, k) => {
     const a = from(k), b = to(k);
     if (rank[b] <= rank[a]) return; // same row (not expected): drawn, not laid out
+    const pa = (reversed[k] ? e.tp : e.sp) ?? 0, pb = (reversed[k] ? e.sp : e.tp) ?? 0;
     let prev = a;
+    let off = pa;
     const slots: number[] = [];
     for (let r = rank[a] + 1; r < rank[b]; r++) {
       const d = vRank.length;
-      vRank.push(r); vWidth.push(SLOT_WIDTH); up.push([]); down.push([]);
-      link(prev, d);
+      vRank.push(r); vWidth.push(SLOT_WIDTH); up.push([]); down.push([]); upOff.push([]); downOff.push([]);
+      link(prev, d, off);
+      off = 0;
       slots.push(d);
       prev = d;
     }
-    link(prev, b);
+    link(prev, b, off - pb);
     if (slots.length && edges[k].key) slotsOf.push({ edge: k, slots });
   });
   const V = vRank.length;
@@ -283,20 +312,22 @@ export function layoutLayered(sizes: readonly { width: number; height: number }[
   for (const row of layer) widest = Math.max(widest, row.length);
   const target = new Float64Array(widest), w = new Float64Array(widest), offset = new Float64Array(widest);
   const bw = new Float64Array(widest), bs = new Float64Array(widest), bn = new Int32Array(widest);
-  const place = (row: number[], sides: readonly (readonly number[][])[]): void => {
+  type Side = readonly [readonly number[][], readonly number[][]];
+  const sideUp: Side = [up, upOff], sideDown: Side = [down, downOff];
+  const place = (row: number[], sides: readonly Side[]): void => {
     const m = row.length;
     if (m === 1) {
       // A row of one (most rows of a chain): straight under (or over) its neighbours.
       const v = row[0];
       let sw = 0, sx = 0;
-      for (const side of sides) for (const u of side[v]) { const k = weight(u, v); sw += k; sx += k * x[u]; }
+      for (const [nb, off] of sides) { const us = nb[v], os = off[v]; for (let j = 0; j < us.length; j++) { const k = weight(us[j], v); sw += k; sx += k * (x[us[j]] + os[j]); } }
       if (sw > 0) x[v] = sx / sw;
       return;
     }
     for (let i = 0; i < m; i++) {
       const v = row[i];
       let sw = 0, sx = 0;
-      for (const side of sides) for (const u of side[v]) { const k = weight(u, v); sw += k; sx += k * x[u]; }
+      for (const [nb, off] of sides) { const us = nb[v], os = off[v]; for (let j = 0; j < us.length; j++) { const k = weight(us[j], v); sw += k; sx += k * (x[us[j]] + os[j]); } }
       if (sw === 0) { target[i] = x[v]; w[i] = 0.01; } else { target[i] = sx / sw; w[i] = sw; }
       offset[i] = i > 0 ? offset[i - 1] + gapAfter(row[i - 1], v) : 0;
     }
@@ -318,10 +349,10 @@ export function layoutLayered(sizes: readonly { width: number; height: number }[
     }
   };
   for (let round = 0; round < PLACE_ROUNDS; round++) {
-    for (let r = 1; r < rows; r++) place(layer[r], [up]);
-    for (let r = rows - 2; r >= 0; r--) place(layer[r], [down]);
+    for (let r = 1; r < rows; r++) place(layer[r], [sideUp]);
+    for (let r = rows - 2; r >= 0; r--) place(layer[r], [sideDown]);
   }
-  for (let r = 0; r < rows; r++) place(layer[r], [up, down]);
+  for (let r = 0; r < rows; r++) place(layer[r], [sideUp, sideDown]);
 
   // 6. y: rows at the height of their tallest item; items centred in their row.
   const rowTop = new Float64Array(rows), rowHeight = new Float64Array(rows);
