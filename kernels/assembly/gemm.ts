@@ -165,10 +165,84 @@ export function gemmScratchBytes(K: i32): i32 {
  * C = A * B (+ bias) clamped to [lo, hi]. B is K x N row-major, or N x K when transB (an
  * innerProduct weight matrix [outC, inC] used as is). biasMode: BIAS_NONE / BIAS_PER_ROW / BIAS_PER_COL.
  */
+/**
+ * C = A * Bt' for a few rows of A (an innerProduct on one vector): each output is a dot product of
+ * a row of A with a row of Bt, both contiguous, so packing Bt into panels (a pass over every
+ * weight per call) would cost more than the products. Four rows of Bt at a time.
+ */
+function gemvTransB(M: i32, N: i32, K: i32, a: usize, bt: usize, c: usize, bias: usize, biasMode: i32, lo: f32, hi: f32): void {
+  const K4 = K & ~3;
+  const rowBytes = <usize>K << 2;
+  for (let m = 0; m < M; m++) {
+    const am = a + <usize>m * rowBytes;
+    const cm = c + <usize>m * (<usize>N << 2);
+    let n = 0;
+    for (; n + 4 <= N; n += 4) {
+      const b0 = bt + <usize>n * rowBytes;
+      const b1 = b0 + rowBytes, b2 = b1 + rowBytes, b3 = b2 + rowBytes;
+      let s0 = f32x4.splat(0), s1 = s0, s2 = s0, s3 = s0;
+      for (let k = 0; k < K4; k += 4) {
+        const o = <usize>k << 2;
+        const av = v128.load(am + o);
+        s0 = madd(av, v128.load(b0 + o), s0);
+        s1 = madd(av, v128.load(b1 + o), s1);
+        s2 = madd(av, v128.load(b2 + o), s2);
+        s3 = madd(av, v128.load(b3 + o), s3);
+      }
+      let r0 = f32x4.extract_lane(s0, 0) + f32x4.extract_lane(s0, 1) + f32x4.extract_lane(s0, 2) + f32x4.extract_lane(s0, 3);
+      let r1 = f32x4.extract_lane(s1, 0) + f32x4.extract_lane(s1, 1) + f32x4.extract_lane(s1, 2) + f32x4.extract_lane(s1, 3);
+      let r2 = f32x4.extract_lane(s2, 0) + f32x4.extract_lane(s2, 1) + f32x4.extract_lane(s2, 2) + f32x4.extract_lane(s2, 3);
+      let r3 = f32x4.extract_lane(s3, 0) + f32x4.extract_lane(s3, 1) + f32x4.extract_lane(s3, 2) + f32x4.extract_lane(s3, 3);
+      for (let k = K4; k < K; k++) {
+        const o = <usize>k << 2;
+        const x = load<f32>(am + o);
+        r0 += x * load<f32>(b0 + o);
+        r1 += x * load<f32>(b1 + o);
+        r2 += x * load<f32>(b2 + o);
+        r3 += x * load<f32>(b3 + o);
+      }
+      store<f32>(cm + (<usize>n << 2), clampScalar(r0 + biasAt(bias, biasMode, m, n), lo, hi));
+      store<f32>(cm + (<usize>n << 2), clampScalar(r1 + biasAt(bias, biasMode, m, n + 1), lo, hi), 4);
+      store<f32>(cm + (<usize>n << 2), clampScalar(r2 + biasAt(bias, biasMode, m, n + 2), lo, hi), 8);
+      store<f32>(cm + (<usize>n << 2), clampScalar(r3 + biasAt(bias, biasMode, m, n + 3), lo, hi), 12);
+    }
+    for (; n < N; n++) {
+      const bn = bt + <usize>n * rowBytes;
+      let s = f32x4.splat(0);
+      for (let k = 0; k < K4; k += 4) {
+        const o = <usize>k << 2;
+        s = madd(v128.load(am + o), v128.load(bn + o), s);
+      }
+      let r = f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1) + f32x4.extract_lane(s, 2) + f32x4.extract_lane(s, 3);
+      for (let k = K4; k < K; k++) r += load<f32>(am + (<usize>k << 2)) * load<f32>(bn + (<usize>k << 2));
+      store<f32>(cm + (<usize>n << 2), clampScalar(r + biasAt(bias, biasMode, m, n), lo, hi));
+    }
+  }
+}
+
+@inline
+function biasAt(bias: usize, biasMode: i32, m: i32, n: i32): f32 {
+  if (biasMode == BIAS_PER_COL) return load<f32>(bias + (<usize>n << 2));
+  if (biasMode == BIAS_PER_ROW) return load<f32>(bias + (<usize>m << 2));
+  return 0;
+}
+
+@inline
+function clampScalar(v: f32, lo: f32, hi: f32): f32 {
+  // As clamp4: a NaN stays NaN.
+  if (hi < v) v = hi;
+  if (v < lo) v = lo;
+  return v;
+}
+
 export function gemm(
   M: i32, N: i32, K: i32, a: usize, b: usize, transB: i32, c: usize,
   bias: usize, biasMode: i32, lo: f32, hi: f32, scratch: usize,
 ): void {
+  if (transB && M <= 2) {
+    gemvTransB(M, N, K, a, b, c, bias, biasMode, lo, hi);
+    return;
+  }
   const mBlocks = (M + 3) >> 2;
   const bp = scratch;
   const lda = <usize>K << 2;

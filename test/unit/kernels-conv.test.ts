@@ -235,6 +235,15 @@ describe.each(VARIANTS)('%s GEMM agrees with the reference', (_variant, kernelsO
     for (const [M, N, K] of [[1, 10, 20], [3, 9, 7], [8, 16, 32], [5, 1, 3]]) gemmCase(M, N, K, K, { transB: true });
   });
 
+  it('one or two rows with B transposed (the dot-product path): odd N and K, each bias kind, a clamp', () => {
+    for (const [M, N, K] of [[1, 1, 1], [1, 1000, 1280], [2, 13, 7], [1, 5, 3], [2, 4, 4], [1, 9, 33]]) {
+      gemmCase(M, N, K, N + K, { transB: true });
+      gemmCase(M, N, K, N + K + 1, { transB: true, biasPer: 'row' });
+      gemmCase(M, N, K, N + K + 2, { transB: true, bias: undefined });
+      gemmCase(M, N, K, N + K + 3, { transB: true, activation: { min: -0.25, max: 0.5 } });
+    }
+  });
+
   it('bias per row, no bias, and a clamp', () => {
     gemmCase(7, 12, 9, 1, { biasPer: 'row' });
     gemmCase(6, 11, 4, 2, { bias: undefined });
