@@ -5,7 +5,7 @@
 import { modelTypeOf } from '../format/model';
 import type { FeatureDescription, Model, ModelDescription, NeuralNetwork } from '../format/schema/types.generated';
 import type { PathStep } from '../format/walk';
-import { describeFeatureType, featureTypeInfo } from '../inspect/features';
+import { describeFeatureType, featureTypeInfo } from '../format/features';
 import { isNetworkField, isPipelineField, modelBodyOf, networkOf, pipelineField, pipelineOf } from '../format/navigation';
 import { classLabelsOf, isClassicModelType, MODEL_DISPLAY_NAMES, summarizeClassicModel, type ClassicModelType } from './classicModels';
 import { GraphCollector, groupId, nodeId, type Scope } from './collector';

@@ -1,7 +1,7 @@
 // The extra lines shown on feature nodes: how a neural network's image input is preprocessed
 // before the first layer sees it, and which classes a classifier's label output can take.
 import type { FeatureDescription, NeuralNetworkPreprocessing } from '../format/schema/types.generated';
-import { featureTypeInfo } from '../inspect/features';
+import { featureTypeInfo } from '../format/features';
 import { formatNumber } from '../layers/format';
 
 /** How many class labels a classifier output lists before "…". */

@@ -2,18 +2,12 @@
 // Every node and edge keeps the spec path it came from, so an edit in the view is an edit of
 // exactly that field.
 import type { PathStep } from '../format/walk';
+import type { LayerCategory, NodeAttribute } from '../layers/types';
 
-/** Colour families of the canvas (NeuralNetwork layers, MIL operations and whole models). */
-export type LayerCategory =
-  | 'layer' | 'convolution' | 'activation' | 'pooling' | 'normalization' | 'shape'
-  | 'data' | 'control' | 'recurrent' | 'custom' | 'model';
+// Defined with the layer registry, which produces them; re-exported for the graph's users.
+export type { LayerCategory, NodeAttribute } from '../layers/types';
 
 export type GraphNodeKind = 'input' | 'output' | 'layer' | 'operation' | 'model';
-
-export interface NodeAttribute {
-  readonly name: string;
-  readonly value: string;
-}
 
 export interface GraphNode {
   /** Unique and stable for a given spec: derived from the spec path. */

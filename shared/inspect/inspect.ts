@@ -6,7 +6,7 @@ import { resolveModelPath } from '../format/mlpackage';
 import type { Model, NeuralNetworkLayer, WeightParams, MILSpec_Operation } from '../format/schema/types.generated';
 import { MESSAGES } from '../format/schema/descriptors.generated';
 import { walkMessages, whichOneof, formatPath, type PathStep } from '../format/walk';
-import { featureInfo, type FeatureInfo } from './features';
+import { featureInfo, type FeatureInfo } from '../format/features';
 import { formatShape, inferShapes, type Shape, type ShapeResult } from '../shapes';
 import { weightStorage } from '../weights';
 

@@ -2,7 +2,7 @@
 // "[0, 2, 1, 3]", "0.001"). Used by the layer summaries and the graph's model and MIL attributes.
 import { enumValueName } from '../format/protobuf/codec';
 import type { WeightParams } from '../format/schema/types.generated';
-import type { NodeAttribute } from '../graph/types';
+import type { NodeAttribute } from './types';
 
 /**
  * Six significant digits, no trailing zeros: float32 values decoded as doubles read as written.

@@ -1,7 +1,7 @@
 // Colour families for ML Program (MIL) operations, so a `conv` op and a NeuralNetwork
 // convolution layer look alike on the canvas. MIL's op set is open-ended (new opsets add ops), so
 // this is a table of known names plus name patterns; anything unknown is a generic 'layer'.
-import type { LayerCategory } from '../graph/types';
+import type { LayerCategory } from './types';
 
 const BY_NAME: Readonly<Record<string, LayerCategory>> = {
   conv: 'convolution', conv_transpose: 'convolution',

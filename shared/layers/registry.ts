@@ -18,8 +18,7 @@
 // validateInputCount(layer, 1, -1), validateOutputCount(layer, 1, -1); CustomLayerParams itself
 // says nothing about counts).
 import type { NeuralNetworkLayer } from '../format/schema/types.generated';
-import { layerTypeOf, type LayerParams, type LayerType } from './types';
-import type { LayerCategory, NodeAttribute } from '../graph/types';
+import { layerTypeOf, type LayerCategory, type LayerParams, type LayerType, type NodeAttribute } from './types';
 import { LAYER_DEFAULTS } from './defaults';
 import { LAYER_SUMMARIES, summarizeGeneric } from './summaries';
 import { LAYER_WEIGHTS, type LayerWeight, type LayerWeightsFn, type WeightContext } from './weights';

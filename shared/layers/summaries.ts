@@ -19,7 +19,7 @@ import type {
   UpsampleLayerParams, WeightParams,
 } from '../format/schema/types.generated';
 import { whichOneof } from '../format/walk';
-import type { NodeAttribute } from '../graph/types';
+import type { NodeAttribute } from './types';
 import { AttributeList, enumLabel, formatDims, formatList, weightCount } from './format';
 
 const SPEC = 'CoreML.Specification.';

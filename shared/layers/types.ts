@@ -19,3 +19,14 @@ export const LAYER_TYPES: readonly LayerType[] = (MESSAGES[LAYER_MESSAGE]?.oneof
 export function layerTypeOf(layer: NeuralNetworkLayer): LayerType | undefined {
   return whichOneof(LAYER_MESSAGE, layer, 'layer') as LayerType | undefined;
 }
+
+/** Colour families of the canvas (NeuralNetwork layers, MIL operations and whole models). */
+export type LayerCategory =
+  | 'layer' | 'convolution' | 'activation' | 'pooling' | 'normalization' | 'shape'
+  | 'data' | 'control' | 'recurrent' | 'custom' | 'model';
+
+/** One key attribute of a node face, Netron-style: "kernel" and "3×3". */
+export interface NodeAttribute {
+  readonly name: string;
+  readonly value: string;
+}

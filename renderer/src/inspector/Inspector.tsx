@@ -6,7 +6,7 @@ import { ImageFeatureType_ColorSpace } from '../../../shared/format/schema/types
 import type { FeatureDescription, MILSpec_Operation, Model, NeuralNetwork, NeuralNetworkPreprocessing } from '../../../shared/format/schema/types.generated';
 import { formatPath, whichOneof, type PathStep } from '../../../shared/format/walk';
 import type { GraphGroup, GraphNode } from '../../../shared/graph/types';
-import { describeFeatureType, featureInfo } from '../../../shared/inspect/features';
+import { describeFeatureType, featureInfo } from '../../../shared/format/features';
 import type { Diagnostic } from '../../../shared/validate';
 import { featureRef } from '../document/editTargets';
 import { graphEdgeIds, insertOnEdge, runOperation } from '../editing';

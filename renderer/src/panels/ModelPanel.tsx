@@ -3,7 +3,7 @@
 import { useMemo, useRef, useState, type ReactNode } from 'react';
 import type { Pipeline } from '../../../shared/format/schema/types.generated';
 import { formatPath } from '../../../shared/format/walk';
-import { describeFeatureType, type FeatureInfo } from '../../../shared/inspect/features';
+import { describeFeatureType, type FeatureInfo } from '../../../shared/format/features';
 import { pipelineOf, SPEC_VERSION_OS, type ModelTreeNode } from '../../../shared/inspect/inspect';
 import { parseLabelFile } from '../../../shared/surgery/model-kind';
 import { runOperation } from '../editing';

@@ -1,6 +1,6 @@
 // Plain descriptions of feature types, for the CLI, the model panel and tests.
-import { enumValueName } from '../format/protobuf/codec';
-import type { ArrayFeatureType, FeatureDescription, FeatureType, ImageFeatureType, SizeRange } from '../format/schema/types.generated';
+import { enumValueName } from './protobuf/codec';
+import type { ArrayFeatureType, FeatureDescription, FeatureType, ImageFeatureType, SizeRange } from './schema/types.generated';
 
 export type FeatureKind = 'multiArray' | 'image' | 'double' | 'int64' | 'string' | 'dictionary' | 'sequence' | 'state' | 'invalid';
 
