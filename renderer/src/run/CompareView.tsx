@@ -67,7 +67,7 @@ function RowsTable(props: { record: CompareRecord }) {
             <td className="run-num">{r.shape.length ? formatShape(r.shape) : ''}</td>
             <td className="run-num">{maxAbsText(r)}</td>
             <td className={`run-num ${snrClass(r.snrDb)}`}>{formatSnr(r.snrDb)}</td>
-            <td className="run-num">{agreementText(r)}{r.note && <span className="muted"> · {r.note}</span>}</td>
+            <td className={`run-num${r.kind === 'blob' ? ' muted' : ''}`} title={r.kind === 'blob' ? 'argmax over the whole blob: telling for class scores, rough for feature maps' : undefined}>{agreementText(r)}{r.note && <span className="muted"> · {r.note}</span>}</td>
           </tr>
         ))}
       </tbody>

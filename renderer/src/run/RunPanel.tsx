@@ -108,6 +108,12 @@ export function RunPanel() {
   const status = useRunStore((s) => s.status);
   const seq = useDocumentStore((s) => s.revision?.seq);
   useFollowCanvasSelection();
+  // Toasts sit above the bottom panels (run.css reads this).
+  useEffect(() => {
+    const root = document.documentElement.style;
+    root.setProperty('--run-panel-height', `${hasDoc ? (open ? height : 31) : 0}px`);
+    return () => { root.removeProperty('--run-panel-height'); };
+  }, [hasDoc, open, height]);
   if (!hasDoc) return null;
   const store = useRunStore.getState();
   return (

@@ -78,7 +78,7 @@ export function TensorViewer(props: { name: string; run: RunRecord }) {
   const inputImage = [...run.inputs.values()].find((v): v is FeatureValue & { kind: 'image' } => v.kind === 'image')?.image;
   const probabilities = run.spec.description?.predictedProbabilitiesName;
   const views: View[] = [];
-  if (planes && isSpatial(planes)) views.push('channels');
+  if (planes && isSpatial(planes) && value?.kind !== 'dictionary') views.push('channels');
   if (planes && isSpatial(planes) && (planes.C === 1 || planes.C === 3)) views.push('image');
   if (value?.kind === 'dictionary' || (tensor && planes && !isSpatial(planes) && tensor.data.length > 1)) views.push('topk');
   if (detections && (name === detections.coordinates || name === detections.confidence)) views.push('boxes');

@@ -38,8 +38,8 @@ export const planesOf = (shape: readonly number[]): Planes => {
   return { batch, C, H, W };
 };
 
-/** Whether a blob is worth drawing as heatmaps: a spatial map, not a vector. */
-export const isSpatial = (p: Planes): boolean => p.H > 1 || p.W > 1;
+/** Whether a blob is worth drawing as heatmaps: a map of at least two rows, not a vector ([C], [1, 1, C, 1, 1], [1, W]). */
+export const isSpatial = (p: Planes): boolean => p.H > 1;
 
 /**
  * Viridis (matplotlib's default; perceptually uniform, readable in grey and by colour-blind
