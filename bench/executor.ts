@@ -7,7 +7,8 @@
 // ValueInfoProto, AttributeProto), so both runtimes see exactly our weights.
 //
 // Two of our paths are timed:
-//  - "executor": runModel from shared/executor (when it exists), the path the app and CLI take;
+//  - "executor": runModel from shared/executor (when it exists), the path the app and CLI take,
+//    alone, keeping every blob copied out (blobs: 'all') and as heap views (blobViews: true);
 //  - "kernels": this file's straight-line run of the same layers on the SIMD kernels, with every
 //    tensor in the kernel heap and each clip fused into its convolution: what the kernels allow.
 // Rounds interleave the engines so machine load falls on all of them alike; medians are reported,
@@ -476,7 +477,7 @@ async function main(): Promise<void> {
 
   // Our executor (shared/executor/index.ts runModel), when it exists.
   const executorPath = join(root, 'shared', 'executor', 'index.ts');
-  let runModel: ((model: unknown, inputs: Map<string, unknown>, options?: { blobs?: 'all' }) => { outputs: Map<string, any>; blobs: Map<string, { data: Float32Array }> }) | undefined;
+  let runModel: ((model: unknown, inputs: Map<string, unknown>, options?: { blobs?: 'all'; blobViews?: boolean }) => { outputs: Map<string, any>; blobs: Map<string, { data: Float32Array }>; release?(): void }) | undefined;
   if (existsSync(executorPath)) {
     try {
       const mod = (await import(executorPath)) as Record<string, unknown>;
@@ -494,7 +495,12 @@ async function main(): Promise<void> {
   if (runModel) {
     const rm = runModel;
     add('ours: executor (runModel)', async () => outputOf(rm(spec, feed())));
-    add('ours: executor, blobs: all', async () => outputOf(rm(spec, feed(), { blobs: 'all' })));
+    add('ours: executor, blobs: all (copies)', async () => outputOf(rm(spec, feed(), { blobs: 'all' })));
+    add('ours: executor, blobs: all (views)', async () => {
+      const r = rm(spec, feed(), { blobs: 'all', blobViews: true });
+      r.release?.();
+      return outputOf(r);
+    });
   }
   const kernelsRun = kernelsRunner(net);
   add('ours: kernels path', async () => kernelsRun(image, false).logits);
@@ -542,10 +548,20 @@ async function main(): Promise<void> {
   const web1 = engines.find((e) => e.name.startsWith('onnxruntime-web'))!;
   const node1 = engines.find((e) => e.name === 'onnxruntime-node, 1 thread')!;
   const ours = engines[0];
-  console.log(`\n${'engine'.padEnd(40)} ${'wall ms'.padStart(9)} ${'cpu ms'.padStart(9)} ${'vs web'.padStart(8)} ${'vs node1'.padStart(9)}`);
+  console.log(`\n${'engine'.padEnd(40)} ${'wall ms'.padStart(9)} ${'cpu ms'.padStart(9)} ${'vs web'.padStart(8)} ${'cpu vs web'.padStart(11)} ${'vs node1'.padStart(9)}`);
   for (const e of engines) {
     const w = median(e.wall);
-    console.log(`${e.name.padEnd(40)} ${w.toFixed(1).padStart(9)} ${median(e.cpu).toFixed(1).padStart(9)} ${(w / median(web1.wall)).toFixed(2).padStart(8)} ${(w / median(node1.wall)).toFixed(2).padStart(9)}`);
+    console.log(`${e.name.padEnd(40)} ${w.toFixed(1).padStart(9)} ${median(e.cpu).toFixed(1).padStart(9)} ${(w / median(web1.wall)).toFixed(2).padStart(8)} ${(median(e.cpu) / median(web1.cpu)).toFixed(2).padStart(11)} ${(w / median(node1.wall)).toFixed(2).padStart(9)}`);
+  }
+  if (runModel) {
+    const lean = engines.find((e) => e.name === 'ours: executor (runModel)')!;
+    const copies = engines.find((e) => e.name === 'ours: executor, blobs: all (copies)')!;
+    const views = engines.find((e) => e.name === 'ours: executor, blobs: all (views)')!;
+    const r = runModel(spec, feed(), { blobs: 'all' });
+    let bytes = 0;
+    for (const t of r.blobs.values()) bytes += t.data.byteLength;
+    const cost = (e: Engine) => `+${(median(e.wall) - median(lean.wall)).toFixed(1)} ms wall, +${(median(e.cpu) - median(lean.cpu)).toFixed(1)} ms cpu`;
+    console.log(`\nkeeping every intermediate (executor, ${r.blobs.size} blobs, ${(bytes / 1e6).toFixed(1)} MB): copied out ${cost(copies)}; as heap views ${cost(views)}`);
   }
   const keep = engines.find((e) => e.name === 'ours: kernels path, keep every blob')!;
   const lean = engines.find((e) => e.name === 'ours: kernels path')!;

@@ -7,7 +7,7 @@ import { fromTransferable, serializeModel } from '../../shared/io/document';
 import { specificationVersionForSave } from '../../shared/surgery/spec-version';
 import type { Diagnostic } from '../../shared/validate';
 import type { Host, SaveRequest } from './host/host';
-import { useDocumentStore, withoutHistory } from './store/documentStore';
+import { openDocumentIds, useDocumentStore, withoutHistory } from './store/documentStore';
 import { useViewStore } from './store/viewStore';
 import { decodeClient, UnreadableModelError } from './worker/decodeClient';
 
@@ -25,8 +25,7 @@ let latestOpen = 0;
  * Every edit is applied to this thread's document (documentStore.ts), never to a worker's copy.
  */
 export async function openPayload(payload: FilePayload): Promise<void> {
-  const current = useDocumentStore.getState().document;
-  if (current?.dirty && !window.confirm(`Open ${payload.name} and discard your unsaved changes to ${current.name}?`)) return;
+  // Another document opens in a tab of its own (documentStore.ts): nothing open is discarded.
   const docId = nextDocId++;
   latestOpen = docId;
   const view = useViewStore.getState();
@@ -49,14 +48,13 @@ export async function openPayload(payload: FilePayload): Promise<void> {
       foldConstants,
     }), true);
     useViewStore.getState().resetForDocument();
-    decodeClient.release([docId]);
+    decodeClient.release(openDocumentIds());
     for (const w of summary.warnings) useViewStore.getState().report(payload.name, w);
     if (summary.validationFailure) useViewStore.getState().report(payload.name, summary.validationFailure);
   } catch (e) {
     const reason = e instanceof UnreadableModelError ? e.reason : `could not open: ${(e as Error).message}`;
     useViewStore.getState().report(payload.name, reason);
-    const current = useDocumentStore.getState().document;
-    decodeClient.release(current ? [current.id] : []);
+    decodeClient.release(openDocumentIds());
   } finally {
     if (latestOpen === docId) useViewStore.getState().setLoading(null);
   }

@@ -99,8 +99,12 @@ interface NetworkFacts {
   lastRead: Map<string, number>;
   /** How many top-level layers read each blob. */
   readers: Map<string, number>;
+  /** Per top-level layer, the blobs it reads (nested networks included) and writes. */
+  touches: string[][];
   /** Blob sizes in floats by input-shape key (from static shape inference). */
   sizes: Map<string, Map<string, number>>;
+  /** Memory plans by input shapes, blobs kept and whether every blob is kept. */
+  plans: Map<string, { layerBytes: number[]; peakBytes: number }>;
 }
 
 const networkFacts = new WeakMap<NeuralNetwork, NetworkFacts>();
@@ -111,7 +115,8 @@ function factsOf(nn: NeuralNetwork): NetworkFacts {
   const lastRead = new Map<string, number>();
   const readers = new Map<string, number>();
   (nn.layers ?? []).forEach((l, i) => { for (const n of readsOf(l)) { lastRead.set(n, i); readers.set(n, (readers.get(n) ?? 0) + 1); } });
-  f = { lastRead, readers, sizes: new Map() };
+  const touches = (nn.layers ?? []).map((l) => [...new Set([...readsOf(l), ...(l.output ?? [])])]);
+  f = { lastRead, readers, touches, sizes: new Map(), plans: new Map() };
   networkFacts.set(nn, f);
   return f;
 }
@@ -179,15 +184,14 @@ class Runtime implements NetworkRunner {
       const fusion = all ? undefined : this.fusionAt(layers, i);
       const layer = layers[i];
       this.runLayer(layer, fusion, fusion ? undefined : this.overwritable(layer, i));
-      const done = fusion ? [layer, ...fusion.folded] : [layer];
-      i += done.length - 1;
+      const first = i;
+      i += fusion ? fusion.folded.length : 0;
       if (!all) {
-        for (const l of done) {
-          for (const n of readsOf(l)) if ((lastRead.get(n) ?? -1) <= i && !this.keep.has(n)) this.drop(n);
-          for (const n of l.output ?? []) if ((lastRead.get(n) ?? -1) <= i && !this.keep.has(n)) this.drop(n);
+        for (let k = first; k <= i; k++) {
+          for (const n of this.facts.touches[k]) if ((lastRead.get(n) ?? -1) <= i && !this.keep.has(n)) this.drop(n);
         }
       }
-      for (let k = i - done.length + 1; k <= i; k++) this.options.onProgress?.(k + 1, layers.length);
+      for (let k = first; k <= i; k++) this.options.onProgress?.(k + 1, layers.length);
     }
   }
 
@@ -501,6 +505,10 @@ function planRun(
   const shapes: Record<string, number[]> = {};
   for (const [name, v] of given) if (v.kind === 'tensor') shapes[name] = v.tensor.shape;
   const key = JSON.stringify(shapes);
+  const all = options.blobs === 'all';
+  const planKey = `${key}|${all}|${[...keep].sort().join('\u0000')}`;
+  const planned = facts.plans.get(planKey);
+  if (planned) return planned;
   let sizes = facts.sizes.get(key);
   if (!sizes) {
     sizes = new Map();
@@ -514,7 +522,6 @@ function planRun(
     }
     facts.sizes.set(key, sizes);
   }
-  const all = options.blobs === 'all';
   const live = new Map<string, number>();
   let bytes = 0, peak = 0;
   for (const [name, t] of feed) { live.set(name, t.data.length * 4); bytes += t.data.length * 4; }
@@ -528,11 +535,13 @@ function planRun(
     }
     peak = Math.max(peak, bytes);
     if (!all) {
-      for (const n of [...readsOf(l), ...(l.output ?? [])]) {
+      for (const n of facts.touches[i]) {
         if ((facts.lastRead.get(n) ?? -1) <= i && !keep.has(n) && live.has(n)) { bytes -= live.get(n)!; live.delete(n); }
       }
     }
     return out;
   });
-  return { layerBytes, peakBytes: peak };
+  const plan = { layerBytes, peakBytes: peak };
+  facts.plans.set(planKey, plan);
+  return plan;
 }
