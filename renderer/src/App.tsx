@@ -16,12 +16,18 @@ import { Toast } from './panels/Toast';
 import { Toolbar } from './panels/Toolbar';
 import { RunPanel } from './run/RunPanel';
 import { useDocumentStore } from './store/documentStore';
+import { anyDirty, useTabs } from './store/workspace';
+import { Builders } from './workspace/Builders';
+import { PipelineEditor } from './workspace/PipelineEditor';
+import { TabBar } from './workspace/TabBar';
 import { useViewStore } from './store/viewStore';
 
 function HostWiring() {
   const host = useHost();
   const name = useDocumentStore((s) => s.document?.name ?? '');
-  const dirty = useDocumentStore((s) => !!s.document?.dirty);
+  // The window has unsaved changes when any tab has (the desktop app asks before closing it).
+  const tabs = useTabs();
+  const dirty = tabs.some((t) => t.dirty) || anyDirty();
   useEffect(() => host.onOpenRequest((p) => void openPayload(p)), [host]);
   useEffect(() => host.onMenuCommand((c) => runCommand(c, host, 'menu')), [host]);
   useEffect(() => host.setDocumentState({ title: name, dirty }), [host, name, dirty]);
@@ -71,6 +77,7 @@ function Workspace() {
     >
       <HostWiring />
       <Toolbar />
+      <TabBar />
       <Problems />
       <main className="workspace">
         {doc ? (
@@ -86,6 +93,8 @@ function Workspace() {
       <Toast />
       <ContextMenu />
       <Dialogs />
+      <PipelineEditor />
+      <Builders />
       {dragging && <div className="drop-overlay">Drop a .mlmodel file or .mlpackage folder to open it</div>}
     </div>
   );

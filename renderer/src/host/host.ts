@@ -17,9 +17,11 @@ export interface Host {
   readonly kind: 'electron' | 'browser';
   /** A native open dialog; absent in the browser, where the toolbar shows file inputs instead. */
   readonly openDialog?: () => Promise<FilePayload | null>;
-  /** Whether a .mlpackage (a folder) can be written back. Browsers can only download single files. */
+  /** Whether a .mlpackage (a folder) can be written back with its weight files. */
   readonly canSavePackages: boolean;
-  /** Saves (Electron: to `path`, or through a dialog; browser: a download). Returns where it went. */
+  /** How the browser writes a package: into a folder the user picks, or as a .zip download. */
+  readonly packageSave?: 'folder' | 'zip';
+  /** Saves (Electron: to `path`, or through a dialog; browser: a download, or a package folder). Returns where it went. */
   save(request: SaveRequest): Promise<string | null>;
   /** Saves somewhere the user chooses (Electron: the save dialog; browser: a download). Returns where it went. */
   saveAs(request: SaveRequest): Promise<string | null>;

@@ -19,7 +19,7 @@ import { firstMatch, LayerList } from './Palette';
 
 const close = (): void => useViewStore.getState().setDialog(null);
 
-function Modal(props: { title: string; testId: string; onCancel: () => void; children: ReactNode; footer: ReactNode }) {
+export function Modal(props: { title: string; testId: string; onCancel: () => void; children: ReactNode; footer: ReactNode }) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const first = ref.current?.querySelector<HTMLElement>('[data-autofocus], input, select, textarea, button');

@@ -50,13 +50,17 @@ function SaveButton() {
   const doc = useDocumentStore((s) => s.document);
   if (!doc) return <button type="button" disabled>Save</button>;
   const specOnly = doc.format === 'mlpackage' && !host.canSavePackages;
+  const browserPackage = doc.format === 'mlpackage' && host.kind === 'browser' && !specOnly ? host.packageSave : undefined;
   const title = specOnly
-    ? `A browser cannot write a .mlpackage folder. This downloads the package's model specification as ${packageModelFileName(doc.name)}, without its weight file; use the desktop app to save the package.`
-    : host.kind === 'browser' ? `Download ${doc.name}` : `Save ${doc.name}`;
+    ? `This host cannot write a .mlpackage folder. This downloads the package's model specification as ${packageModelFileName(doc.name)}, without its weight file; use the desktop app to save the package.`
+    : browserPackage === 'folder' ? `Write ${doc.name} with its weight files into a folder you choose`
+      : browserPackage === 'zip' ? `Download ${doc.name} with its weight files as ${doc.name.replace(/\/$/, '')}.zip (this browser cannot write folders)`
+        : host.kind === 'browser' ? `Download ${doc.name}` : `Save ${doc.name}`;
+  const label = specOnly ? 'Download spec only' : browserPackage === 'folder' ? 'Save package…' : browserPackage === 'zip' ? 'Download .zip' : host.kind === 'browser' ? 'Download' : 'Save';
   return (
     <>
       <button type="button" data-testid="save" title={`${title} (Ctrl+S)`} onClick={() => void saveDocument(host, 'save')}>
-        {specOnly ? 'Download spec only' : host.kind === 'browser' ? 'Download' : 'Save'}
+        {label}
       </button>
       {host.kind === 'electron' && <button type="button" data-testid="save-as" title="Save a copy somewhere else (Ctrl+Shift+S)" onClick={() => void saveDocument(host, 'saveAs')}>Save As…</button>}
     </>

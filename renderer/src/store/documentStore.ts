@@ -16,8 +16,8 @@
 // spec itself must stay here anyway (see actions.ts: the codec's memory of original bytes lives on
 // this thread's objects). Opening a file still decodes, builds and validates in the worker, where a
 // large model cannot block the window.
-import { create } from 'zustand';
-import { temporal } from 'zundo';
+import { createStore, useStore, type StoreApi } from 'zustand';
+import { temporal, type TemporalState } from 'zundo';
 import type { MlPackage } from '../../../shared/format/mlpackage';
 import type { Model } from '../../../shared/format/schema/types.generated';
 import type { ModelGraph } from '../../../shared/graph/types';
@@ -70,7 +70,12 @@ export interface OpenDocument {
   readonly opened: OpenedModel;
   readonly analysis: Analysis;
   readonly foldConstants: boolean;
+  /** Made in this window (a new pipeline, an extracted stage): unsaved until first written. */
+  readonly unsaved?: boolean;
 }
+
+/** What a document made in this window counts as having been saved as: never any spec. */
+const NEVER_SAVED: Model = Object.freeze({}) as Model;
 
 interface DocumentState {
   readonly document: ModelDocument | null;
@@ -121,67 +126,180 @@ function baseOf(d: ModelDocument): Omit<ModelDocument, 'revision' | 'spec' | 'in
   };
 }
 
-export const useDocumentStore = create<DocumentState>()(
-  temporal(
-    (set) => ({
-      document: null,
-      revision: null,
-      open: (o) => {
-        const revision: Revision = { seq: nextSeq++, spec: o.opened.spec, label: `Open ${o.name}` };
-        analyses.set(o.opened.spec, { ...o.analysis, foldConstants: o.foldConstants });
-        const doc = derive({
-          id: o.id, name: o.name, ...(o.path ? { path: o.path } : {}), format: o.opened.format, opened: o.opened,
-          ...(o.opened.package ? { package: o.opened.package } : {}), foldConstants: o.foldConstants, savedSpec: o.opened.spec,
-        }, revision, o.analysis);
-        set({ document: doc, revision });
+/** One document's store: its state and, under `temporal`, its own undo history. */
+export function createDocumentStore() {
+  const store = createStore<DocumentState>()(
+    temporal(
+      (set) => ({
+        document: null,
+        revision: null,
+        open: (o) => {
+          // Opening over a document opens beside it, in a tab of its own.
+          if (store.getState().document) { openInNewTab(o); return; }
+          const revision: Revision = { seq: nextSeq++, spec: o.opened.spec, label: `Open ${o.name}` };
+          analyses.set(o.opened.spec, { ...o.analysis, foldConstants: o.foldConstants });
+          const doc = derive({
+            id: o.id, name: o.name, ...(o.path ? { path: o.path } : {}), format: o.opened.format, opened: o.opened,
+            ...(o.opened.package ? { package: o.opened.package } : {}), foldConstants: o.foldConstants, savedSpec: o.unsaved ? NEVER_SAVED : o.opened.spec,
+          }, revision, o.analysis);
+          set({ document: doc, revision });
+          if (!registry.getState().tabs.includes(store)) registry.setState((r) => ({ tabs: [...r.tabs, store], active: store }));
+        },
+        commit: (spec, label) => set((s) => (s.document ? { revision: { seq: nextSeq++, spec, label } } : {})),
+        setGraph: (docId, graph, foldConstants) => set((s) => {
+          const d = s.document;
+          if (d?.id !== docId) return {};
+          const a: Analysis = { graph, inspect: d.inspect, diagnostics: d.diagnostics, ...(d.validationFailure ? { validationFailure: d.validationFailure } : {}) };
+          analyses.set(d.spec, { ...a, foldConstants });
+          return { document: derive({ ...baseOf(d), foldConstants }, d.revision, a) };
+        }),
+        markSaved: (docId, spec, where) => set((s) => {
+          const d = s.document;
+          if (d?.id !== docId) return {};
+          const base = { ...baseOf(d), savedSpec: spec, ...(where ? { name: where.name, ...(where.path ? { path: where.path } : {}) } : {}) };
+          return { document: { ...d, ...base, dirty: d.spec !== spec } };
+        }),
+        close: () => {
+          set({ document: null, revision: null });
+          closeTab(store);
+        },
+      }),
+      {
+        partialize: (s) => ({ revision: s.revision }),
+        // Only a new revision is a history entry; deriving the document from it is not.
+        equality: (a, b) => a.revision === b.revision,
+        limit: 200,
       },
-      commit: (spec, label) => set((s) => (s.document ? { revision: { seq: nextSeq++, spec, label } } : {})),
-      setGraph: (docId, graph, foldConstants) => set((s) => {
-        const d = s.document;
-        if (d?.id !== docId) return {};
-        const a: Analysis = { graph, inspect: d.inspect, diagnostics: d.diagnostics, ...(d.validationFailure ? { validationFailure: d.validationFailure } : {}) };
-        analyses.set(d.spec, { ...a, foldConstants });
-        return { document: derive({ ...baseOf(d), foldConstants }, d.revision, a) };
-      }),
-      markSaved: (docId, spec, where) => set((s) => {
-        const d = s.document;
-        if (d?.id !== docId) return {};
-        const base = { ...baseOf(d), savedSpec: spec, ...(where ? { name: where.name, ...(where.path ? { path: where.path } : {}) } : {}) };
-        return { document: { ...d, ...base, dirty: d.spec !== spec } };
-      }),
-      close: () => set({ document: null, revision: null }),
-    }),
-    {
-      partialize: (s) => ({ revision: s.revision }),
-      // Only a new revision is a history entry; deriving the document from it is not.
-      equality: (a, b) => a.revision === b.revision,
-      limit: 200,
-    },
-  ),
-);
+    ),
+  );
+  // Undo, redo and jumps restore `revision` only; the document follows here, synchronously, so
+  // whatever renders next sees the restored model with its graph and findings.
+  store.subscribe((s) => {
+    const d = s.document;
+    if (!d || !s.revision || d.revision === s.revision) return;
+    const revision = s.revision;
+    store.setState({ document: derive(baseOf(d), revision, analysisOf(revision.spec, d)) });
+  });
+  // A toast or notice describes the revision it was raised on ("Not done: …" offering to apply an
+  // edit to it, "Saved …"); once another revision is shown it is out of date, so it goes. Ones
+  // raised for the new revision come after this, in the same call that committed it.
+  store.subscribe((s, prev) => {
+    if (s.revision !== prev.revision && store === registry.getState().active) useViewStore.getState().clearSuperseded();
+  });
+  return store;
+}
 
-// Undo, redo and jumps restore `revision` only; the document follows here, synchronously, so
-// whatever renders next sees the restored model with its graph and findings.
-useDocumentStore.subscribe((s) => {
-  const d = s.document;
-  if (!d || !s.revision || d.revision === s.revision) return;
-  const revision = s.revision;
-  useDocumentStore.setState({ document: derive(baseOf(d), revision, analysisOf(revision.spec, d)) });
+export type DocumentStoreApi = ReturnType<typeof createDocumentStore>;
+type HistoryState = TemporalState<{ revision: Revision | null }>;
+
+/**
+ * The workspace's documents, one store each (tabs, in tab order), and the one shown. With no tab
+ * open, `active` is an empty store that the next open fills and turns into the first tab.
+ * workspace.ts changes this; everything else reads the active document through useDocumentStore.
+ */
+export interface WorkspaceRegistry {
+  readonly tabs: readonly DocumentStoreApi[];
+  readonly active: DocumentStoreApi;
+}
+
+export const registry = createStore<WorkspaceRegistry>()(() => ({ tabs: [], active: createDocumentStore() }));
+export const useWorkspaceRegistry = <U>(selector: (s: WorkspaceRegistry) => U): U => useStore(registry, selector);
+
+/** A new tab after the active one, with `o` opened in it and no history before the open. */
+function openInNewTab(o: OpenDocument): void {
+  const next = createDocumentStore();
+  const t = next.temporal.getState();
+  t.pause();
+  next.setState({ document: null, revision: null });
+  registry.setState((r) => {
+    const at = r.tabs.indexOf(r.active);
+    const tabs = [...r.tabs];
+    tabs.splice(at < 0 ? tabs.length : at + 1, 0, next);
+    return { tabs };
+  });
+  next.getState().open(o);
+  registry.setState({ active: next });
+  t.resume();
+  t.clear();
+}
+
+/** Drops a tab; the one after it (or before, for the last) is shown, or an empty workspace. */
+function closeTab(store: DocumentStoreApi): void {
+  registry.setState((r) => {
+    const at = r.tabs.indexOf(store);
+    if (at < 0) return {};
+    const tabs = r.tabs.filter((t) => t !== store);
+    const active = r.active !== store ? r.active : tabs[Math.min(at, tabs.length - 1)] ?? createDocumentStore();
+    return { tabs, active };
+  });
+}
+
+// Another tab shows its own document from a fresh view (selection, layout, dialogs).
+registry.subscribe((r, prev) => {
+  if (r.active !== prev.active) useViewStore.getState().resetForDocument();
 });
 
-// A toast or notice describes the revision it was raised on ("Not done: …" offering to apply an
-// edit to it, "Saved …"); once another revision is shown it is out of date, so it goes. Ones
-// raised for the new revision come after this, in the same call that committed it.
-useDocumentStore.subscribe((s, prev) => {
-  if (s.revision !== prev.revision) useViewStore.getState().clearSuperseded();
-});
+const activeStore = (): DocumentStoreApi => registry.getState().active;
 
-/** Runs a store change that is not an edit (open, close, view-option graph rebuilds) outside history. */
+/**
+ * Subscribes to one part of whichever store is active, following the workspace from tab to tab:
+ * switching tabs tells the listener of the new store's state as a change from the old one's.
+ */
+function subscribeToActive<T>(pick: (s: DocumentStoreApi) => StoreApi<T>, listener: (state: T, prev: T) => void): () => void {
+  let current = activeStore();
+  let last = pick(current).getState();
+  const follow = (): (() => void) => pick(current).subscribe((s, p) => { last = s; listener(s, p); });
+  let unsubscribe = follow();
+  const stopFollowing = registry.subscribe((r) => {
+    if (r.active === current) return;
+    unsubscribe();
+    current = r.active;
+    const prev = last;
+    last = pick(current).getState();
+    unsubscribe = follow();
+    listener(last, prev);
+  });
+  return () => { unsubscribe(); stopFollowing(); };
+}
+
+const activeHistory: StoreApi<HistoryState> = {
+  getState: () => activeStore().temporal.getState(),
+  getInitialState: () => activeStore().temporal.getInitialState(),
+  setState: (partial, replace) => activeStore().temporal.setState(partial as HistoryState, replace as false),
+  subscribe: (listener) => subscribeToActive((s) => s.temporal, listener),
+};
+
+const activeDocument: StoreApi<DocumentState> = {
+  getState: () => activeStore().getState(),
+  getInitialState: () => activeStore().getInitialState(),
+  setState: (partial, replace) => activeStore().setState(partial as DocumentState, replace as false),
+  subscribe: (listener) => subscribeToActive((s) => s, listener),
+};
+
+function useActiveDocument(): DocumentState;
+function useActiveDocument<U>(selector: (s: DocumentState) => U): U;
+function useActiveDocument<U>(selector?: (s: DocumentState) => U): U | DocumentState {
+  return useStore(activeDocument, selector ?? ((s: DocumentState) => s as unknown as U));
+}
+
+/**
+ * The active tab's document, read and changed the way a single zustand store with zundo is:
+ * as a hook, with getState/setState/subscribe, and its undo history under `temporal`. Components
+ * re-render when the tab changes as when the document does.
+ */
+export const useDocumentStore = Object.assign(useActiveDocument, activeDocument, { temporal: activeHistory });
+
+/**
+ * Runs a store change that is not an edit (open, close, view-option graph rebuilds) outside
+ * history. `clear` empties the history of the document it ran on; a change that moved to another
+ * tab (an open that added one, a close) leaves that tab's history alone.
+ */
 export function withoutHistory(change: () => void, clear = false): void {
-  const t = useDocumentStore.temporal.getState();
+  const before = activeStore();
+  const t = before.temporal.getState();
   t.pause();
   try { change(); } finally { t.resume(); }
-  if (clear) t.clear();
+  if (clear && activeStore() === before) before.temporal.getState().clear();
 }
 
 export interface HistoryView {
@@ -196,4 +314,9 @@ export function historyView(past: readonly Partial<{ revision: Revision | null }
   // zundo keeps the next redo last in futureStates.
   const entries = [...past.map((p) => entry(p.revision)), entry(current), ...[...future].reverse().map((f) => entry(f.revision))];
   return { entries, current: past.length };
+}
+
+/** Ids of the documents open in tabs (the decode worker keeps these). */
+export function openDocumentIds(): number[] {
+  return registry.getState().tabs.flatMap((t) => { const d = t.getState().document; return d ? [d.id] : []; });
 }
