@@ -47,7 +47,9 @@ export function TabBar() {
             onClick={() => usePipelineUi.getState().setPanel(panel === 'edit' ? null : 'edit')}>Pipeline stages</button>
         )}
         <button data-testid="new-pipeline" onClick={() => usePipelineUi.getState().setPanel('create')}>New pipeline…</button>
-        <button data-testid="open-builder-detector" onClick={() => usePipelineUi.getState().setBuilder('detector')}>Detector…</button>
+        <button data-testid="open-builder-decoder-toolbar" title="Build an SSD anchor decoder model" onClick={() => usePipelineUi.getState().setBuilder('decoder')}>Decoder…</button>
+        <button data-testid="open-builder-nms-toolbar" title="Add NonMaximumSuppression after the active model" onClick={() => usePipelineUi.getState().setBuilder('nms')}>NMS…</button>
+        <button data-testid="open-builder-detector" title="SSD network + anchor decoder + NMS in one pipeline" onClick={() => usePipelineUi.getState().setBuilder('detector')}>Detector…</button>
       </div>
     </div>
   );
