@@ -7,7 +7,10 @@ import { installTestHook } from './testHook';
 import './styles.css';
 
 const host = hostForWindow() ?? createBrowserHost();
-installTestHook();
+// Store access for end-to-end tests (window.__mlsurgeon) exists only in the build the e2e runner
+// makes (`vite build --mode test`); in any other build this branch is constant-false and the
+// bundler drops installTestHook, so a shipped app exposes no such handle to the page.
+if (import.meta.env.MODE === 'test') installTestHook();
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <App host={host} />

@@ -24,7 +24,7 @@ const MIME: Record<string, string> = {
 
 async function buildRenderer(): Promise<void> {
   const { build } = await import('vite');
-  await build({ configFile: join(repoRoot, 'renderer', 'vite.config.ts'), logLevel: 'warn', mode: 'production' });
+  await build({ configFile: join(repoRoot, 'renderer', 'vite.config.ts'), logLevel: 'warn', mode: 'test' });
 }
 
 /** Serves dist/ on 127.0.0.1 at a port the OS picks. */

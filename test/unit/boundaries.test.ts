@@ -8,8 +8,10 @@
 // 3. Inside shared/, a module imports only modules before it in SHARED_ORDER.
 // 4. A caller outside a shared/ module imports the module (its index.ts), not its internals;
 //    today's internal imports are listed in INTERNAL_IMPORTS_ALLOWED, which may only shrink.
+// And one boundary between builds: the e2e store hook (window.__mlsurgeon) is in test builds only.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import { build as esbuild } from 'esbuild';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../support/shared-data';
@@ -410,5 +412,31 @@ describe('module internals', () => {
   it('no caller imports a module\'s internals beyond the recorded list, and the list has no stale entry', () => {
     const files = LAYERS.flatMap((l) => sourceFiles(join(repoRoot, l)));
     expect(internalImportProblems(files)).toEqual({ added: [], stale: [] });
+  });
+});
+
+describe('the end-to-end test hook', () => {
+  /**
+   * renderer/src/main.tsx bundled as a build in `mode` bundles it: Vite replaces
+   * import.meta.env.MODE with the mode's name and minifies, which esbuild does here in seconds
+   * (a full Vite build of the renderer takes a minute and a half on this machine).
+   */
+  async function rendererBundle(mode: string): Promise<string> {
+    const result = await esbuild({
+      entryPoints: [join(repoRoot, 'renderer', 'src', 'main.tsx')],
+      bundle: true, write: false, minify: true, format: 'esm', target: 'es2022', jsx: 'automatic', logLevel: 'error',
+      define: { 'import.meta.env.MODE': JSON.stringify(mode), 'process.env.NODE_ENV': '"production"' },
+      loader: { '.css': 'empty', '.svg': 'empty', '.png': 'empty', '.wasm': 'empty' },
+    });
+    return result.outputFiles.map((f) => f.text).join('');
+  }
+
+  it('is in the test build the e2e runner makes and nowhere else', async () => {
+    expect(await rendererBundle('test')).toContain('__mlsurgeon');
+    expect(await rendererBundle('production')).not.toContain('__mlsurgeon');
+    expect(await rendererBundle('development')).not.toContain('__mlsurgeon');
+    expect(readFileSync(join(repoRoot, 'test', 'e2e', 'runner.ts'), 'utf8')).toMatch(/build\(\{[^}]*mode: 'test'/);
+    const scripts = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    expect(scripts['build:renderer']).not.toMatch(/--mode/);
   });
 });
