@@ -153,8 +153,8 @@ async function askBeforeClosing(doc: DocumentWindow): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // Opening models the window did not ask for: command line, macOS Finder, File > Open Recent.
 
+/** Adds `path` to the recent models (the OS list and File > Open Recent). */
 async function remember(path: string): Promise<void> {
-  grants.grant(path);
   app.addRecentDocument(path);
   if (recent) await recent.add(path).then(refreshMenu, () => undefined);
 }
@@ -174,6 +174,7 @@ async function openPath(path: string): Promise<void> {
     if (recent && !(await fs.stat(path).catch(() => undefined))) await recent.remove(path).then(refreshMenu, () => undefined);
     return;
   }
+  grants.noteOpened(payload.path ?? path);
   await remember(payload.path ?? path);
   const current = focusedDocumentWindow();
   const target = current && !current.guard.state.dirty ? current : createWindow();
@@ -236,19 +237,38 @@ function saveFilter(target: SaveTarget): { name: string; extensions: string[] } 
   return target.extension ? { name: `.${target.extension} file`, extensions: [target.extension] } : { name: 'All files', extensions: ['*'] };
 }
 
+/** Asks before a plain Save replaces a model the person opened (once per path and session). */
+async function confirmReplace(doc: DocumentWindow, path: string): Promise<boolean> {
+  const { response } = await dialog.showMessageBox(doc.win, {
+    type: 'question',
+    message: `Replace ${baseName(path)} with the edited model?`,
+    detail: `${path}\n\nThe file you opened will be overwritten. Choose Save As… instead to keep it and save a copy.`,
+    buttons: ['Replace', 'Cancel'],
+    defaultId: 0,
+    cancelId: 1,
+  });
+  return response === 0;
+}
+
 function registerIpc(): void {
   handle(INVOKE.openDialog, async (doc) => {
     const payload = await openWithDialog(fs, async () => {
       const r = await dialog.showOpenDialog(doc.win, openDialogOptions());
       return r.canceled ? undefined : r.filePaths[0];
     });
-    if (payload?.path) await remember(payload.path);
+    if (payload?.path) {
+      grants.noteOpened(payload.path);
+      await remember(payload.path);
+    }
     return payload;
   });
 
   handle(INVOKE.readPath, async (_doc, path) => {
     if (typeof path !== 'string' || path === '') throw new Error('no path given');
     const payload = await readModelPath(fs, path);
+    // The page named this path: reading it records it as opened, which lets a later Save ask to
+    // replace it, never write it unasked.
+    grants.noteOpened(payload.path ?? path);
     await remember(payload.path ?? path);
     return payload;
   });
@@ -256,7 +276,7 @@ function registerIpc(): void {
   handle(INVOKE.save, async (doc, path, payload) => {
     try {
       if (typeof path !== 'string' || path === '') throw new Error('no path given; use File > Save As…');
-      grants.check(path);
+      await grants.authorizeSave(path, (p) => confirmReplace(doc, p));
       await saveModel(fs, path, payload);
     } catch (e) {
       doc.guard.saveFinished(false);
@@ -287,7 +307,10 @@ function registerIpc(): void {
       throw e;
     }
     if (isModel) doc.guard.saveFinished(saved !== null);
-    if (saved && isModelPath(saved)) await remember(saved);
+    if (saved && isModelPath(saved)) {
+      grants.grantWrite(saved);
+      await remember(saved);
+    }
     return saved;
   });
 

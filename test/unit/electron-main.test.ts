@@ -354,12 +354,53 @@ describe('path helpers', () => {
     expect(isExternalWebLink('javascript:alert(1)')).toBe(false);
   });
 
-  it('GrantedPaths allows saving only where the person opened or chose', () => {
+  /** A confirmReplace that records what it was asked and answers from `answers`. */
+  function confirmer(...answers: boolean[]): { asked: string[]; confirm: (path: string) => Promise<boolean> } {
+    const asked: string[] = [];
+    return { asked, confirm: async (path) => { asked.push(path); return answers.shift() ?? false; } };
+  }
+
+  it('GrantedPaths: a path chosen in a save dialog is writable without asking', async () => {
     const g = new GrantedPaths();
-    g.grant('/m/a.mlpackage/');
-    expect(g.has('/m/a.mlpackage')).toBe(true);
-    expect(() => g.check('/m/a.mlpackage')).not.toThrow();
-    expect(() => g.check('/etc/hosts')).toThrow('cannot save /etc/hosts: it was not opened or chosen in a save dialog in this session; use File > Save As…');
+    g.grantWrite('/m/a.mlpackage/');
+    expect(g.canWrite('/m/a.mlpackage')).toBe(true);
+    const c = confirmer();
+    await g.authorizeSave('/m/a.mlpackage', c.confirm);
+    expect(c.asked).toEqual([]);
+  });
+
+  it('GrantedPaths: reading a path never grants writing it; a Save there asks, and only a yes grants it', async () => {
+    const g = new GrantedPaths();
+    g.noteOpened('/m/read.mlmodel');
+    expect(g.wasOpened('/m/read.mlmodel')).toBe(true);
+    expect(g.canWrite('/m/read.mlmodel')).toBe(false);
+
+    const no = confirmer(false);
+    await expect(g.authorizeSave('/m/read.mlmodel', no.confirm)).rejects.toThrow(
+      '/m/read.mlmodel was not saved: replacing the model you opened was not confirmed; use File > Save As… to save a copy elsewhere');
+    expect(no.asked).toEqual(['/m/read.mlmodel']);
+    expect(g.canWrite('/m/read.mlmodel')).toBe(false);
+
+    const yes = confirmer(true);
+    await g.authorizeSave('/m/read.mlmodel/', yes.confirm);
+    expect(yes.asked).toEqual(['/m/read.mlmodel']);
+    expect(g.canWrite('/m/read.mlmodel')).toBe(true);
+    // Asked once per path and session.
+    const again = confirmer();
+    await g.authorizeSave('/m/read.mlmodel', again.confirm);
+    expect(again.asked).toEqual([]);
+  });
+
+  it('GrantedPaths: a path neither opened nor chosen is refused without asking', async () => {
+    const g = new GrantedPaths();
+    g.noteOpened('/m/read.mlmodel');
+    g.grantWrite('/m/chosen.mlmodel');
+    const c = confirmer(true);
+    await expect(g.authorizeSave('/etc/hosts', c.confirm)).rejects.toThrow(
+      'cannot save /etc/hosts: it was not opened or chosen in a save dialog in this session; use File > Save As…');
+    await expect(g.authorizeSave('/m/read.mlmodel.bak', c.confirm)).rejects.toThrow('was not opened or chosen');
+    expect(c.asked).toEqual([]);
+    expect(g.canWrite('/etc/hosts')).toBe(false);
   });
 });
 
@@ -781,7 +822,18 @@ describe('the built bundles', () => {
     const bytes = new Uint8Array(readFileSync(modelFile));
     const refused = (await fake.handles.get(INVOKE.save)!(event, copy, { kind: 'file', bytes })) as IpcResult<void>;
     expect(refused.ok ? '' : refused.error.message).toContain('was not opened or chosen in a save dialog');
+    expect(fake.messageBoxes).toEqual([]);
     expect(((await fake.handles.get(INVOKE.readPath)!(event, copy)) as IpcResult<FilePayload>).ok).toBe(true);
+
+    // The page named that path to read it; that grants no writing: a Save there asks first, and
+    // Cancel leaves the file as it was.
+    writeFileSync(copy, 'the file as the person left it');
+    fake.messageBoxAnswers.push(1);
+    const declined = (await fake.handles.get(INVOKE.save)!(event, copy, { kind: 'file', bytes })) as IpcResult<void>;
+    expect(declined.ok ? '' : declined.error.message).toBe(`${copy} was not saved: replacing the model you opened was not confirmed; use File > Save As… to save a copy elsewhere`);
+    expect(fake.messageBoxes).toEqual(['Replace iris.mlmodel with the edited model?']);
+    expect(readFileSync(copy, 'utf8')).toBe('the file as the person left it');
+    fake.messageBoxes.length = 0;
 
     // Unsaved changes: the title says so, closing asks, Save saves, and the window closes once clean.
     fake.listeners.get(NOTIFY.documentState)!(event, { title: 'iris.mlmodel', dirty: true });
@@ -791,8 +843,12 @@ describe('the built bundles', () => {
     expect(win.destroyed).toBe(false);
     await vi.waitFor(() => expect(win.webContents.sent.at(-1)).toEqual([PUSH.menuCommand, 'save']));
     expect(fake.messageBoxes).toEqual(['Do you want to save the changes you made to iris.mlmodel?']);
+    // Replace confirmed: the save goes ahead, and the path stays writable for the session.
+    fake.messageBoxAnswers.push(0);
     const saved = (await fake.handles.get(INVOKE.save)!(event, copy, { kind: 'file', bytes })) as IpcResult<void>;
     expect(saved).toEqual({ ok: true, value: undefined });
+    expect(fake.messageBoxes).toEqual(['Do you want to save the changes you made to iris.mlmodel?', 'Replace iris.mlmodel with the edited model?']);
+    expect(sameBytes(readFileSync(copy), bytes)).toBe(true);
     expect(win.destroyed).toBe(false);
     fake.listeners.get(NOTIFY.documentState)!(event, { title: 'iris.mlmodel', dirty: false });
     expect(win.destroyed).toBe(true);
