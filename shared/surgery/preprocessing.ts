@@ -11,7 +11,7 @@ import { SurgeryError } from './errors';
 import { deleteLayer, insertLayer } from './layers';
 import { modelAt, networkPath } from './network';
 import { setFeatureType } from './features';
-import { getIn, setIn } from './tree';
+import { getIn, setIn, withFields } from './tree';
 
 export type PreprocessingPreset = 'zeroToOne' | 'minusOneToOne' | 'caffe' | 'imagenet';
 
@@ -142,15 +142,19 @@ export function setPreprocessing(spec: Model, args: SetPreprocessingArgs): Model
   if (colorSpaceName) out = setFeatureType(out, { name: args.input, colorSpace: colorSpaceName });
   const colorSpace = modelAt(out, modelPath).description!.input!.find((f) => f.name === args.input)!.type!.imageType!.colorSpace ?? 0;
 
+  // The entry and scaler this replaces keep whatever fields the schema does not know (withFields).
+  const previous = (net.preprocessing ?? []).find((p) => !others.includes(p));
+  const previousScaler = previous?.scaler ?? {};
   const entry: NeuralNetworkPreprocessing = args.meanImage
-    ? { featureName: args.input, meanImage: { meanImage: args.meanImage } }
-    : {
+    ? withFields(previous ?? {}, { featureName: args.input, meanImage: withFields(previous?.meanImage ?? {}, { meanImage: args.meanImage }), scaler: undefined })
+    : withFields(previous ?? {}, {
       featureName: args.input,
+      meanImage: undefined,
       scaler: gray
-        ? { channelScale: scale, grayBias: bias[0] }
-        : { channelScale: scale, redBias: bias[0], greenBias: bias[1], blueBias: bias[2] },
-    };
-  out = setIn(out, [...netPath, 'preprocessing'], Object.freeze([...others, Object.freeze(entry)]));
+        ? withFields(previousScaler, { channelScale: scale, grayBias: bias[0], redBias: undefined, greenBias: undefined, blueBias: undefined })
+        : withFields(previousScaler, { channelScale: scale, grayBias: undefined, redBias: bias[0], greenBias: bias[1], blueBias: bias[2] }),
+    });
+  out = setIn(out, [...netPath, 'preprocessing'], Object.freeze([...others, entry]));
   if (std) {
     // The network sees channels in the image's own order: BGR puts blue first.
     const ordered = colorSpace === ImageFeatureType_ColorSpace.BGR ? [std[2], std[1], std[0]] : [...std];
