@@ -7,6 +7,7 @@ import type { GraphNode, ModelGraph } from '../../../shared/graph/types';
 import { canRename, featureRef, layerRef } from '../document/editTargets';
 import { FEATURE_EDITOR_PATH, PREPROCESSING_EDITOR_PATH } from '../inspector/FeatureEditor';
 import { deleteNode, graphEdgeIds, insertAtSelection, insertOnEdge, runOperation } from '../editing';
+import { runUpTo, stopAfterLayer } from '../run/runActions';
 import { useDocumentStore, type ModelDocument } from '../store/documentStore';
 import { useViewStore, type MenuTarget } from '../store/viewStore';
 
@@ -47,7 +48,8 @@ function layerItems(doc: ModelDocument, n: GraphNode): Section[] {
   if (n.type !== 'custom') replace.push({ id: 'replace-custom', label: 'Replace with a custom layer', run: () => runOperation('replaceLayer', { layerPath: n.path, type: 'custom' }) });
   replace.push({ id: 'replace-builtin', label: 'Replace with a built-in layer…', run: () => pickLayer(`Replace ${n.label} with`, (type) => runOperation('replaceLayer', { layerPath: n.path, type })) });
   replace.push({ id: 'fp16', label: 'Convert this layer’s weights to fp16', run: () => runOperation('convertToFloat16', { under: [n.path] }) });
-  return [edit, structure, replace];
+  const run: Item[] = stopAfterLayer(n) ? [{ id: 'run-to-here', label: 'Run up to here', run: () => runUpTo(n.label) }] : [];
+  return [edit, structure, replace, run];
 }
 
 function featureItems(doc: ModelDocument, n: GraphNode): Section[] {
