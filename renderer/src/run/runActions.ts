@@ -11,20 +11,29 @@ import { useDocumentStore, type Revision } from '../store/documentStore';
 import { useViewStore } from '../store/viewStore';
 import { executorClient, RunCancelledError, type Job } from '../worker/executorClient';
 import { buildInputs, buildValue, type InputChoice } from './inputs';
-import { useRunStore } from './runStore';
+import { parkRun, useRunStore, type ParkedRun } from './runStore';
 import { npyFileName } from './tensorView';
 
 let runJob: Job<unknown> | null = null;
 let compareJob: Job<unknown> | null = null;
 
-/** A new document: the previous one's choices and results go, and the worker may drop its models. */
+/**
+ * Each document's choices and results, while another tab is shown; keyed by the document's opened
+ * model, so a closed tab's blobs are collected with it.
+ */
+const parked = new WeakMap<object, ParkedRun>();
+let shownKey: object | null = null;
+
+/** Another document is shown (a tab switch, an open, a close): park this one's Run panel, bring back that one's. */
 useDocumentStore.subscribe((s) => {
   const id = s.document?.id ?? null;
   if (useRunStore.getState().docId === id) return;
+  // A run in flight belongs to the document being left; the worker is told to stop.
   runJob?.cancel();
   compareJob?.cancel();
-  useRunStore.getState().resetFor(id);
-  executorClient.keepOnly([]);
+  if (shownKey) parked.set(shownKey, parkRun(useRunStore.getState()));
+  shownKey = s.document?.opened ?? null;
+  useRunStore.getState().switchTo(id, shownKey ? parked.get(shownKey) : undefined);
 });
 
 export function openRunPanel(): void {
@@ -61,15 +70,16 @@ export async function startRun(stopAfter?: string): Promise<void> {
   const job = executorClient.run(doc.spec, inputs, { blobs: 'all', profile: true, ...(stopAfter ? { stopAfter } : {}) },
     (progress) => useRunStore.getState().setStatus({ kind: 'running', what, progress }));
   runJob = job;
+  const current = () => runJob === job && useRunStore.getState().docId === doc.id;
   try {
     const r = await job.promise;
-    if (runJob !== job) return;
+    if (!current()) return;
     useRunStore.getState().setResult({
       spec: doc.spec, revisionSeq: doc.revision.seq, inputs, outputs: r.outputs, blobs: r.blobs, profile: r.profile,
       ms: r.ms, decodeMs: r.decodeMs, ...(stopAfter ? { stopAfter } : {}),
     });
   } catch (e) {
-    if (runJob !== job) return;
+    if (!current()) return;
     useRunStore.getState().setStatus(e instanceof RunCancelledError ? { kind: 'cancelled' } : { kind: 'failed', message: (e as Error).message });
   } finally {
     if (runJob === job) runJob = null;
@@ -115,16 +125,17 @@ export async function startCompare(): Promise<void> {
   run.setCompareStatus({ kind: 'running', what, progress: null });
   const job = executorClient.compare(a.spec, b.spec, sets, (progress) => useRunStore.getState().setCompareStatus({ kind: 'running', what, progress }));
   compareJob = job;
+  const current = () => compareJob === job && useRunStore.getState().docId === doc.id;
   try {
     const r = await job.promise;
-    if (compareJob !== job) return;
+    if (!current()) return;
     useRunStore.getState().setCompare({
       comparison: r.comparison, ms: r.ms, inputSets: sets.length,
       a: { label: a.label, spec: a.spec, revisionSeq: a.seq },
       b: { label: b.label, spec: b.spec, revisionSeq: b.seq },
     });
   } catch (e) {
-    if (compareJob !== job) return;
+    if (!current()) return;
     useRunStore.getState().setCompareStatus(e instanceof RunCancelledError ? { kind: 'cancelled' } : { kind: 'failed', message: (e as Error).message });
   } finally {
     if (compareJob === job) compareJob = null;

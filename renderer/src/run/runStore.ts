@@ -1,6 +1,7 @@
 // The Run panel's state: what the user chose as inputs, the run in progress, the last result
 // (every blob, kept on this thread for the tensor viewer) and the last comparison. Not part of
-// the document or its undo history; a new document starts afresh.
+// the document or its undo history. Each open document (tab) has its own: switching tabs parks
+// the shown one's (runActions.ts) and brings back the other's.
 import { create } from 'zustand';
 import type { Comparison } from '../../../shared/executor/compare';
 import type { FeatureValue, LayerProfile, Tensor } from '../../../shared/executor/types';
@@ -64,9 +65,14 @@ interface RunState {
   setCompareStatus(status: RunStatus): void;
   setCompare(compare: CompareRecord): void;
   setExtraSets(n: number): void;
-  /** Forget everything about the previous document. */
-  resetFor(docId: number | null): void;
+  /** Another document is shown: its own choices and results (`parked` when it was shown before), or none. */
+  switchTo(docId: number | null, parked?: ParkedRun): void;
 }
+
+/** What a document's Run panel holds while another tab is shown. */
+export type ParkedRun = Pick<RunState, 'choices' | 'result' | 'selectedBlob' | 'compare' | 'extraSets'>;
+
+export const parkRun = (s: RunState): ParkedRun => ({ choices: s.choices, result: s.result, selectedBlob: s.selectedBlob, compare: s.compare, extraSets: s.extraSets });
 
 export const useRunStore = create<RunState>()((set) => ({
   open: false,
@@ -101,7 +107,8 @@ export const useRunStore = create<RunState>()((set) => ({
   setCompareStatus: (compareStatus) => set({ compareStatus }),
   setCompare: (compare) => set({ compare, compareStatus: { kind: 'idle' } }),
   setExtraSets: (extraSets) => set({ extraSets }),
-  resetFor: (docId) => set({
-    docId, choices: new Map(), status: { kind: 'idle' }, result: null, selectedBlob: null, compareStatus: { kind: 'idle' }, compare: null,
+  switchTo: (docId, parked) => set({
+    docId, status: { kind: 'idle' }, compareStatus: { kind: 'idle' },
+    ...(parked ?? { choices: new Map(), result: null, selectedBlob: null, compare: null, extraSets: 0 }),
   }),
 }));
