@@ -131,6 +131,15 @@ test('run SqueezeNetFP16 on a picture: heatmaps of a middle convolution, labelle
   await page.locator('[data-testid="tensor-viewer"][data-blob="classLabelProbs"][data-view="topk"]').waitFor();
   await screenshot(page, artifacts, 'run-classifier');
 
+  // Time per layer: one row per layer; a row selects the layer and shows its output.
+  await page.getByTestId('list-profile').click();
+  assertEqual(await page.getByTestId('profile-list').getAttribute('data-count'), '65', 'every layer is timed');
+  await page.locator('[data-testid="profile-row"][data-layer="fire9/expand1x1"]').click();
+  await page.locator('[data-testid="tensor-viewer"][data-blob="fire9/expand1x1_57fire9/relu_expand1x1"]').waitFor();
+  await page.waitForFunction(() => window.__mlsurgeon!.view().selection !== null);
+  await screenshot(page, artifacts, 'run-profile');
+  await page.getByTestId('list-blobs').click();
+
   // A blob exported as .npy is the tensor the viewer shows.
   await page.locator('[data-testid="blob-row"][data-blob="pool1"]').click();
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('blob-export-npy').click()]);
