@@ -73,7 +73,7 @@ function memDir(name: string, failOn?: string): MemDir {
     },
     async getFileHandle(n) {
       if (n === failOn) throw new Error(`${n}: disk full`);
-      const f = { data: new Uint8Array(0) };
+      const f: { data: Uint8Array } = { data: new Uint8Array(0) };
       entries.set(n, f);
       return { async createWritable() { return { async write(x: Uint8Array | Blob) { f.data = x as Uint8Array; }, async close() { /* nothing buffered */ } }; } };
     },

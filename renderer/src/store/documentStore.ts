@@ -320,3 +320,8 @@ export function historyView(past: readonly Partial<{ revision: Revision | null }
 export function openDocumentIds(): number[] {
   return registry.getState().tabs.flatMap((t) => { const d = t.getState().document; return d ? [d.id] : []; });
 }
+
+/** The store of the tab holding document `id` (an open's late results land on its own tab, shown or not). */
+export function documentStoreFor(id: number): DocumentStoreApi | undefined {
+  return registry.getState().tabs.find((t) => t.getState().document?.id === id);
+}

@@ -11,6 +11,14 @@ import { useDocumentStore, type DocumentStoreApi } from '../store/documentStore'
 import { useTabs, type TabSummary } from '../store/workspace';
 import { addStageFromTab, createPipelineFromTabs, extractStage, fixMismatch, moveStage, removeStage, replaceStageFromTab } from './pipelineActions';
 import { usePipelineUi } from './pipelineUi';
+import { TAB_DRAG_TYPE } from './TabBar';
+
+/** The tab a drag from the tab bar carries, if any. */
+function draggedTab(e: React.DragEvent, tabs: readonly TabSummary[]): TabSummary | undefined {
+  const key = e.dataTransfer.getData(TAB_DRAG_TYPE);
+  return key ? tabs.find((t) => String(t.key) === key) : undefined;
+}
+const carriesTab = (e: React.DragEvent): boolean => [...e.dataTransfer.types].includes(TAB_DRAG_TYPE);
 
 const KIND_LABEL: Readonly<Record<PipelineKind, string>> = { pipeline: 'Pipeline', pipelineClassifier: 'PipelineClassifier', pipelineRegressor: 'PipelineRegressor' };
 
@@ -55,7 +63,9 @@ function CreatePipeline() {
   const drag = useDragOrder(move);
   const toggle = (t: TabSummary): void => setChosen(live.includes(t.store) ? live.filter((s) => s !== t.store) : [...live, t.store]);
   return (
-    <div data-testid="pipeline-create">
+    <div data-testid="pipeline-create"
+      onDragOver={(e) => { if (carriesTab(e)) { e.preventDefault(); e.stopPropagation(); } }}
+      onDrop={(e) => { const t = draggedTab(e, tabs); if (t) { e.preventDefault(); e.stopPropagation(); if (!live.includes(t.store)) setChosen([...live, t.store]); } }}>
       <h4>Open models</h4>
       <ul className="stage-list">
         {tabs.map((t) => (
@@ -68,7 +78,7 @@ function CreatePipeline() {
           </li>
         ))}
       </ul>
-      <h4>Stages, in order (drag to reorder)</h4>
+      <h4>Stages, in order (drag to reorder; drop a tab here to add it)</h4>
       {live.length === 0 ? <div className="stage-io">Tick the models to chain.</div> : (
         <ol className="stage-list" data-testid="pipeline-order">
           {live.map((s, i) => {
@@ -146,7 +156,9 @@ function EditPipeline() {
   const kind = pipelineKindOf(spec)!;
   const others = tabs.filter((t) => !t.active);
   return (
-    <div data-testid="pipeline-edit">
+    <div data-testid="pipeline-edit"
+      onDragOver={(e) => { if (carriesTab(e)) { e.preventDefault(); e.stopPropagation(); } }}
+      onDrop={(e) => { const t = draggedTab(e, others); if (t) { e.preventDefault(); e.stopPropagation(); addStageFromTab(t.store, models.length); } }}>
       <div className="stage-io">{KIND_LABEL[kind]} · {models.length} stage{models.length === 1 ? '' : 's'} · inputs {ioText(spec.description?.input)} · outputs {ioText(spec.description?.output)}</div>
       <h4>Stages</h4>
       <ol className="stage-list">
@@ -156,7 +168,7 @@ function EditPipeline() {
       </ol>
       <div className="pipeline-row">
         <select value={addWhich} onChange={(e) => setAddWhich(e.target.value)} data-testid="stage-add-which">
-          <option value="">Add an open model as the last stage…</option>
+          <option value="">Add an open model as the last stage (or drop its tab here)…</option>
           {others.map((t) => <option key={t.key} value={t.key}>{t.name}</option>)}
         </select>
         <button data-testid="stage-add" disabled={!addWhich} onClick={() => {

@@ -7,6 +7,9 @@ import { activateTab, closeTabAsking, moveTab, useTabs } from '../store/workspac
 import { usePipelineUi } from './pipelineUi';
 import './workspace.css';
 
+/** A tab being dragged (onto the pipeline editor, to make it a stage) carries its key. */
+export const TAB_DRAG_TYPE = 'application/x-mlsurgeon-tab';
+
 export function TabBar() {
   const tabs = useTabs();
   const isPipeline = useDocumentStore((s) => !!(s.document && pipelineKindOf(s.document.spec)));
@@ -25,7 +28,7 @@ export function TabBar() {
           data-name={t.name}
           title={t.name}
           draggable
-          onDragStart={(e) => { setDragFrom(i); e.dataTransfer.setData('application/x-mlsurgeon-tab', String(i)); e.dataTransfer.effectAllowed = 'move'; }}
+          onDragStart={(e) => { setDragFrom(i); e.dataTransfer.setData(TAB_DRAG_TYPE, String(t.key)); e.dataTransfer.effectAllowed = 'move'; }}
           onDragOver={(e) => { if (dragFrom !== null) { e.preventDefault(); e.stopPropagation(); } }}
           onDrop={(e) => { if (dragFrom !== null) { e.preventDefault(); e.stopPropagation(); moveTab(dragFrom, i); setDragFrom(null); } }}
           onDragEnd={() => setDragFrom(null)}
