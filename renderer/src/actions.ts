@@ -5,7 +5,10 @@ import { buildGraph } from '../../shared/graph/build';
 import { baseName } from '../../shared/io/filesystem';
 import { fromTransferable, serializeModel } from '../../shared/io/document';
 import { specificationVersionForSave } from '../../shared/surgery/spec-version';
+import type { InspectResult } from '../../shared/inspect/inspect';
+import type { Model } from '../../shared/format/schema/types.generated';
 import type { Diagnostic } from '../../shared/validate';
+import { adoptShapes } from './document/analysis';
 import type { Host, SaveRequest } from './host/host';
 import { openDocumentIds, useDocumentStore, withoutHistory } from './store/documentStore';
 import { useViewStore } from './store/viewStore';
@@ -15,8 +18,23 @@ let nextDocId = 1;
 let latestOpen = 0;
 
 /**
- * Opens a model. The worker decodes it, builds the graph and validates, so a large model never
- * blocks the window; a file that does not decode is reported and the open document stays as it was.
+ * What the model panel shows for the moment between the graph's arrival and the worker's analysis
+ * (the spinner in the toolbar still says "Opening…"): the model's kind and version, empty lists.
+ */
+function pendingInspect(spec: Model, format: 'mlmodel' | 'mlpackage'): InspectResult {
+  return {
+    format, specificationVersion: spec.specificationVersion ?? 0, modelType: null, models: [], isUpdatable: !!spec.isUpdatable,
+    inputs: [], outputs: [], trainingInputs: [],
+    metadata: { shortDescription: '', author: '', license: '', versionString: '', userDefined: {} },
+    preprocessing: [], layers: [], layerCount: 0, layerTypes: {}, weights: { bytes: {}, counts: {} }, warnings: [],
+  };
+}
+
+/**
+ * Opens a model. The worker decodes it and builds the graph, so a large model never blocks the
+ * window; a file that does not decode is reported and the open document stays as it was.
+ * The graph comes first and is laid out and drawn while the worker infers shapes, gathers the
+ * model panel's facts and validates; those land on the same revision without moving anything.
  *
  * The worker also posts the decoded spec. Structured cloning drops what the codec remembers about
  * each message (its original bytes, which make a save of an untouched or lightly edited model
@@ -41,16 +59,29 @@ export async function openPayload(payload: FilePayload): Promise<void> {
       name: payload.name,
       ...(payload.path ? { path: payload.path } : {}),
       opened,
-      analysis: {
-        graph: summary.graph, inspect: summary.inspect, diagnostics: summary.diagnostics,
-        ...(summary.validationFailure ? { validationFailure: summary.validationFailure } : {}),
-      },
+      analysis: { graph: summary.graph, inspect: pendingInspect(opened.spec, opened.format), diagnostics: [] },
       foldConstants,
     }), true);
     useViewStore.getState().resetForDocument();
-    decodeClient.release(openDocumentIds());
     for (const w of summary.warnings) useViewStore.getState().report(payload.name, w);
-    if (summary.validationFailure) useViewStore.getState().report(payload.name, summary.validationFailure);
+    const analysis = await summary.analysis;
+    adoptShapes(opened.spec, analysis.shapes);
+    const d = useDocumentStore.getState().document;
+    if (d?.id === docId && d.spec === opened.spec) {
+      // setGraph with the same graph re-derives the document (diagnostic index, the analysis kept
+      // for undo) from the findings just set: nothing on the canvas moves.
+      withoutHistory(() => {
+        useDocumentStore.setState({
+          document: {
+            ...d, inspect: analysis.inspect, diagnostics: analysis.diagnostics,
+            ...(analysis.validationFailure ? { validationFailure: analysis.validationFailure } : {}),
+          },
+        });
+        useDocumentStore.getState().setGraph(docId, d.graph, d.foldConstants);
+      });
+    }
+    decodeClient.release(openDocumentIds());
+    if (analysis.validationFailure) useViewStore.getState().report(payload.name, analysis.validationFailure);
   } catch (e) {
     const reason = e instanceof UnreadableModelError ? e.reason : `could not open: ${(e as Error).message}`;
     useViewStore.getState().report(payload.name, reason);

@@ -15,6 +15,12 @@ import { NEWEST_SPECIFICATION_VERSION, minimumSpecificationVersion, SPEC_RELEASE
 export interface ValidateOptions {
   /** Shape options for the inference behind the shape rules, or false to skip those rules. */
   readonly shapes?: ShapeOptions | false;
+  /**
+   * Shapes already inferred for this spec with default options (the app infers once per revision
+   * and hands the result to validation, the canvas and the model panel). Ignored when `shapes`
+   * is given.
+   */
+  readonly inferred?: ShapeResult;
 }
 
 const UPDATABLE = new Set(['neuralNetwork', 'neuralNetworkClassifier', 'neuralNetworkRegressor', 'kNearestNeighborsClassifier', 'pipeline', 'pipelineClassifier', 'pipelineRegressor']);
@@ -61,7 +67,7 @@ function validateModelAt(spec: Model, path: readonly PathStep[], out: Diagnostic
 export function validateModel(spec: Model, options: ValidateOptions = {}): Diagnostic[] {
   const out = new DiagnosticSink();
   let shapes: ShapeResult | undefined;
-  if (options.shapes !== false) shapes = inferShapes(spec, options.shapes ?? {});
+  if (options.shapes !== false) shapes = options.shapes === undefined && options.inferred ? options.inferred : inferShapes(spec, options.shapes ?? {});
   validateModelAt(spec, [], out, shapes);
   return out.list;
 }

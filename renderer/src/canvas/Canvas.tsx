@@ -8,7 +8,7 @@ import {
   type Connection, type NodeChange, type NodeHandle, type Viewport,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { inferShapes } from '../../../shared/shapes';
+import { knownShapesOf } from '../document/analysis';
 import { canRename, layerRef } from '../document/editTargets';
 import { insertOnEdge, rewireEdge } from '../editing';
 import { useDocumentStore, type ModelDocument } from '../store/documentStore';
@@ -151,11 +151,17 @@ function toEdges(laid: Laid, selection: string | null, edgeSelection: string | n
 
 const shapeLabelCache = new WeakMap<ModelDocument['graph'], Map<string, ShapeLabel>>();
 
-/** Edge id → inferred shape of its blob, for the document's graph (inferred once per revision). */
-function shapeLabelsOf(doc: ModelDocument): Map<string, ShapeLabel> {
+/**
+ * Edge id → inferred shape of its blob, for the document's graph, from the shapes inferred once per
+ * revision (document/analysis.ts). Null until they are known: after an open the graph is drawn
+ * first and the labels follow with the worker's analysis.
+ */
+function shapeLabelsOf(doc: ModelDocument): Map<string, ShapeLabel> | null {
   let labels = shapeLabelCache.get(doc.graph);
   if (!labels) {
-    labels = edgeShapeLabels(doc.graph, inferShapes(doc.spec));
+    const shapes = knownShapesOf(doc.spec);
+    if (!shapes) return null;
+    labels = edgeShapeLabels(doc.graph, shapes);
     shapeLabelCache.set(doc.graph, labels);
   }
   return labels;
@@ -237,9 +243,10 @@ export function Canvas() {
     setBuiltFrom(laid);
     if (!laid) { setNodes([]); setEdges([]); return; }
     const v = useViewStore.getState();
-    builtShapes.current = v.showShapes;
+    const labels = v.showShapes ? shapeLabelsOf(laid.doc) : null;
+    builtShapes.current = labels !== null;
     setNodes(toNodes(laid.view, v.positions, v.selection));
-    setEdges(toEdges(laid, v.selection, v.edgeSelection, v.showShapes ? shapeLabelsOf(laid.doc) : null));
+    setEdges(toEdges(laid, v.selection, v.edgeSelection, labels));
     // positions are read once per layout: dragging updates the nodes directly.
   }, [laid]);
 
@@ -251,11 +258,12 @@ export function Canvas() {
     }));
   }, [selection, edgeSelection, dropEdge]);
 
-  // Shapes on and off: only the edges' label data changes.
+  // Shapes on and off, or known at last (the open's analysis landed): only the edges' label data changes.
   useEffect(() => {
-    if (!laid || builtShapes.current === showShapes) return;
-    builtShapes.current = showShapes;
+    if (!laid) return;
     const labels = showShapes ? shapeLabelsOf(laid.doc) : null;
+    if (builtShapes.current === (labels !== null)) return;
+    builtShapes.current = labels !== null;
     const byId = new Map(laid.view.edges.map((e) => [e.id, e]));
     const graphEdges = new Map(laid.doc.graph.edges.map((g) => [g.id, g]));
     setEdges((es) => es.map((e) => {
@@ -264,7 +272,7 @@ export function Canvas() {
       const { shapes: _old, shapeTitles: _oldTitles, ...rest } = e.data;
       return { ...e, data: labels ? { ...rest, ...edgeShapes(ve, graphEdges, labels) } : rest };
     }));
-  }, [showShapes, laid]);
+  }, [showShapes, laid, doc]);
 
 
   /** Bounds of everything laid out (top-level placements are absolute). */
@@ -467,7 +475,9 @@ export function Canvas() {
       data-show-shapes={showShapes ? 'true' : 'false'}
       data-layout-mode={laid?.mode ?? ''}
     >
-      <LaidDocumentContext.Provider value={laid?.doc ?? null}>
+      {/* The document whose graph is laid out; once an open's findings land (same graph, a newer
+          document object) the nodes read their diagnostics from that one. */}
+      <LaidDocumentContext.Provider value={laid && doc && doc.graph === laid.doc.graph ? doc : laid?.doc ?? null}>
       <ReactFlow<CanvasNode, CanvasEdge>
         nodes={nodes}
         edges={edges}

@@ -1,11 +1,16 @@
 // What the UI derives from a spec: the canvas graph, the model panel's facts and the validation
 // findings. Pure, so the decode worker (at open) and the UI thread (after every edit, undo and
 // redo) compute exactly the same thing.
+//
+// Shapes are inferred once per spec (shapesOf) and handed to validation and the canvas's edge
+// labels; the worker sends its result with the rest of the analysis (adoptShapes), so the window
+// does not infer them again after an open.
 import type { MlPackage } from '../../../shared/format/mlpackage';
 import type { Model } from '../../../shared/format/schema/types.generated';
 import { buildGraph } from '../../../shared/graph/build';
 import type { ModelGraph } from '../../../shared/graph/types';
 import { inspectModel, type InspectResult } from '../../../shared/inspect/inspect';
+import { inferShapes, type ShapeResult } from '../../../shared/shapes';
 import { validateModel, type Diagnostic } from '../../../shared/validate';
 
 export interface Analysis {
@@ -16,16 +21,44 @@ export interface Analysis {
   readonly validationFailure?: string;
 }
 
-export function validate(spec: Model): { diagnostics: readonly Diagnostic[]; validationFailure?: string } {
+/** Inferred shapes per spec; null when inference threw (validation then infers and reports why). */
+const shapesBySpec = new WeakMap<Model, ShapeResult | null>();
+
+/** The spec's inferred shapes (default options), inferred at most once per spec. */
+export function shapesOf(spec: Model): ShapeResult | undefined {
+  let s = shapesBySpec.get(spec);
+  if (s === undefined) {
+    try { s = inferShapes(spec); } catch { s = null; }
+    shapesBySpec.set(spec, s);
+  }
+  return s ?? undefined;
+}
+
+/** The shapes if they are known already, without inferring them. */
+export function knownShapesOf(spec: Model): ShapeResult | undefined {
+  return shapesBySpec.get(spec) ?? undefined;
+}
+
+/** Shapes inferred elsewhere (the decode worker) for this spec. */
+export function adoptShapes(spec: Model, shapes: ShapeResult | undefined): void {
+  if (!shapesBySpec.has(spec)) shapesBySpec.set(spec, shapes ?? null);
+}
+
+export function validate(spec: Model, shapes: ShapeResult | undefined = shapesOf(spec)): { diagnostics: readonly Diagnostic[]; validationFailure?: string } {
   try {
-    return { diagnostics: validateModel(spec) };
+    return { diagnostics: validateModel(spec, shapes ? { inferred: shapes } : {}) };
   } catch (e) {
     return { diagnostics: [], validationFailure: `validation failed: ${(e as Error).message}` };
   }
 }
 
+/** The model panel's facts and the findings: everything of an analysis but the graph. */
+export function findings(spec: Model, format: 'mlmodel' | 'mlpackage', pkg: MlPackage | undefined): Omit<Analysis, 'graph'> {
+  const shapes = shapesOf(spec);
+  return { inspect: inspectModel(spec, format, pkg), ...validate(spec, shapes) };
+}
+
 export function analyze(spec: Model, format: 'mlmodel' | 'mlpackage', pkg: MlPackage | undefined, foldConstants: boolean): Analysis {
   const graph = buildGraph(spec, { foldConstants });
-  const inspect = inspectModel(spec, format, pkg);
-  return { graph, inspect, ...validate(spec) };
+  return { graph, ...findings(spec, format, pkg) };
 }

@@ -5,7 +5,7 @@
 import { ModelReadError } from '../../../shared/format/model';
 import { buildGraph } from '../../../shared/graph/build';
 import { inspectModel } from '../../../shared/inspect/inspect';
-import { validate } from '../document/analysis';
+import { shapesOf, validate } from '../document/analysis';
 import { openModelContents, toTransferable, type OpenedModel } from '../../../shared/io/document';
 import type { DecodeRequest, DecodeResponse } from './protocol';
 
@@ -39,10 +39,15 @@ scope.onmessage = (ev: MessageEvent<DecodeRequest>) => {
       const t1 = performance.now();
       const graph = buildGraph(opened.spec, { foldConstants: req.foldConstants });
       const t2 = performance.now();
-      const inspect = inspectModel(opened.spec, opened.format, opened.package);
-      const findings = validate(opened.spec);
       documents.set(req.docId, opened);
-      reply({ type: 'opened', requestId: req.requestId, result: { document: toTransferable(opened, req.input), graph, inspect, ...findings, warnings: opened.warnings, decodeMs: t1 - t0, graphMs: t2 - t1 } });
+      // The graph goes first: the window adopts the document and lays the graph out while this
+      // thread infers shapes, gathers the model panel's facts and validates.
+      reply({ type: 'opened', requestId: req.requestId, result: { document: toTransferable(opened, req.input), graph, warnings: opened.warnings, decodeMs: t1 - t0, graphMs: t2 - t1 } });
+      const t3 = performance.now();
+      const shapes = shapesOf(opened.spec);
+      const inspect = inspectModel(opened.spec, opened.format, opened.package);
+      const findings = validate(opened.spec, shapes);
+      reply({ type: 'analysis', requestId: req.requestId, result: { inspect, ...findings, ...(shapes ? { shapes } : {}), analysisMs: performance.now() - t3 } });
       return;
     }
     const opened = documents.get(req.docId);

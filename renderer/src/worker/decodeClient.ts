@@ -1,7 +1,7 @@
 // The UI thread's side of the decode worker: one worker for the window, requests as promises.
 import type { PackageContents } from '../../../shared/format/mlpackage';
 import type { ModelGraph } from '../../../shared/graph/types';
-import type { DecodeRequest, DecodeResponse, OpenedSummary } from './protocol';
+import type { DecodeRequest, DecodeResponse, OpenedAnalysis, OpenedSummary } from './protocol';
 
 /** The worker reported that the input is not a readable model. */
 export class UnreadableModelError extends Error {
@@ -17,22 +17,27 @@ export class DecodeClient {
   private worker: Worker | undefined;
   private nextRequest = 1;
   private readonly pending = new Map<number, Pending>();
+  /** Opens whose second reply (the analysis) is still due. */
+  private readonly pendingAnalysis = new Map<number, Pending>();
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
     const w = new Worker(new URL('./decode.worker.ts', import.meta.url), { type: 'module', name: 'decode' });
     w.onmessage = (ev: MessageEvent<DecodeResponse>) => {
-      const p = this.pending.get(ev.data.requestId);
-      if (!p) return;
-      this.pending.delete(ev.data.requestId);
-      p.resolve(ev.data);
+      const id = ev.data.requestId;
+      const waiting = ev.data.type === 'analysis' ? this.pendingAnalysis : this.pending;
+      const p = waiting.get(id);
+      if (p) { waiting.delete(id); p.resolve(ev.data); }
+      // An open that failed sends no analysis.
+      if (ev.data.type === 'error') { this.pendingAnalysis.get(id)?.resolve(ev.data); this.pendingAnalysis.delete(id); }
     };
     w.onerror = (ev) => {
       // A worker that fails to load or throws outside a handler: every request fails, and the
       // next request starts a fresh worker.
       const err = new Error(`decode worker failed: ${ev.message || 'could not start'}`);
-      for (const p of this.pending.values()) p.reject(err);
+      for (const p of [...this.pending.values(), ...this.pendingAnalysis.values()]) p.reject(err);
       this.pending.clear();
+      this.pendingAnalysis.clear();
       this.worker?.terminate();
       this.worker = undefined;
     };
@@ -53,10 +58,26 @@ export class DecodeClient {
     this.ensureWorker();
   }
 
-  /** Decodes and builds the graph; the input is copied to the worker, the caller keeps its bytes. */
-  async open(docId: number, name: string, input: Uint8Array | PackageContents, foldConstants: boolean): Promise<OpenedSummary> {
-    const r = await this.request((requestId) => ({ type: 'open', requestId, docId, name, input, foldConstants }));
-    if (r.type === 'opened') return r.result;
+  /**
+   * Decodes and builds the graph; the input is copied to the worker, the caller keeps its bytes.
+   * Resolves with the graph; `analysis` resolves later with the model panel's facts and findings.
+   */
+  async open(docId: number, name: string, input: Uint8Array | PackageContents, foldConstants: boolean): Promise<OpenedSummary & { analysis: Promise<OpenedAnalysis> }> {
+    let analysis!: Promise<DecodeResponse>;
+    const r = await this.request((requestId) => {
+      analysis = new Promise((resolve, reject) => this.pendingAnalysis.set(requestId, { resolve, reject }));
+      return { type: 'open', requestId, docId, name, input, foldConstants };
+    });
+    if (r.type === 'opened') {
+      return {
+        ...r.result,
+        analysis: analysis.then((a) => {
+          if (a.type === 'analysis') return a.result;
+          throw new Error(a.type === 'error' ? a.reason : `unexpected reply ${a.type}`);
+        }),
+      };
+    }
+    analysis.catch(() => undefined);
     if (r.type === 'error') throw r.kind === 'read' ? new UnreadableModelError(r.reason) : new Error(r.reason);
     throw new Error(`unexpected reply ${r.type}`);
   }
