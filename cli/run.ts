@@ -290,7 +290,7 @@ export async function runCommand(args: string[], io: CommandIo): Promise<number>
     for (const w of opened.warnings) io.err(`warning: ${model}: ${w}`);
     const spec = opened.spec;
     const inputs = await buildInputs(spec, flags, seed === undefined ? undefined : seededRandom(seed));
-    const cancel = new CancelOnSigint();
+    const cancel = new CancelOnSigint(bundleFile() !== undefined);
     try {
       const started = performance.now();
       const result = await runModelInWorker(spec, inputs, { ...(blobs ? { blobs } : {}), profile }, cancel, progress ? progressPrinter(model) : undefined);
@@ -372,8 +372,9 @@ class CancelOnSigint {
     this.onCancel?.();
   };
 
-  constructor() {
-    process.on('SIGINT', this.handler);
+  /** `listen`: only when the run happens off the main thread; a blocked main thread could never handle it, and Ctrl-C must then kill. */
+  constructor(listen: boolean) {
+    if (listen) process.on('SIGINT', this.handler);
   }
 
   whenCancelled(f: (() => void) | undefined): void {
