@@ -18,6 +18,7 @@
 import { execFileSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { mkdirSync, readFileSync, writeFileSync, existsSync, statSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { basename, extname, join, resolve, dirname, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -200,6 +201,8 @@ async function main(): Promise<void> {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
   });
+  // The machine is shared: the load average says how much the figures can be trusted.
+  const loadBefore = loadavg();
   const rows: OpenRow[] = [];
   const netronFailed = new Map<string, string>();
   const renames: number[] = [], inserts: number[] = [];
@@ -247,7 +250,8 @@ async function main(): Promise<void> {
   ];
   const lines = [
     '# ML Surgeon vs Netron: file chosen → final picture drawn (Chromium, production build)', '',
-    `${new Date().toISOString()} · ${process.platform}/${process.arch} · median of ${RUNS} · Netron ${netron ? 'measured in this run' : 'figures from issue 9 (NETRON_DIR not set)'}`, '',
+    `${new Date().toISOString()} · ${process.platform}/${process.arch} · median of ${RUNS} · Netron ${netron ? 'measured in this run' : 'figures from issue 9 (NETRON_DIR not set)'}`,
+    `load average (1/5/15 min) at start ${loadBefore.map((x) => x.toFixed(1)).join(' / ')}, at end ${loadavg().map((x) => x.toFixed(1)).join(' / ')}`, '',
     '| model | layers | ML Surgeon ms | Netron ms | ratio | target | result |', '|:--|--:|--:|--:|--:|--:|:--|',
     ...rows.map((x) => `| ${x.name} | ${x.layers} | ${r(median(x.ours))} | ${r(x.netronMs)}${netron && !x.netron ? ' (issue 9: Netron failed here)' : ''} | ${x.ratio.toFixed(2)}× | ≤ ${RATIO_TARGET}× | ${x.pass ? 'PASS' : 'FAIL'} |`),
     '', '| edit | median ms | runs | target | result |', '|:--|--:|:--|--:|:--|',
