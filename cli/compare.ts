@@ -2,10 +2,10 @@
 // quantization) and, per output, the largest absolute difference, the signal-to-noise ratio and
 // how often the top-1 class agrees, as WWDC18's "model size versus agreement" table reports.
 import { openModelFile } from '../shared/io/document';
-import { runModel } from '../shared/executor/index';
+import { runModel, seededRandom } from '../shared/executor/index';
 import { accumulate, newAccumulator, snrDb, type Accumulator } from '../shared/executor/compare';
 import {
-  buildInputs, EXIT_OK, fs, nameValue, parseSeed, reportFailure, RunUsageError, seededRandom,
+  buildInputs, EXIT_OK, fs, nameValue, parseSeed, reportFailure, RunUsageError,
   type CommandIo, type InputFlags,
 } from './run';
 

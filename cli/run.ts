@@ -17,9 +17,9 @@ import { modelTypeOf } from '../shared/format/model';
 import type { FeatureDescription, Model } from '../shared/format/schema/types.generated';
 import { nodeFileSystem } from '../shared/io/filesystem';
 import { openModelFile } from '../shared/io/document';
-import { runModel } from '../shared/executor/index';
+import { numericForm, runModel, seededRandom } from '../shared/executor/index';
 import { decodeNpy, encodeNpy, NpyError } from '../shared/executor/npy';
-import { ExecutorError, type FeatureValue, type ImageValue, type LayerProfile, type RunOptions, type RunResult, type Tensor } from '../shared/executor/types';
+import { ExecutorError, type FeatureValue, type ImageValue, type LayerProfile, type RunOptions, type RunResult } from '../shared/executor/types';
 import { decodePng, ImageDecodeError, isJpeg, isPng } from './png';
 
 export interface CommandIo {
@@ -66,18 +66,6 @@ export function nameValue(flag: string, arg: string | undefined): [string, strin
   const i = arg?.indexOf('=') ?? -1;
   if (!arg || i <= 0 || i === arg.length - 1) throw new RunUsageError(`${flag} needs NAME=FILE, got ${arg ?? 'nothing'}`);
   return [arg.slice(0, i), arg.slice(i + 1)];
-}
-
-/** A seeded generator (mulberry32): the same seed gives the same inputs on every machine. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const INT32 = 131104;
@@ -215,24 +203,6 @@ export function parseSeed(flag: string, v: string | undefined): number {
 }
 
 const safeFileName = (name: string) => name.replace(/[^A-Za-z0-9._-]/g, '_') || '_';
-
-/** The float32 array form of an output, or undefined when it has none (strings, sequences of strings). */
-export function numericForm(v: FeatureValue): Tensor | undefined {
-  switch (v.kind) {
-    case 'tensor': return v.tensor;
-    case 'double': case 'int64': return { shape: [], data: Float32Array.of(v.value) };
-    case 'image': {
-      const { width, height, layout, pixels } = v.image;
-      if (layout === 'planar') return { shape: [pixels.length / (width * height), height, width], data: Float32Array.from(pixels) };
-      const planes = new Float32Array(3 * width * height);
-      for (let i = 0; i < width * height; i++) for (let c = 0; c < 3; c++) planes[c * width * height + i] = pixels[i * 4 + c];
-      return { shape: [3, height, width], data: planes };
-    }
-    case 'dictionary': return { shape: [v.value.size], data: Float32Array.from(v.value.values()) };
-    case 'sequence': return v.value.every((x) => typeof x === 'number') ? { shape: [v.value.length], data: Float32Array.from(v.value as number[]) } : undefined;
-    default: return undefined;
-  }
-}
 
 const jsonOf = (v: FeatureValue): unknown => {
   switch (v.kind) {

@@ -31,4 +31,5 @@ export function runModel(model: Model, inputs: Map<string, FeatureValue>, option
 export { registerCustomKernel, unregisterCustomKernel, type CustomKernel } from './network';
 export { KERNELS } from './kernels';
 export { decodeNpy, encodeNpy } from './npy';
+export { numericForm, seededRandom } from './compare';
 export * from './types';
