@@ -11,9 +11,9 @@
 //    alone, keeping every blob copied out (blobs: 'all') and as heap views (blobViews: true);
 //  - "kernels": this file's straight-line run of the same layers on the SIMD kernels, with every
 //    tensor in the kernel heap and each clip fused into its convolution: what the kernels allow.
-// Rounds interleave the engines (each round starting with the next one, each run after a 30 ms
-// pause) so machine load falls on all of them alike; medians are reported, with process CPU time
-// beside wall time (this machine is shared).
+// Rounds interleave the engines (each round starting with the next one) so machine load falls on
+// all of them alike; medians are reported, with process CPU time beside wall time (this machine
+// is shared).
 // Exit 1 when our executor (else the kernels path) is slower than onnxruntime-web on 1 thread.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -536,12 +536,12 @@ async function main(): Promise<void> {
     if (!(d < 1e-2)) throw new Error(`${e.name} disagrees with the expected logits (max abs diff ${d})`);
   }
   for (let r = 0; r < ROUNDS; r++) {
-    // Each round starts with another engine, and each run after a short pause: onnxruntime-node's
-    // thread pool spins for a while after its runs, which would otherwise land on whichever
-    // engine comes next (as CPU time in this process, and as a core taken away).
+    // Each round starts with another engine: onnxruntime-node's thread pool spins for a while
+    // after its runs, which lands on whichever engine comes next (as CPU time in this process, and
+    // as a core taken away), so that place goes round. (A pause before each run instead measured
+    // worse for the short runs: a core that idled 30 ms starts the next run slowly.)
     for (let k = 0; k < engines.length; k++) {
       const e = engines[(r + k) % engines.length];
-      await new Promise((done) => setTimeout(done, 30));
       const c0 = process.cpuUsage();
       const t0 = performance.now();
       await e.run();
