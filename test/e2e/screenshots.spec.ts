@@ -139,6 +139,9 @@ test('screenshot: pose estimation network (757 layers)', async (ctx) => {
   // Zoom to fit shows the whole network, however tall (the zoom floor gives way to the graph).
   await page.getByTestId('zoom-fit').click();
   await settled(page);
+  // Drawing 759 nodes at once can take React several frames after the viewport moved.
+  await page.waitForFunction(`document.querySelectorAll('[data-testid="graph-node"]').length >= ${counts.nodes}`, undefined, { timeout: 10_000 }).catch(() => undefined);
+  await settled(page);
   const fit = await nodesInView(page);
   assertEqual(fit.length, counts.nodes, `zoom to fit shows every node (${fit.length} of ${counts.nodes})`);
   assert(fit.every((l) => l === input || l === output || layers.some((x) => x.name === l)), 'only the model’s own nodes are drawn');

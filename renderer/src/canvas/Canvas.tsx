@@ -189,6 +189,7 @@ export function Canvas() {
   docRef.current = doc;
   const [dropEdge, setDropEdge] = useState<string | null>(null);
   const [minZoom, setMinZoom] = useState(MIN_ZOOM);
+  const minZoomRef = useRef(MIN_ZOOM);
   /** Whether the edges on screen carry shape labels. */
   const builtShapes = useRef(false);
   const centerRequest = useViewStore((s) => s.centerRequest);
@@ -289,14 +290,31 @@ export function Canvas() {
    * waits until every node has been measured in the DOM: with onlyRenderVisibleElements the
    * off-screen ones never are.
    */
+  // While the whole graph is what the user sees (a fit they have not panned or zoomed away from),
+  // a change of the canvas's size (the tab bar, the Run strip, a resized window) fits it again.
+  const fitShown = useRef(false);
   const fitAll = useCallback((duration = 0): void => {
     const b = graphBounds();
     const pane = paneRef.current?.getBoundingClientRect();
     if (!b || !pane) return;
     const fit = getViewportForBounds(b, pane.width, pane.height, 0, 1.1, 0.05);
-    setMinZoom(Math.min(MIN_ZOOM, fit.zoom));
-    void rf.setViewport(fit, { duration });
+    fitShown.current = true;
+    const floor = Math.min(MIN_ZOOM, fit.zoom);
+    if (floor >= minZoomRef.current) { void rf.setViewport(fit, { duration }); return; }
+    // React Flow clamps a viewport to the zoom floor it was last rendered with: lower the floor,
+    // let that render land, then move (moving first stopped a tall graph's fit part-way).
+    minZoomRef.current = floor;
+    setMinZoom(floor);
+    requestAnimationFrame(() => requestAnimationFrame(() => void rf.setViewport(fit, { duration })));
   }, [graphBounds, rf]);
+
+  useEffect(() => {
+    const el = paneRef.current;
+    if (!el) return undefined;
+    const observer = new ResizeObserver(() => { if (fitShown.current) fitAll(); });
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [fitAll]);
 
   // After an edit's layout lands, the selected node stays in view: an edit can move it far
   // (a layer whose input was pointed elsewhere leaves its chain).
@@ -322,13 +340,15 @@ export function Canvas() {
     const b = graphBounds();
     if (!pane || !b) return;
     const fit = Math.min(pane.width / (b.width + 80), pane.height / (b.height + 80));
-    setMinZoom(Math.min(MIN_ZOOM, getViewportForBounds(b, pane.width, pane.height, 0, 1.1, 0.05).zoom));
     if (fit >= 0.6) { fitAll(); return; }
+    minZoomRef.current = Math.min(MIN_ZOOM, getViewportForBounds(b, pane.width, pane.height, 0, 1.1, 0.05).zoom);
+    setMinZoom(minZoomRef.current);
     const zoom = Math.min(1, Math.max(0.7, pane.width / (b.width + 80)));
     const positions = useViewStore.getState().positions;
     const first = laid.view.items.filter((i) => !i.parent).map((i) => positions.get(i.id)!).filter((p) => p && p.y <= b.y + 1);
     const cx = first.reduce((a, p) => a + p.x + p.width / 2, 0) / first.length;
     const vp: Viewport = { x: pane.width / 2 - cx * zoom, y: 24 - b.y * zoom, zoom };
+    fitShown.current = false;
     void rf.setViewport(vp);
   }, [laid, builtFrom, graphBounds, fitAll, rf]);
 
@@ -372,7 +392,8 @@ export function Canvas() {
     fitted.current = fitRequest;
     const pending = useViewStore.getState().centerRequest;
     if (pending) centered.current = pending.seq;
-    fitAll(200);
+    // Animating a zoom-out over hundreds of nodes renders each of them on every frame.
+    fitAll(laid.view.items.length > 300 ? 0 : 200);
   }, [fitRequest, laid, builtFrom, view, fitAll]);
 
   // Search: a new query or index selects and centres that match (an edit does not search again).
@@ -503,6 +524,7 @@ export function Canvas() {
           useViewStore.getState().openContextMenu({ x: e.clientX, y: e.clientY, target: { kind: 'edge', id: edge.id } });
         }}
         onReconnect={onReconnect}
+        onMoveStart={(e) => { if (e) fitShown.current = false; }}
         zoomOnDoubleClick={false}
         onlyRenderVisibleElements
         nodesConnectable
