@@ -9,7 +9,7 @@
 // 4. A caller outside a shared/ module imports the module (its index.ts), not its internals;
 //    today's internal imports are listed in INTERNAL_IMPORTS_ALLOWED, which may only shrink.
 // And one boundary between builds: the e2e store hook (window.__mlsurgeon) is in test builds only.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { build as esbuild } from 'esbuild';
 import ts from 'typescript';
