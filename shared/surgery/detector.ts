@@ -7,7 +7,7 @@
 //  - addNmsStage: a model that already ends in decoded scores (N, C) and boxes (N, 4), such as an
 //    ML Program, followed by NMS (Ultralytics' yolov8n layout).
 import type { FeatureDescription, Metadata, Model } from '../format/schema/types.generated';
-import { ARRAY_DATA_TYPE, anchorRows, buildAnchorDecoder, type AnchorArray, type CoordinateOrder } from './anchor-decoder';
+import { ARRAY_DATA_TYPE, anchorRows, buildAnchorDecoder, type AnchorDecoderOptions } from './anchor-decoder';
 import { SurgeryError } from './errors';
 import { setFeatureType } from './features';
 import { setMetadata } from './metadata';
@@ -27,18 +27,9 @@ export interface NmsChoices {
   readonly metadata?: { readonly shortDescription?: string; readonly author?: string; readonly license?: string; readonly versionString?: string };
 }
 
-export interface SsdDetectorOptions extends NmsChoices {
+/** The decoder's options (anchors, order, scales, classes without the background, the network's scores and boxes outputs, found by shape when omitted) and NMS's. */
+export interface SsdDetectorOptions extends NmsChoices, Pick<AnchorDecoderOptions, 'anchors' | 'anchorsLayout' | 'order' | 'scales' | 'classes' | 'dropBackground' | 'scoresName' | 'boxesName'> {
   readonly network: Model;
-  readonly anchors: AnchorArray;
-  readonly anchorsLayout?: '4xN' | 'Nx4';
-  readonly order: CoordinateOrder;
-  readonly scales?: readonly [number, number, number, number];
-  /** Object classes (without the background class). */
-  readonly classes: number;
-  readonly dropBackground?: boolean;
-  /** The network's scores and boxes outputs; found by shape when omitted. */
-  readonly scoresName?: string;
-  readonly boxesName?: string;
 }
 
 const shapeOf = (f: FeatureDescription): number[] => (f.type?.multiArrayType?.shape ?? []).map(Number);

@@ -26,6 +26,7 @@ import type { FieldDescriptor, ScalarType } from '../../shared/format/schema/des
 import { MESSAGES } from '../../shared/format/schema/descriptors.generated';
 import { walkMessages } from '../../shared/format/walk';
 import { isReadable, manifest, modelPath, repoRoot, sharedPresent } from '../support/shared-data';
+import { seededRandom } from '../../shared/executor';
 
 const SEED = 0x5eed2026;
 const MUTATIONS_PER_MODEL = 100;
@@ -37,16 +38,7 @@ const MAX_SEED_BYTES = 60_000;
 
 const VARINT = 0, I64 = 1, LEN = 2, SGROUP = 3, EGROUP = 4, I32 = 5;
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const mulberry32 = seededRandom;
 
 /** A varint at `pos`: low and high 32 bits and the position after it, or null if malformed. */
 function readVarint(b: Uint8Array, pos: number, end: number): [number, number, number] | null {

@@ -22,23 +22,14 @@ import { createKernels, decodeBase64, setSimdKernelsForTesting, simdKernels, typ
 import { KERNELS_RELAXED_WASM_BASE64, KERNELS_WASM_BASE64 } from '../../shared/executor/wasm/kernels.generated';
 import { KernelHeap } from '../../shared/executor/wasm/heap';
 import { repoRoot } from '../support/shared-data';
+import { seededRandom } from '../../shared/executor';
 
 // Node 20 runs relaxed SIMD (the fused multiply-add build Chromium and Electron take) only behind
 // this flag; set before any module is compiled, it lets both builds be checked here.
 setFlagsFromString('--experimental-wasm-relaxed-simd');
 const VARIANTS: [KernelVariant, WasmKernels | null][] = (['simd', 'relaxed-simd'] as const).map((v) => [v, createKernels(v)]);
 
-/** mulberry32: deterministic, so a failure names a reproducible case. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 function randomArray(next: () => number, n: number): Float32Array {
   const a = new Float32Array(n);
