@@ -1,12 +1,10 @@
 // `mlsurgeon decoder`, `nms`, `pipeline` and `detector` as a user runs them: child processes
 // through the bin launcher, on a small SSD-like network built here and on Ultralytics' yolov8n
 // ML Program from ../shared/models.
-import { execFile } from 'node:child_process';
 import * as fsp from 'node:fs/promises';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeModel, encodeModel, modelTypeOf } from '../../shared/format/model';
 import type { Model } from '../../shared/format/schema/types.generated';
@@ -14,21 +12,11 @@ import { writePackage } from '../../shared/format/mlpackage';
 import { decodeNpy, encodeNpy } from '../../shared/executor/npy';
 import { nodeFileSystem } from '../../shared/io/filesystem';
 import { openModelFile, saveModelFile } from '../../shared/io/document';
-import { manifest, modelPath, repoRoot, sharedPresent } from '../support/shared-data';
+import { manifest, modelPath, sharedPresent } from '../support/shared-data';
+import { mlsurgeon } from '../support/cli';
 
-const exec = promisify(execFile);
-const BIN = join(repoRoot, 'cli', 'mlsurgeon.mjs');
 const fs = nodeFileSystem(fsp);
 
-async function mlsurgeon(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const r = await exec(process.execPath, [BIN, ...args], { cwd: repoRoot, maxBuffer: 64 * 1024 * 1024 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const x = e as { code: number; stdout: string; stderr: string };
-    return { code: x.code, stdout: x.stdout, stderr: x.stderr };
-  }
-}
 
 const DOUBLE = 65600;
 const N = 20, CLASSES = 3;

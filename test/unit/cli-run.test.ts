@@ -1,10 +1,9 @@
 // `mlsurgeon run` and `mlsurgeon compare` as a user runs them: child processes through the bin
 // launcher, on small models built here and on real models from ../shared/models.
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { access, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeModel, encodeModel } from '../../shared/format/model';
@@ -12,19 +11,9 @@ import type { Model } from '../../shared/format/schema/types.generated';
 import { decodeNpy, encodeNpy } from '../../shared/executor/npy';
 import { decodePng, encodePng } from '../../cli/png';
 import { manifest, modelPath, repoRoot, sharedPresent } from '../support/shared-data';
+import { CLI_BIN, mlsurgeon } from '../support/cli';
 
-const exec = promisify(execFile);
-const BIN = join(repoRoot, 'cli', 'mlsurgeon.mjs');
 
-async function mlsurgeon(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const r = await exec(process.execPath, [BIN, ...args], { cwd: repoRoot, maxBuffer: 64 * 1024 * 1024 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const x = e as { code: number; stdout: string; stderr: string };
-    return { code: x.code, stdout: x.stdout, stderr: x.stderr };
-  }
-}
 
 const FLOAT32 = 65568, DOUBLE = 65600;
 let dir = '';
@@ -182,7 +171,7 @@ describe('mlsurgeon run in a worker thread: progress and Ctrl-C', () => {
 
   it('SIGINT in the middle of a layer stops the run at once: exit 130, one line, no output folder', async () => {
     const model = await saveModel('endless.mlmodel', endless);
-    const child = spawn(process.execPath, [BIN, 'run', model, '--random', '1', '--out', path('never'), '--progress'], { cwd: repoRoot });
+    const child = spawn(process.execPath, [CLI_BIN, 'run', model, '--random', '1', '--out', path('never'), '--progress'], { cwd: repoRoot });
     let stderr = '';
     let interrupted = false;
     try {

@@ -1,39 +1,13 @@
 // The installed `mlsurgeon` command, run as a user runs it: a child process through the bin
 // launcher, checking exit codes and output streams.
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isCurrent, readManifest } from '../../cli/compiled.mjs';
-import { buildCli } from '../../scripts/build-cli.mjs';
-import { manifest, modelPath, repoRoot, sharedPresent } from '../support/shared-data';
+import { manifest, modelPath, sharedPresent } from '../support/shared-data';
+import { mlsurgeon } from '../support/cli';
 
-const exec = promisify(execFile);
-const BIN = join(repoRoot, 'cli', 'mlsurgeon.mjs');
-const DIST = join(repoRoot, 'dist-cli');
 
-let compiled: Promise<unknown> | undefined;
-/**
- * Runs the bin launcher, which runs the compiled CLI (dist-cli/). When the build is missing or
- * older than the sources it is rebuilt once here first, so the tests run today's sources compiled,
- * and a build that fails fails the test instead of the launcher quietly falling back to tsx.
- */
-async function mlsurgeon(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  compiled ??= (() => {
-    const build = readManifest(DIST);
-    return build && isCurrent(repoRoot, build) ? Promise.resolve() : buildCli({ quiet: true });
-  })();
-  await compiled;
-  try {
-    const r = await exec(process.execPath, [BIN, ...args], { cwd: repoRoot, maxBuffer: 64 * 1024 * 1024 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const x = e as { code: number; stdout: string; stderr: string };
-    return { code: x.code, stdout: x.stdout, stderr: x.stderr };
-  }
-}
 
 let dir = '';
 beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), 'mlsurgeon-cli-')); });
