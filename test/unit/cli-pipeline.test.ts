@@ -17,7 +17,6 @@ import { mlsurgeon } from '../support/cli';
 
 const fs = nodeFileSystem(fsp);
 
-
 const DOUBLE = 65600;
 const N = 20, CLASSES = 3;
 let dir = '';

@@ -13,8 +13,6 @@ import { decodePng, encodePng } from '../../cli/png';
 import { manifest, modelPath, repoRoot, sharedPresent } from '../support/shared-data';
 import { CLI_BIN, mlsurgeon } from '../support/cli';
 
-
-
 const FLOAT32 = 65568, DOUBLE = 65600;
 let dir = '';
 const path = (name: string) => join(dir, name);

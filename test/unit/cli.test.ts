@@ -7,8 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manifest, modelPath, sharedPresent } from '../support/shared-data';
 import { mlsurgeon } from '../support/cli';
 
-
-
 let dir = '';
 beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), 'mlsurgeon-cli-')); });
 afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
