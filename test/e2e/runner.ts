@@ -8,7 +8,8 @@ import { chromium, type Browser } from 'playwright-core';
 import { registered, setCurrentFile, Skipped, type TestCase } from './harness';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..');
-const distDir = join(repoRoot, 'dist');
+// E2E_DIST lets two runs on one machine build and serve separate folders (the default is dist/).
+const distDir = process.env.E2E_DIST ? resolve(process.env.E2E_DIST) : join(repoRoot, 'dist');
 const artifacts = join(repoRoot, 'test-results');
 
 const CHROMIUM_ARGS = [
@@ -24,7 +25,7 @@ const MIME: Record<string, string> = {
 
 async function buildRenderer(): Promise<void> {
   const { build } = await import('vite');
-  await build({ configFile: join(repoRoot, 'renderer', 'vite.config.ts'), logLevel: 'warn', mode: 'test' });
+  await build({ configFile: join(repoRoot, 'renderer', 'vite.config.ts'), logLevel: 'warn', mode: 'test', build: { outDir: distDir, emptyOutDir: true } });
 }
 
 /** Serves dist/ on 127.0.0.1 at a port the OS picks. */
