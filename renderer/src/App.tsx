@@ -2,7 +2,7 @@ import { useEffect, useState, type DragEvent } from 'react';
 import { ReactFlowProvider } from '@xyflow/react';
 import { openPayload } from './actions';
 import { Canvas } from './canvas/Canvas';
-import { commandForKey, isEditable, runCommand } from './commands';
+import { commandForKeyDown, runAction } from './actionTable';
 import { HostContext, useHost } from './hostContext';
 import type { Host } from './host/host';
 import { Inspector } from './inspector/Inspector';
@@ -20,7 +20,6 @@ import { anyDirty, useTabs } from './store/workspace';
 import { Builders } from './workspace/Builders';
 import { PipelineEditor } from './workspace/PipelineEditor';
 import { TabBar } from './workspace/TabBar';
-import { useViewStore } from './store/viewStore';
 
 function HostWiring() {
   const host = useHost();
@@ -29,7 +28,7 @@ function HostWiring() {
   const tabs = useTabs();
   const dirty = tabs.some((t) => t.dirty) || anyDirty();
   useEffect(() => host.onOpenRequest((p) => void openPayload(p)), [host]);
-  useEffect(() => host.onMenuCommand((c) => runCommand(c, host, 'menu')), [host]);
+  useEffect(() => host.onMenuCommand((c) => runAction(c, host, 'menu')), [host]);
   useEffect(() => host.setDocumentState({ title: name, dirty }), [host, name, dirty]);
   // A browser tab asks before closing over unsaved changes (the desktop app's main process asks itself).
   useEffect(() => {
@@ -38,17 +37,13 @@ function HostWiring() {
     window.addEventListener('beforeunload', onBeforeUnload);
     return () => window.removeEventListener('beforeunload', onBeforeUnload);
   }, [host, dirty]);
-  // Keyboard: undo/redo/save anywhere except in a text field (which keeps its own undo);
-  // Delete, F2 and Insert act on the canvas selection.
+  // Keyboard: the action table's key map (which keys the page claims, and when, is there).
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
-      if (e.defaultPrevented || isEditable(e.target as Element | null)) return;
-      if (useViewStore.getState().dialog) return;
-      const command = commandForKey(e);
+      const command = commandForKeyDown(e);
       if (!command) return;
-      if (!useDocumentStore.getState().document) return;
       e.preventDefault();
-      runCommand(command, host, 'key');
+      runAction(command, host, 'key');
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);

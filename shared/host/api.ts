@@ -3,6 +3,7 @@
 // picker, drag-and-drop, downloads). The renderer decodes bytes itself, in a Web Worker, so the
 // decoded document keeps the byte-exact encodings that make a save lossless.
 import type { PackageContents } from '../format/mlpackage';
+import type { MenuCommand } from './actions';
 
 /** A model as read from disk: one .mlmodel file, or every file of a .mlpackage folder. */
 export type FilePayload =
@@ -14,8 +15,8 @@ export type SavePayload =
   | { readonly kind: 'file'; readonly bytes: Uint8Array }
   | { readonly kind: 'package'; readonly contents: PackageContents };
 
-export type MenuCommand =
-  | 'open' | 'save' | 'saveAs' | 'undo' | 'redo' | 'find' | 'zoomToFit' | 'toggleShapes' | 'close';
+/** What the native menu sends to the page: the actions of shared/host/actions.ts it carries. */
+export type { MenuCommand } from './actions';
 
 export interface DesktopApi {
   /** Shows the open dialog (.mlmodel files and .mlpackage folders); null when cancelled. */

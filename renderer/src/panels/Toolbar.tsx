@@ -1,33 +1,39 @@
 // The toolbar: open, save, undo and redo, constant folding, shapes, zoom to fit, model-wide
 // actions, search, the problem counts and the document's name (with • while unsaved).
-import { useEffect, useRef, useState } from 'react';
-import { useStore } from 'zustand';
-import { openPayload, packageModelFileName, saveDocument, setFoldConstants } from '../actions';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { actionLabel, actionSpec, menuSections, type ActionId } from '../../../shared/host/actions';
+import { actionTitle, isCommand, isEnabled, runAction, SEARCH_INPUT_ID, useActionState } from '../actionTable';
+import { openPayload, packageModelFileName, setFoldConstants } from '../actions';
 import { matchIndex, searchGraph } from '../canvas/search';
 import { useHost } from '../hostContext';
 import { payloadFromFileInput, payloadFromFolderInput } from '../host/readFiles';
-import { redo, undo } from '../editing';
 import { useDockShown } from './Dock';
 import { useDocumentStore } from '../store/documentStore';
 import { useViewStore } from '../store/viewStore';
 
-/** Focus target for Ctrl/Cmd+F and the Find menu command. */
-export const SEARCH_INPUT_ID = 'graph-search';
+/** `data-testid` of an action's element: "zoomToFit" → "zoom-to-fit". */
+export const actionTestId = (id: ActionId): string => id.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
-export function focusSearch(): void {
-  const el = document.getElementById(SEARCH_INPUT_ID) as HTMLInputElement | null;
-  el?.focus();
-  el?.select();
+/** A button for an action of the table: its label (or `children`), tooltip, enabled state and run. */
+function ActionButton(props: { readonly id: ActionId; readonly testId?: string; readonly className?: string; readonly children?: ReactNode }) {
+  const host = useHost();
+  const state = useActionState();
+  const { id } = props;
+  if (!isCommand(id)) throw new Error(`the toolbar cannot run action "${id}" on its own`);
+  const label = actionSpec(id).shortLabel ?? actionLabel(id);
+  return (
+    <button type="button" className={props.className} data-testid={props.testId ?? actionTestId(id)} disabled={!isEnabled(id, state)}
+      title={actionTitle(id, host)} aria-label={props.children === undefined ? undefined : label} onClick={() => runAction(id, host, 'button')}>
+      {props.children ?? label}
+    </button>
+  );
 }
 
 function OpenButtons() {
   const host = useHost();
   const fileInput = useRef<HTMLInputElement>(null);
   const folderInput = useRef<HTMLInputElement>(null);
-  if (host.openDialog) {
-    const open = host.openDialog;
-    return <button type="button" data-testid="open" onClick={() => void open().then((p) => p && openPayload(p))}>Open…</button>;
-  }
+  if (host.openDialog) return <ActionButton id="open" />;
   return (
     <>
       <button type="button" data-testid="open-file" onClick={() => fileInput.current?.click()} title="Open a .mlmodel file">Open model…</button>
@@ -48,7 +54,7 @@ function OpenButtons() {
 function SaveButton() {
   const host = useHost();
   const doc = useDocumentStore((s) => s.document);
-  if (!doc) return <button type="button" disabled>Save</button>;
+  if (!doc) return <button type="button" disabled>{actionLabel('save')}</button>;
   const specOnly = doc.format === 'mlpackage' && !host.canSavePackages;
   const browserPackage = doc.format === 'mlpackage' && host.kind === 'browser' && !specOnly ? host.packageSave : undefined;
   const title = specOnly
@@ -56,31 +62,29 @@ function SaveButton() {
     : browserPackage === 'folder' ? `Write ${doc.name} with its weight files into a folder you choose`
       : browserPackage === 'zip' ? `Download ${doc.name} with its weight files as ${doc.name.replace(/\/$/, '')}.zip (this browser cannot write folders)`
         : host.kind === 'browser' ? `Download ${doc.name}` : `Save ${doc.name}`;
-  const label = specOnly ? 'Download spec only' : browserPackage === 'folder' ? 'Save package…' : browserPackage === 'zip' ? 'Download .zip' : host.kind === 'browser' ? 'Download' : 'Save';
+  const label = specOnly ? 'Download spec only' : browserPackage === 'folder' ? 'Save package…' : browserPackage === 'zip' ? 'Download .zip' : host.kind === 'browser' ? 'Download' : actionLabel('save');
   return (
     <>
-      <button type="button" data-testid="save" title={`${title} (Ctrl+S)`} onClick={() => void saveDocument(host, 'save')}>
+      <button type="button" data-testid="save" title={actionTitle('save', host, title)} onClick={() => runAction('save', host, 'button')}>
         {label}
       </button>
-      {host.kind === 'electron' && <button type="button" data-testid="save-as" title="Save a copy somewhere else (Ctrl+Shift+S)" onClick={() => void saveDocument(host, 'saveAs')}>Save As…</button>}
+      {host.kind === 'electron' && <ActionButton id="saveAs" />}
     </>
   );
 }
 
 function UndoRedo() {
-  const past = useStore(useDocumentStore.temporal, (s) => s.pastStates.length);
-  const future = useStore(useDocumentStore.temporal, (s) => s.futureStates.length);
-  const hasDoc = useDocumentStore((s) => !!s.document);
   return (
     <>
-      <button type="button" className="icon" data-testid="undo" disabled={!hasDoc || past === 0} onClick={() => undo()} title="Undo (Ctrl+Z)" aria-label="Undo">↶</button>
-      <button type="button" className="icon" data-testid="redo" disabled={!hasDoc || future === 0} onClick={() => redo()} title="Redo (Ctrl+Shift+Z, Ctrl+Y)" aria-label="Redo">↷</button>
+      <ActionButton id="undo" className="icon">↶</ActionButton>
+      <ActionButton id="redo" className="icon">↷</ActionButton>
     </>
   );
 }
 
-/** Model-wide actions: each opens a dialog that shows what it will change. */
+/** The Model ▾ menu: the table's model.* actions; each opens a dialog that shows what it will change. */
 function ModelActions() {
+  const host = useHost();
   const doc = useDocumentStore((s) => s.document);
   const [open, setOpen] = useState(false);
   const ref = useRef<HTMLDivElement>(null);
@@ -90,16 +94,15 @@ function ModelActions() {
     window.addEventListener('mousedown', onDown, true);
     return () => window.removeEventListener('mousedown', onDown, true);
   }, [open]);
-  const show = (kind: 'fp16' | 'quantize' | 'convertKind' | 'specVersion') => () => { setOpen(false); useViewStore.getState().setDialog({ kind }); };
+  const run = (id: ActionId) => () => { setOpen(false); if (isCommand(id)) runAction(id, host, 'button'); };
   return (
     <div className="menu-button" ref={ref}>
       <button type="button" disabled={!doc} data-testid="model-actions" aria-haspopup="menu" aria-expanded={open} onClick={() => setOpen(!open)}>Model ▾</button>
       {open && (
         <div className="dropdown" role="menu" data-testid="model-actions-menu" onKeyDown={(e) => { if (e.key === 'Escape') setOpen(false); }}>
-          <button type="button" role="menuitem" data-testid="action-fp16" onClick={show('fp16')}>Convert weights to fp16…</button>
-          <button type="button" role="menuitem" data-testid="action-quantize" onClick={show('quantize')}>Quantize weights…</button>
-          <button type="button" role="menuitem" data-testid="action-convert-kind" onClick={show('convertKind')}>Convert to classifier / regressor / network…</button>
-          <button type="button" role="menuitem" data-testid="action-spec-version" onClick={show('specVersion')}>Set specification version…</button>
+          {menuSections('model').flatMap((s) => s.actions).map((id) => (
+            <button key={id} type="button" role="menuitem" data-testid={`action-${actionTestId(id)}`} onClick={run(id)}>{actionLabel(id)}</button>
+          ))}
         </div>
       )}
     </div>
@@ -121,6 +124,7 @@ function ProblemCounts() {
 }
 
 function Search() {
+  const host = useHost();
   const doc = useDocumentStore((s) => s.document);
   const query = useViewStore((s) => s.searchQuery);
   const index = useViewStore((s) => s.searchIndex);
@@ -135,7 +139,7 @@ function Search() {
         id={SEARCH_INPUT_ID}
         type="search"
         placeholder="Find layer, type or blob"
-        title="Find a layer, type or blob (Ctrl+F); Enter for the next match"
+        title={`${actionTitle('find', host)}; Enter for the next match`}
         value={query}
         disabled={!doc}
         data-testid="search-input"
@@ -150,20 +154,23 @@ function Search() {
   );
 }
 
+/** A checkbox for an action that turns a view setting on and off. */
+function ActionToggle(props: { readonly id: 'foldConstants' | 'toggleShapes'; readonly checked: boolean; readonly onChange: (on: boolean) => void }) {
+  const host = useHost();
+  const enabled = isEnabled(props.id, useActionState());
+  return (
+    <label className={`toggle${enabled ? '' : ' disabled'}`} title={actionTitle(props.id, host)}>
+      <input type="checkbox" checked={props.checked} disabled={!enabled} data-testid={actionTestId(props.id)} onChange={(e) => props.onChange(e.target.checked)} />
+      {actionSpec(props.id).shortLabel ?? actionLabel(props.id)}
+    </label>
+  );
+}
+
 export function Toolbar() {
   const doc = useDocumentStore((s) => s.document);
   const fold = useViewStore((s) => s.foldConstants);
   const shapes = useViewStore((s) => s.showShapes);
   const loading = useViewStore((s) => s.loading);
-  const hasProgram = !!doc?.inspect.mlProgram || !!doc?.graph.nodes.some((n) => n.kind === 'operation');
-
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent): void => {
-      if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 'f') { e.preventDefault(); focusSearch(); }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, []);
 
   return (
     <header className="toolbar" data-testid="toolbar">
@@ -171,15 +178,9 @@ export function Toolbar() {
       <div className="toolbar-group"><OpenButtons /><SaveButton /></div>
       <div className="toolbar-group"><UndoRedo /></div>
       <div className="toolbar-group">
-        <label className={`toggle${hasProgram ? '' : ' disabled'}`} title="ML Programs: show const operations folded into the attributes of the operations that use them">
-          <input type="checkbox" checked={fold} disabled={!hasProgram} data-testid="fold-constants" onChange={(e) => void setFoldConstants(e.target.checked)} />
-          Fold constants
-        </label>
-        <label className={`toggle${doc ? '' : ' disabled'}`} title="Label each connection with the inferred shape of its blob (View > Toggle Shapes)">
-          <input type="checkbox" checked={shapes} disabled={!doc} data-testid="toggle-shapes" onChange={() => useViewStore.getState().toggleShapes()} />
-          Shapes
-        </label>
-        <button type="button" disabled={!doc} data-testid="zoom-fit" onClick={() => useViewStore.getState().requestFit()}>Zoom to fit</button>
+        <ActionToggle id="foldConstants" checked={fold} onChange={(on) => void setFoldConstants(on)} />
+        <ActionToggle id="toggleShapes" checked={shapes} onChange={(on) => { if (on !== useViewStore.getState().showShapes) useViewStore.getState().toggleShapes(); }} />
+        <ActionButton id="zoomToFit" testId="zoom-fit" />
         <ModelActions />
       </div>
       <Search />
