@@ -366,39 +366,39 @@ const nonMaximumSuppression = (p: NonMaximumSuppressionLayerParams): readonly No
     .flag('per class', p.perClassSuppression)
     .list;
 
-const simpleRecurrent = (p: SimpleRecurrentLayerParams): readonly NodeAttribute[] =>
-  new AttributeList()
+/** What every recurrent layer's face starts with: input and output vector sizes and its activations. */
+const recurrentSizes = (
+  p: { inputVectorSize?: number; outputVectorSize?: number },
+  activationsLabel: string,
+  activations: readonly ActivationParams[] | undefined,
+  outMultiple = 1,
+): AttributeList => {
+  const out = Number(p.outputVectorSize ?? 0);
+  return new AttributeList()
     .add('in', Number(p.inputVectorSize ?? 0))
-    .add('out', Number(p.outputVectorSize ?? 0))
-    .add('activation', p.activation ? activationNames([p.activation]) : undefined)
+    .add('out', outMultiple === 1 ? out : `${outMultiple}×${out}`)
+    .add(activationsLabel, activationNames(activations));
+};
+
+const simpleRecurrent = (p: SimpleRecurrentLayerParams): readonly NodeAttribute[] =>
+  recurrentSizes(p, 'activation', p.activation ? [p.activation] : undefined)
     .flag('sequence output', p.sequenceOutput)
     .flag('reverse', p.reverseInput)
     .list;
 
 const gru = (p: GRULayerParams): readonly NodeAttribute[] =>
-  new AttributeList()
-    .add('in', Number(p.inputVectorSize ?? 0))
-    .add('out', Number(p.outputVectorSize ?? 0))
-    .add('activations', activationNames(p.activations))
-    .flag('sequence output', p.sequenceOutput)
-    .flag('reverse', p.reverseInput)
-    .list;
+  recurrentSizes(p, 'activations', p.activations).flag('sequence output', p.sequenceOutput).flag('reverse', p.reverseInput).list;
 
 const uniLSTM = (p: UniDirectionalLSTMLayerParams): readonly NodeAttribute[] =>
-  new AttributeList()
-    .add('in', Number(p.inputVectorSize ?? 0))
-    .add('out', Number(p.outputVectorSize ?? 0))
-    .add('activations', activationNames(p.activations))
+  recurrentSizes(p, 'activations', p.activations)
     .flag('sequence output', p.params?.sequenceOutput)
     .flag('peepholes', p.params?.hasPeepholeVectors)
     .flag('reverse', p.reverseInput)
     .list;
 
+// A bidirectional LSTM concatenates the forward and backward outputs (NeuralNetwork.proto).
 const biLSTM = (p: BiDirectionalLSTMLayerParams): readonly NodeAttribute[] =>
-  new AttributeList()
-    .add('in', Number(p.inputVectorSize ?? 0))
-    .add('out', `2×${Number(p.outputVectorSize ?? 0)}`)
-    .add('activations', activationNames(p.activationsForwardLSTM))
+  recurrentSizes(p, 'activations', p.activationsForwardLSTM, 2)
     .flag('sequence output', p.params?.sequenceOutput)
     .flag('peepholes', p.params?.hasPeepholeVectors)
     .list;

@@ -198,3 +198,29 @@ describe.skipIf(!sharedPresent)('summaries of real layers', () => {
     expect(attrs(lstsq[1])).toEqual({ class: 'dneprDroid_lstsq', driver: 'gelsd' });
   });
 });
+
+// No model in ../shared/models has a recurrent layer, so these are built in code.
+describe('summaries of recurrent layers', () => {
+  const sigmoid = { sigmoid: {} };
+  const tanh = { tanh: {} };
+  it('simple recurrent, GRU, unidirectional and bidirectional LSTM show sizes, activations and set flags in one order', () => {
+    expect(summarizeLayer({ name: 'rnn', simpleRecurrent: { inputVectorSize: 8, outputVectorSize: 4, activation: tanh, reverseInput: true } })).toEqual([
+      { name: 'in', value: '8' },
+      { name: 'out', value: '4' },
+      { name: 'activation', value: 'tanh' },
+      { name: 'reverse', value: 'true' },
+    ]);
+    expect(attrs({ name: 'gru', gru: { inputVectorSize: 3, outputVectorSize: 5, activations: [sigmoid, tanh], sequenceOutput: true } })).toEqual({
+      in: '3', out: '5', activations: 'sigmoid, tanh', 'sequence output': 'true',
+    });
+    expect(summarizeLayer({
+      name: 'lstm',
+      uniDirectionalLSTM: { inputVectorSize: 2, outputVectorSize: 6, activations: [sigmoid, tanh, tanh], params: { hasPeepholeVectors: true }, reverseInput: true },
+    }).map((a) => a.name)).toEqual(['in', 'out', 'activations', 'peepholes', 'reverse']);
+    // NeuralNetwork.proto: a bidirectional LSTM's output is the forward and backward outputs concatenated.
+    expect(attrs({
+      name: 'bi', biDirectionalLSTM: { inputVectorSize: 2, outputVectorSize: 6, activationsForwardLSTM: [sigmoid, tanh, tanh], params: { sequenceOutput: true } },
+    })).toEqual({ in: '2', out: '2×6', activations: 'sigmoid, tanh, tanh', 'sequence output': 'true' });
+    expect(attrs({ name: 'empty', gru: {} })).toEqual({ in: '0', out: '0' });
+  });
+});
