@@ -43,8 +43,11 @@ declare namespace WebAssembly {
   interface MemoryDescriptor {
     initial: number;
     maximum?: number;
+    /** A memory two threads use at once (its buffer is a SharedArrayBuffer; needs `maximum`). */
+    shared?: boolean;
   }
   interface Memory {
+    /** Typed as ArrayBuffer for the views made on it; a SharedArrayBuffer when the memory is shared. */
     readonly buffer: ArrayBuffer;
     /** Grows by `delta` pages of 64 KiB; returns the previous size in pages. Detaches `buffer`. */
     grow(delta: number): number;

@@ -3,10 +3,7 @@
 // The im2col matrix is never built whole: each 8-column panel (8 output pixels) is gathered
 // straight into the packed form the micro-kernel reads, a chunk of panels at a time (see chunkColumns).
 import { packBRows, kernel4x8, chunkColumns, BIAS_NONE, BIAS_PER_ROW } from './gemm';
-
-/** Per-pixel input origins for a panel that wraps to the next output row. */
-const ORIGIN_Y: usize = memory.data(8 * 4, 16);
-const ORIGIN_X: usize = memory.data(8 * 4, 16);
+import { tiles, ORIGIN_X, ORIGIN_Y } from './tiles';
 
 function im2colPanel(
   input: usize, cinG: i32, inH: i32, inW: i32, kH: i32, kW: i32, sy: i32, sx: i32, dy: i32, dx: i32,
@@ -62,12 +59,14 @@ function im2colPanel(
     return;
   }
   // General panel: pixels may wrap to the next output row, or fewer than 8 remain.
+  const originY = tiles + ORIGIN_Y;
+  const originX = tiles + ORIGIN_X;
   for (let p = 0; p < 8; p++) {
     const n = n0 + p;
     const py = n / outW;
     const px = n - py * outW;
-    store<i32>(ORIGIN_Y + (<usize>p << 2), py * sy - pt);
-    store<i32>(ORIGIN_X + (<usize>p << 2), px * sx - pl);
+    store<i32>(originY + (<usize>p << 2), py * sy - pt);
+    store<i32>(originX + (<usize>p << 2), px * sx - pl);
   }
   for (let ic = 0; ic < cinG; ic++) {
     const chan = input + <usize>ic * plane;
@@ -76,8 +75,8 @@ function im2colPanel(
         for (let p = 0; p < 8; p++) {
           let v: f32 = 0;
           if (p < cols) {
-            const iy = load<i32>(ORIGIN_Y + (<usize>p << 2)) + ky * dy;
-            const ix = load<i32>(ORIGIN_X + (<usize>p << 2)) + kx * dx;
+            const iy = load<i32>(originY + (<usize>p << 2)) + ky * dy;
+            const ix = load<i32>(originX + (<usize>p << 2)) + kx * dx;
             if (iy >= 0 && iy < inH && ix >= 0 && ix < inW) v = load<f32>(chan + <usize>iy * rowBytes + (<usize>ix << 2));
           }
           store<f32>(d + (<usize>p << 2), v);
@@ -94,17 +93,22 @@ export function conv2dScratchBytes(inC: i32, kH: i32, kW: i32, groups: i32): i32
   return chunkColumns(K) * K * 4;
 }
 
-/** One batch item; pointers are byte offsets; padBottom/padRight are implied by outH/outW. */
+/**
+ * One batch item; pointers are byte offsets; padBottom/padRight are implied by outH/outW.
+ * Computes output channels [m0, m1) of each group (0 <= m0 < m1 <= outC / groups) at output
+ * pixels [n0, n1) (of outH * outW): the whole convolution is 0, outC / groups, 0, outH * outW.
+ * An output element is computed the same way whatever the block (see gemm), so blocks computed
+ * by two threads equal the whole computed by one.
+ */
 export function conv2d(
   inC: i32, inH: i32, inW: i32, outC: i32, kH: i32, kW: i32, sy: i32, sx: i32, dy: i32, dx: i32,
   pt: i32, pl: i32, groups: i32, input: usize, weights: usize, bias: usize, hasBias: i32,
-  output: usize, outH: i32, outW: i32, lo: f32, hi: f32, scratch: usize,
+  output: usize, outH: i32, outW: i32, lo: f32, hi: f32, scratch: usize, m0: i32, m1: i32, n0: i32, n1: i32,
 ): void {
   const cinG = inC / groups;
   const coutG = outC / groups;
   const K = cinG * kH * kW;
   const N = outH * outW;
-  const mBlocks = (coutG + 3) >> 2;
   const bp = scratch;
   const lda = <usize>K << 2;
   const ldc = <usize>N << 2;
@@ -120,20 +124,20 @@ export function conv2d(
     const inG = input + <usize>g * <usize>cinG * <usize>inH * <usize>inW * 4;
     const outG = output + <usize>g * <usize>coutG * ldc;
     const biasG = bias + <usize>g * <usize>coutG * 4;
-    for (let c0 = 0; c0 < N; c0 += chunk) {
-      const cn = min(chunk, N - c0);
-      for (let n0 = c0; n0 < c0 + cn; n0 += 8) {
-        const dst = bp + <usize>((n0 - c0) >> 3) * panelBytes;
-        if (pointwise) packBRows(inG, ldc, K, n0, min(8, N - n0), dst);
-        else im2colPanel(inG, cinG, inH, inW, kH, kW, sy, sx, dy, dx, pt, pl, outW, n0, min(8, N - n0), dst);
+    for (let c0 = n0; c0 < n1; c0 += chunk) {
+      const cn = min(chunk, n1 - c0);
+      for (let n = c0; n < c0 + cn; n += 8) {
+        const dst = bp + <usize>((n - c0) >> 3) * panelBytes;
+        if (pointwise) packBRows(inG, ldc, K, n, min(8, n1 - n), dst);
+        else im2colPanel(inG, cinG, inH, inW, kH, kW, sy, sx, dy, dx, pt, pl, outW, n, min(8, n1 - n), dst);
       }
-      for (let mb = 0; mb < mBlocks; mb++) {
-        const am = wG + <usize>mb * 4 * lda;
-        const rows = min(4, coutG - mb * 4);
-        const crow = outG + <usize>mb * 4 * ldc;
-        const biasM = biasG + (<usize>mb << 4);
-        for (let n0 = c0; n0 < c0 + cn; n0 += 8) {
-          kernel4x8(K, am, lda, bp + <usize>((n0 - c0) >> 3) * panelBytes, crow + (<usize>n0 << 2), ldc, rows, min(8, N - n0), biasMode, biasM, 0, loV, hiV);
+      for (let m = m0; m < m1; m += 4) {
+        const am = wG + <usize>m * lda;
+        const rows = min(4, m1 - m);
+        const crow = outG + <usize>m * ldc;
+        const biasM = biasG + (<usize>m << 2);
+        for (let n = c0; n < c0 + cn; n += 8) {
+          kernel4x8(K, am, lda, bp + <usize>((n - c0) >> 3) * panelBytes, crow + (<usize>n << 2), ldc, rows, min(8, n1 - n), biasMode, biasM, 0, loV, hiV);
         }
       }
     }

@@ -3,10 +3,7 @@
 // time (packing A would cost a pass over every weight on every call, ~7% of MobileNetV2); the
 // 4x8 micro-kernel keeps 8 f32x4 accumulators in registers.
 
-/** Edge tiles (fewer than 4 rows or 8 columns) are computed in full into this tile, then copied. */
-const EDGE_TILE: usize = memory.data(4 * 8 * 4, 16);
-/** Column bias for a panel narrower than 8, padded with zeros so the kernel never reads past it. */
-const EDGE_BIAS: usize = memory.data(8 * 4, 16);
+import { tiles, EDGE_TILE, EDGE_BIAS } from './tiles';
 
 export const BIAS_NONE: i32 = 0;
 /** One bias per row of C: a convolution's per-output-channel bias. */
@@ -92,8 +89,8 @@ export function kernel4x8(
   } else if (biasMode == BIAS_PER_COL) {
     let bc = biasCol;
     if (cols < 8) {
-      for (let j = 0; j < 8; j++) store<f32>(EDGE_BIAS + (<usize>j << 2), j < cols ? load<f32>(biasCol + (<usize>j << 2)) : 0);
-      bc = EDGE_BIAS;
+      bc = tiles + EDGE_BIAS;
+      for (let j = 0; j < 8; j++) store<f32>(bc + (<usize>j << 2), j < cols ? load<f32>(biasCol + (<usize>j << 2)) : 0);
     }
     c00 = v128.load(bc); c01 = v128.load(bc, 16);
     c10 = c00; c11 = c01; c20 = c00; c21 = c01; c30 = c00; c31 = c01;
@@ -135,7 +132,7 @@ export function kernel4x8(
     v128.store(c, c30); v128.store(c, c31, 16);
     return;
   }
-  const t = EDGE_TILE;
+  const t = tiles + EDGE_TILE;
   v128.store(t, c00); v128.store(t, c01, 16);
   v128.store(t, c10, 32); v128.store(t, c11, 48);
   v128.store(t, c20, 64); v128.store(t, c21, 80);
@@ -162,22 +159,20 @@ export function gemmScratchBytes(K: i32): i32 {
 }
 
 /**
- * C = A * B (+ bias) clamped to [lo, hi]. B is K x N row-major, or N x K when transB (an
- * innerProduct weight matrix [outC, inC] used as is). biasMode: BIAS_NONE / BIAS_PER_ROW / BIAS_PER_COL.
- */
-/**
  * C = A * Bt' for a few rows of A (an innerProduct on one vector): each output is a dot product of
  * a row of A with a row of Bt, both contiguous, so packing Bt into panels (a pass over every
  * weight per call) would cost more than the products. Four rows of Bt at a time.
  */
-function gemvTransB(M: i32, N: i32, K: i32, a: usize, bt: usize, c: usize, bias: usize, biasMode: i32, lo: f32, hi: f32): void {
+function gemvTransB(
+  N: i32, K: i32, a: usize, bt: usize, c: usize, bias: usize, biasMode: i32, lo: f32, hi: f32, m0: i32, m1: i32, n0: i32, n1: i32,
+): void {
   const K4 = K & ~3;
   const rowBytes = <usize>K << 2;
-  for (let m = 0; m < M; m++) {
+  for (let m = m0; m < m1; m++) {
     const am = a + <usize>m * rowBytes;
     const cm = c + <usize>m * (<usize>N << 2);
-    let n = 0;
-    for (; n + 4 <= N; n += 4) {
+    let n = n0;
+    for (; n + 4 <= n1; n += 4) {
       const b0 = bt + <usize>n * rowBytes;
       const b1 = b0 + rowBytes, b2 = b1 + rowBytes, b3 = b2 + rowBytes;
       let s0 = f32x4.splat(0), s1 = s0, s2 = s0, s3 = s0;
@@ -206,7 +201,7 @@ function gemvTransB(M: i32, N: i32, K: i32, a: usize, bt: usize, c: usize, bias:
       store<f32>(cm + (<usize>n << 2), clampScalar(r2 + biasAt(bias, biasMode, m, n + 2), lo, hi), 8);
       store<f32>(cm + (<usize>n << 2), clampScalar(r3 + biasAt(bias, biasMode, m, n + 3), lo, hi), 12);
     }
-    for (; n < N; n++) {
+    for (; n < n1; n++) {
       const bn = bt + <usize>n * rowBytes;
       let s = f32x4.splat(0);
       for (let k = 0; k < K4; k += 4) {
@@ -235,15 +230,24 @@ function clampScalar(v: f32, lo: f32, hi: f32): f32 {
   return v;
 }
 
+/**
+ * The block [m0, m1) x [n0, n1) of C = A * B (+ bias) clamped to [lo, hi] (the whole of C is
+ * 0, M, 0, N). B is K x N row-major, or N x K when transB (an innerProduct weight matrix
+ * [outC, inC] used as is). biasMode: BIAS_NONE / BIAS_PER_ROW / BIAS_PER_COL.
+ *
+ * Every element of C is computed by the same sequence of operations whatever the block: its own
+ * row of A against its own column of B in k order, started from its bias. The path (one-vector
+ * product or 4x8 tiles) is chosen from the whole M, never from the block. So two threads that
+ * each compute one block write exactly what one thread computing all of C writes.
+ */
 export function gemm(
   M: i32, N: i32, K: i32, a: usize, b: usize, transB: i32, c: usize,
-  bias: usize, biasMode: i32, lo: f32, hi: f32, scratch: usize,
+  bias: usize, biasMode: i32, lo: f32, hi: f32, scratch: usize, m0: i32, m1: i32, n0: i32, n1: i32,
 ): void {
   if (transB && M <= 2) {
-    gemvTransB(M, N, K, a, b, c, bias, biasMode, lo, hi);
+    gemvTransB(N, K, a, b, c, bias, biasMode, lo, hi, m0, m1, n0, n1);
     return;
   }
-  const mBlocks = (M + 3) >> 2;
   const bp = scratch;
   const lda = <usize>K << 2;
   const loV = f32x4.splat(lo);
@@ -251,21 +255,21 @@ export function gemm(
   const ldc = <usize>N << 2;
   const panelBytes = <usize>K * 32;
   const chunk = chunkColumns(K);
-  for (let c0 = 0; c0 < N; c0 += chunk) {
-    const cn = min(chunk, N - c0);
-    for (let n0 = c0; n0 < c0 + cn; n0 += 8) {
-      const dst = bp + <usize>((n0 - c0) >> 3) * panelBytes;
-      if (transB) packBTransposed(b, K, n0, min(8, N - n0), dst);
-      else packBRows(b, ldc, K, n0, min(8, N - n0), dst);
+  for (let c0 = n0; c0 < n1; c0 += chunk) {
+    const cn = min(chunk, n1 - c0);
+    for (let n = c0; n < c0 + cn; n += 8) {
+      const dst = bp + <usize>((n - c0) >> 3) * panelBytes;
+      if (transB) packBTransposed(b, K, n, min(8, n1 - n), dst);
+      else packBRows(b, ldc, K, n, min(8, n1 - n), dst);
     }
-    for (let mb = 0; mb < mBlocks; mb++) {
-      const am = a + <usize>mb * 4 * lda;
-      const rows = min(4, M - mb * 4);
-      const crow = c + <usize>mb * 4 * ldc;
-      for (let n0 = c0; n0 < c0 + cn; n0 += 8) {
+    for (let m = m0; m < m1; m += 4) {
+      const am = a + <usize>m * lda;
+      const rows = min(4, m1 - m);
+      const crow = c + <usize>m * ldc;
+      for (let n = c0; n < c0 + cn; n += 8) {
         kernel4x8(
-          K, am, lda, bp + <usize>((n0 - c0) >> 3) * panelBytes, crow + (<usize>n0 << 2), ldc,
-          rows, min(8, N - n0), biasMode, bias + (<usize>mb << 4), bias + (<usize>n0 << 2), loV, hiV,
+          K, am, lda, bp + <usize>((n - c0) >> 3) * panelBytes, crow + (<usize>n << 2), ldc,
+          rows, min(8, n1 - n), biasMode, bias + (<usize>m << 2), bias + (<usize>n << 2), loV, hiV,
         );
       }
     }

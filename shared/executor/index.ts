@@ -1,14 +1,20 @@
 // The CPU executor: runModel dispatches on Model.Type. Neural networks (plain, classifier,
 // regressor) run here; classic models, NonMaximumSuppression and pipelines have their own modules.
-import { modelTypeOf } from '../format/model';
-import type { Model } from '../format/schema/types.generated';
+import { modelTypeOf, type Model } from '../format';
 import { runClassicModel } from './classic/index';
 import { runNeuralNetworkModel } from './network';
 import { runNonMaximumSuppression } from './nms';
+import { kernelThreadCount } from './parallel';
 import { runPipeline } from './pipeline';
 import { ExecutorError, type FeatureValue, type RunOptions, type RunResult } from './types';
 
 export function runModel(model: Model, inputs: Map<string, FeatureValue>, options: RunOptions = {}): RunResult {
+  const result = runByType(model, inputs, options);
+  result.threads = kernelThreadCount();
+  return result;
+}
+
+function runByType(model: Model, inputs: Map<string, FeatureValue>, options: RunOptions): RunResult {
   const type = modelTypeOf(model);
   switch (type) {
     case 'neuralNetwork':
@@ -30,6 +36,14 @@ export function runModel(model: Model, inputs: Map<string, FeatureValue>, option
 
 export { registerCustomKernel, unregisterCustomKernel, type CustomKernel } from './network';
 export { KERNELS } from './kernels';
-export { decodeNpy, encodeNpy } from './npy';
-export { numericForm, seededRandom } from './compare';
+export { NpyError, decodeNpy, encodeNpy, type NpyArray } from './npy';
+export {
+  RunComparison, accumulate, formatSnr, newAccumulator, numericForm, seededRandom, snrDb, type Accumulator, type Comparison,
+  type ComparisonRow,
+} from './compare';
+export { defaultArrayShape, defaultImageSize, inputMismatches } from './inputs';
+export { chw } from './tensor';
+export {
+  transferableResult, type ExecutorRequest, type ExecutorResponse, type ModelRef, type WorkerRunOptions,
+} from './worker-protocol';
 export * from './types';

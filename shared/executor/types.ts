@@ -1,7 +1,7 @@
 // The public contract of the CPU executor: what goes in, what comes out, how a run is steered.
 // Other modules (classic models, NMS, pipelines, SIMD kernels, the UI and the CLI) code against
 // this file only.
-import type { Model } from '../format/schema/types.generated';
+import type { Model } from '../format';
 
 /**
  * A dense float32 tensor in C order. NeuralNetwork blobs are either in Core ML's rank-5 layout
@@ -69,6 +69,8 @@ export interface RunResult {
   outputs: Map<string, FeatureValue>;
   blobs: Map<string, Tensor>;
   profile?: LayerProfile[];
+  /** Threads the kernels of this run used: 2 with a helper thread over shared memory (see parallel.ts), else 1. */
+  threads?: number;
   /** With RunOptions.blobViews: frees the heap memory behind the returned blob views (idempotent). */
   release?(): void;
 }

@@ -9,12 +9,15 @@
  * tiled GEMM per group with bias and clamp fused; 1x1 stride-1 convolution is a direct GEMM on
  * the input planes; depthwise 3x3 with stride 1 or 2 has its own kernel. Arrays that live in the
  * kernel heap (`simdKernels().heap`) are used in place, others are copied in and out per call.
+ * Where the host gives the executor a second thread (../parallel.ts), a large call is cut in two
+ * blocks of its output computed at once, with results identical to one thread.
  *
  * Layouts follow Core ML (NeuralNetwork.proto, ConvolutionLayerParams): input [inC, inH, inW]
  * for one batch item, weights [outC, inC / groups, kH, kW], output [outC, outH, outW]; padding
  * is zeros. The caller computes outH / outW (valid, same or explicit padding are its business).
  */
 
+import { runSplit } from '../parallel';
 import { BIAS_NONE, BIAS_PER_COL, BIAS_PER_ROW, simdKernels, type WasmKernels } from '../wasm/kernels';
 
 /** Clamp fused into the kernel's store: ReLU is { min: 0, max: Infinity }, ReLU6 { min: 0, max: 6 }. */
@@ -59,23 +62,28 @@ export interface Conv2dArgs {
   outW: number;
 }
 
+/** Throws a RangeError naming `kernel` and the field when a size is not an integer >= `min`. */
+function requireIntegers<T extends object>(kernel: string, args: T, fields: readonly (keyof T & string)[], min: number): void {
+  for (const f of fields) {
+    const v = args[f] as unknown as number;
+    if (!Number.isInteger(v) || v < min) throw new RangeError(`${kernel}: ${f} must be a ${min > 0 ? 'positive' : 'non-negative'} integer, got ${v}`);
+  }
+}
+
+/** Throws a RangeError naming `kernel` and the array when it holds fewer than `needs` values. */
+function requireLength(kernel: string, field: string, array: Float32Array | undefined, needs: number): void {
+  if (array && array.length < needs) throw new RangeError(`${kernel}: ${field} has ${array.length} values, needs ${needs}`);
+}
+
 export function checkConv2dArgs(a: Conv2dArgs): void {
-  const fail = (field: string, why: string): never => {
-    throw new RangeError(`conv2d: ${field} ${why}`);
-  };
-  for (const f of ['inC', 'inH', 'inW', 'outC', 'kH', 'kW', 'strideY', 'strideX', 'dilationY', 'dilationX', 'groups', 'outH', 'outW'] as const) {
-    if (!Number.isInteger(a[f]) || a[f] < 1) fail(f, `must be a positive integer, got ${a[f]}`);
-  }
-  for (const f of ['padTop', 'padBottom', 'padLeft', 'padRight'] as const) {
-    if (!Number.isInteger(a[f]) || a[f] < 0) fail(f, `must be a non-negative integer, got ${a[f]}`);
-  }
-  if (a.inC % a.groups !== 0) fail('groups', `(${a.groups}) must divide inC (${a.inC})`);
-  if (a.outC % a.groups !== 0) fail('groups', `(${a.groups}) must divide outC (${a.outC})`);
-  if (a.input.length < a.inC * a.inH * a.inW) fail('input', `has ${a.input.length} values, needs ${a.inC * a.inH * a.inW}`);
-  const wLen = a.outC * (a.inC / a.groups) * a.kH * a.kW;
-  if (a.weights.length < wLen) fail('weights', `has ${a.weights.length} values, needs ${wLen}`);
-  if (a.output.length < a.outC * a.outH * a.outW) fail('output', `has ${a.output.length} values, needs ${a.outC * a.outH * a.outW}`);
-  if (a.bias && a.bias.length < a.outC) fail('bias', `has ${a.bias.length} values, needs ${a.outC}`);
+  requireIntegers('conv2d', a, ['inC', 'inH', 'inW', 'outC', 'kH', 'kW', 'strideY', 'strideX', 'dilationY', 'dilationX', 'groups', 'outH', 'outW'], 1);
+  requireIntegers('conv2d', a, ['padTop', 'padBottom', 'padLeft', 'padRight'], 0);
+  if (a.inC % a.groups !== 0) throw new RangeError(`conv2d: groups (${a.groups}) must divide inC (${a.inC})`);
+  if (a.outC % a.groups !== 0) throw new RangeError(`conv2d: groups (${a.groups}) must divide outC (${a.outC})`);
+  requireLength('conv2d', 'input', a.input, a.inC * a.inH * a.inW);
+  requireLength('conv2d', 'weights', a.weights, a.outC * (a.inC / a.groups) * a.kH * a.kW);
+  requireLength('conv2d', 'output', a.output, a.outC * a.outH * a.outW);
+  requireLength('conv2d', 'bias', a.bias, a.outC);
 }
 
 /** Direct convolution, the definition. */
@@ -134,18 +142,12 @@ export interface GemmArgs {
 }
 
 export function checkGemmArgs(g: GemmArgs): void {
-  const fail = (field: string, why: string): never => {
-    throw new RangeError(`gemm: ${field} ${why}`);
-  };
-  for (const f of ['M', 'N', 'K'] as const) {
-    if (!Number.isInteger(g[f]) || g[f] < 0) fail(f, `must be a non-negative integer, got ${g[f]}`);
-  }
+  requireIntegers('gemm', g, ['M', 'N', 'K'], 0);
   const { M, N, K } = g;
-  if (g.A.length < M * K) fail('A', `has ${g.A.length} values, needs ${M * K}`);
-  if (g.B.length < K * N) fail('B', `has ${g.B.length} values, needs ${K * N}`);
-  if (g.C.length < M * N) fail('C', `has ${g.C.length} values, needs ${M * N}`);
-  const biasLen = g.biasPer === 'row' ? M : N;
-  if (g.bias && g.bias.length < biasLen) fail('bias', `has ${g.bias.length} values, needs ${biasLen}`);
+  requireLength('gemm', 'A', g.A, M * K);
+  requireLength('gemm', 'B', g.B, K * N);
+  requireLength('gemm', 'C', g.C, M * N);
+  requireLength('gemm', 'bias', g.bias, g.biasPer === 'row' ? M : N);
 }
 
 /** The general GEMM, the definition (accumulates in double). */
@@ -226,6 +228,10 @@ export function isDepthwise3x3(a: Conv2dArgs): boolean {
   );
 }
 
+/**
+ * SIMD convolution. A large call runs on two threads when the process has a helper thread
+ * (../parallel.ts): depthwise by channels, the others by output pixels or output channels.
+ */
 export function conv2dSimd(kernels: WasmKernels, a: Conv2dArgs): void {
   checkConv2dArgs(a);
   const e = kernels.exports;
@@ -233,22 +239,31 @@ export function conv2dSimd(kernels: WasmKernels, a: Conv2dArgs): void {
   const hi = a.activation ? a.activation.max : Infinity;
   const hasBias = a.bias ? 1 : 0;
   const constant = a.constantWeights ? [1, 2] : [];
+  const pixels = a.outH * a.outW;
   if (isDepthwise3x3(a)) {
     const scratch = e.depthwise3x3ScratchBytes(a.inH, a.inW, a.strideY, a.padTop, a.padLeft, a.outH, a.outW);
+    const inPlane = a.inH * a.inW * 4, outPlane = pixels * 4;
     kernels.withArrays([a.input, a.weights, a.bias, a.output], 3, scratch, ([ip, wp, bp, op]) => {
-      e.depthwise3x3(a.inC, a.inH, a.inW, a.strideY, a.padTop, a.padLeft, ip, wp, bp, hasBias, op, a.outH, a.outW, lo, hi, kernels.scratch);
+      // Channels [m0, m1): the kernel's pointers moved to channel m0.
+      runSplit(kernels, 'depthwise3x3', a.inC * pixels * 9, a.inC, 1, ({ m0, m1 }, s) => [
+        m1 - m0, a.inH, a.inW, a.strideY, a.padTop, a.padLeft, ip + m0 * inPlane, wp + m0 * 36, hasBias ? bp + m0 * 4 : bp, hasBias,
+        op + m0 * outPlane, a.outH, a.outW, lo, hi, s,
+      ], 1, 1);
     }, constant);
     return;
   }
   const scratch = e.conv2dScratchBytes(a.inC, a.kH, a.kW, a.groups);
+  const coutG = a.outC / a.groups;
+  const macs = a.outC * pixels * (a.inC / a.groups) * a.kH * a.kW;
   kernels.withArrays([a.input, a.weights, a.bias, a.output], 3, scratch, ([ip, wp, bp, op]) => {
-    e.conv2d(
+    runSplit(kernels, 'conv2d', macs, coutG, pixels, ({ m0, m1, n0, n1 }, s) => [
       a.inC, a.inH, a.inW, a.outC, a.kH, a.kW, a.strideY, a.strideX, a.dilationY, a.dilationX, a.padTop, a.padLeft, a.groups,
-      ip, wp, bp, hasBias, op, a.outH, a.outW, lo, hi, kernels.scratch,
-    );
+      ip, wp, bp, hasBias, op, a.outH, a.outW, lo, hi, s, m0, m1, n0, n1,
+    ]);
   }, constant);
 }
 
+/** SIMD GEMM; a large call runs on two threads as conv2dSimd does. */
 export function gemmSimd(kernels: WasmKernels, g: GemmArgs): void {
   checkGemmArgs(g);
   if (g.M === 0 || g.N === 0) return;
@@ -256,7 +271,13 @@ export function gemmSimd(kernels: WasmKernels, g: GemmArgs): void {
   const lo = g.activation ? g.activation.min : -Infinity;
   const hi = g.activation ? g.activation.max : Infinity;
   const biasMode = g.bias ? (g.biasPer === 'row' ? BIAS_PER_ROW : BIAS_PER_COL) : BIAS_NONE;
+  const transB = g.transB ? 1 : 0;
+  // One or two rows against a transposed B is a row of dot products (kernels/assembly/gemm.ts):
+  // columns are cut in fours.
+  const colUnit = transB && g.M <= 2 ? 4 : 8;
   kernels.withArrays([g.A, g.B, g.bias, g.C], 3, e.gemmScratchBytes(g.K), ([ap, bp, biasp, cp]) => {
-    e.gemm(g.M, g.N, g.K, ap, bp, g.transB ? 1 : 0, cp, biasp, biasMode, lo, hi, kernels.scratch);
+    runSplit(kernels, 'gemm', g.M * g.N * g.K, g.M, g.N, ({ m0, m1, n0, n1 }, s) => [
+      g.M, g.N, g.K, ap, bp, transB, cp, biasp, biasMode, lo, hi, s, m0, m1, n0, n1,
+    ], 4, colUnit);
   }, g.constantB ? [1, 2] : []);
 }

@@ -10,6 +10,11 @@
  * When a model's intermediates do not fit, `alloc` grows the memory up to `maxPages` (default the
  * 4 GiB wasm32 limit) and then throws a RangeError naming the request, so a caller that keeps
  * every blob can free what it no longer needs (or fall back to plain arrays) instead of crashing.
+ *
+ * A shared heap (`shared`, for two kernel threads: shared/executor/parallel.ts) is a shared
+ * WebAssembly.Memory: its buffer is a SharedArrayBuffer, which growth does not detach (old views
+ * keep their old length) but replaces (`memory.buffer` is a new, longer object), so the rule above
+ * holds unchanged. Only this thread allocates; the helper thread computes into blocks allocated here.
  */
 
 const PAGE = 65536;
@@ -47,9 +52,10 @@ export class KernelHeap {
   constructor(
     base: number,
     readonly maxPages = 65536,
+    readonly shared = false,
   ) {
     this.top = alignUp(base);
-    this.memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(this.top / PAGE)), maximum: maxPages });
+    this.memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(this.top / PAGE)), maximum: maxPages, ...(shared ? { shared } : {}) });
   }
 
   /** Bytes in use (allocated, not yet released). */

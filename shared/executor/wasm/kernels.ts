@@ -13,18 +13,26 @@
  * Electron, Node 22+) is taken when the host validates it, else plain SIMD (Node 20). A host
  * without WebAssembly SIMD gets null from `simdKernels()` and the caller uses the plain
  * TypeScript kernels.
+ *
+ * Each build is also inlined over a shared memory (`createKernels(variant, { shared: true })`):
+ * shared/executor/parallel.ts swaps the process-wide kernels for such an instance when a host can
+ * start a second thread, and that thread instantiates the same module over the same memory.
  */
-import { KERNELS_RELAXED_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernels.generated';
+import { KERNELS_RELAXED_SHARED_WASM_BASE64, KERNELS_RELAXED_WASM_BASE64, KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernels.generated';
 import { KernelHeap } from './heap';
 
-interface KernelExports {
+/** The module's exports. gemm and conv2d compute the block [m0, m1) x [n0, n1) of their output (kernels/assembly). */
+export interface KernelExports {
   heapBase(): number;
-  gemm(M: number, N: number, K: number, a: number, b: number, transB: number, c: number, bias: number, biasMode: number, lo: number, hi: number, scratch: number): void;
+  gemm(
+    M: number, N: number, K: number, a: number, b: number, transB: number, c: number, bias: number, biasMode: number, lo: number, hi: number,
+    scratch: number, m0: number, m1: number, n0: number, n1: number,
+  ): void;
   gemmScratchBytes(K: number): number;
   conv2d(
     inC: number, inH: number, inW: number, outC: number, kH: number, kW: number, sy: number, sx: number, dy: number, dx: number,
     pt: number, pl: number, groups: number, input: number, weights: number, bias: number, hasBias: number,
-    output: number, outH: number, outW: number, lo: number, hi: number, scratch: number,
+    output: number, outH: number, outW: number, lo: number, hi: number, scratch: number, m0: number, m1: number, n0: number, n1: number,
   ): void;
   conv2dScratchBytes(inC: number, kH: number, kW: number, groups: number): number;
   depthwise3x3(
@@ -35,6 +43,15 @@ interface KernelExports {
   add(a: number, b: number, out: number, n: number): void;
   planeMeans(x: number, out: number, C: number, plane: number): void;
   depthwise3x3ScratchBytes(inH: number, inW: number, stride: number, pt: number, pl: number, outH: number, outW: number): number;
+  /** Where this instance keeps its small per-call tiles (kernels/assembly/tiles.ts). */
+  setTiles(ptr: number): void;
+  tilesBytes(): number;
+}
+
+/** A second thread computing part of the large kernel calls (shared/executor/parallel.ts). */
+export interface KernelHelper {
+  /** True while the helper is started and has not failed. */
+  readonly ready: boolean;
 }
 
 export const BIAS_NONE = 0;
@@ -80,6 +97,12 @@ export type KernelVariant = 'relaxed-simd' | 'simd';
 export class WasmKernels {
   private scratchPtr = 0;
   private scratchBytes = 0;
+  private helperScratchPtr = 0;
+  /**
+   * The helper thread, on a shared heap once it has started (parallel.ts sets it). It has a scratch
+   * block of its own, as large as this thread's.
+   */
+  helper: KernelHelper | null = null;
   private pending: Placed[] = [];
   /**
    * Heap copies of constant arrays (model weights) outside the heap, by buffer and range, so a
@@ -167,38 +190,78 @@ export class WasmKernels {
     return this.scratchPtr;
   }
 
-  /** Bytes of scratch kept allocated between calls. */
+  /** Pointer of the helper thread's scratch block (as large as `scratch`; 0 without a helper). */
+  get helperScratch(): number {
+    return this.helperScratchPtr;
+  }
+
+  /** Bytes of scratch kept allocated between calls (the helper's block included). */
   get scratchSize(): number {
-    return this.scratchBytes;
+    return this.helperScratchPtr ? 2 * this.scratchBytes : this.scratchBytes;
   }
 
   private ensureScratch(bytes: number): void {
-    if (bytes <= this.scratchBytes) return;
+    const helper = !!this.helper?.ready;
+    if (bytes <= this.scratchBytes && (!helper || this.helperScratchPtr)) return;
+    // The largest request so far, so a network's layers settle on one scratch block.
+    const size = Math.max(bytes, this.scratchBytes, 65536);
     if (this.scratchBytes) this.heap.release(this.scratchPtr);
+    if (this.helperScratchPtr) this.heap.release(this.helperScratchPtr);
     this.scratchBytes = 0;
-    // Grow geometrically so a network's layers settle on one scratch block.
-    const size = Math.max(bytes, 65536);
+    this.helperScratchPtr = 0;
     this.scratchPtr = this.heap.alloc(size);
+    if (helper) this.helperScratchPtr = this.heap.alloc(size);
     this.scratchBytes = size;
   }
 }
 
 let instance: WasmKernels | null | undefined;
 
-/** A fresh instance of one build on its own heap, or null when this host cannot run it. */
-export function createKernels(variant: KernelVariant): WasmKernels | null {
+function wasmText(variant: KernelVariant, shared: boolean): string {
+  if (variant === 'relaxed-simd') return shared ? KERNELS_RELAXED_SHARED_WASM_BASE64 : KERNELS_RELAXED_WASM_BASE64;
+  return shared ? KERNELS_SHARED_WASM_BASE64 : KERNELS_WASM_BASE64;
+}
+
+/** A compiled build, kept so a helper thread can be handed the same module (modules can be posted). */
+const modules = new Map<string, WebAssembly.Module | null>();
+
+/** The compiled module of one build, or null when this host cannot compile it. */
+export function kernelModule(variant: KernelVariant, shared = false): WebAssembly.Module | null {
+  const key = `${variant}${shared ? ' shared' : ''}`;
+  if (!modules.has(key)) {
+    let module: WebAssembly.Module | null = null;
+    try {
+      const bytes = decodeBase64(wasmText(variant, shared));
+      if (WebAssembly.validate(bytes)) module = new WebAssembly.Module(bytes);
+    } catch {
+      module = null;
+    }
+    modules.set(key, module);
+  }
+  return modules.get(key)!;
+}
+
+/**
+ * A fresh instance of one build on its own heap, or null when this host cannot run it. `shared`:
+ * over a shared memory (null where the host has no shared memory: a browser page that is not
+ * crossOriginIsolated).
+ */
+export function createKernels(variant: KernelVariant, options: { shared?: boolean } = {}): WasmKernels | null {
   try {
     if (typeof WebAssembly !== 'object') return null;
-    const bytes = decodeBase64(variant === 'relaxed-simd' ? KERNELS_RELAXED_WASM_BASE64 : KERNELS_WASM_BASE64);
-    if (!WebAssembly.validate(bytes)) return null;
-    const module = new WebAssembly.Module(bytes);
-    // The heap starts above the module's static tiles; heapBase() is only known after
-    // instantiation, so instantiate once against a probe memory to read it.
-    const probe = new WebAssembly.Instance(module, { env: { memory: new WebAssembly.Memory({ initial: 1 }), abort: () => {} } });
+    const shared = !!options.shared;
+    if (shared && typeof SharedArrayBuffer === 'undefined') return null;
+    const module = kernelModule(variant, shared);
+    if (!module) return null;
+    // heapBase() is only known after instantiation, so instantiate once against a probe memory.
+    const probeMemory = new WebAssembly.Memory({ initial: 1, ...(shared ? { maximum: 1, shared } : {}) });
+    const probe = new WebAssembly.Instance(module, { env: { memory: probeMemory, abort: () => {} } });
     const base = (probe.exports as unknown as KernelExports).heapBase();
-    const heap = new KernelHeap(base);
+    const heap = new KernelHeap(base, 65536, shared);
     const live = new WebAssembly.Instance(module, { env: { memory: heap.memory, abort: () => {} } });
-    return new WasmKernels(live.exports as unknown as KernelExports, heap, variant);
+    const exports = live.exports as unknown as KernelExports;
+    exports.setTiles(heap.alloc(exports.tilesBytes()));
+    return new WasmKernels(exports, heap, variant);
   } catch {
     return null;
   }
@@ -208,6 +271,14 @@ export function createKernels(variant: KernelVariant): WasmKernels | null {
 export function simdKernels(): WasmKernels | null {
   if (instance === undefined) instance = createKernels('relaxed-simd') ?? createKernels('simd');
   return instance;
+}
+
+/**
+ * Makes `kernels` the process-wide instance (parallel.ts: the same build over a shared heap, once
+ * its helper thread has started). Only between runs: blobs of a run live in the old heap.
+ */
+export function useKernels(kernels: WasmKernels): void {
+  instance = kernels;
 }
 
 /** For tests: turn the SIMD path off (null) or back on (undefined = detect again). */
