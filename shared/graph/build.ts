@@ -2,11 +2,11 @@
 // output features; neural networks add a node per layer, ML Programs a node per operation,
 // pipelines a group per sub-model chained by feature name, and every other model type one node.
 // Nothing is renamed or invented: each node and edge keeps the spec path it came from.
-import { modelTypeOf } from '../format/model';
-import type { FeatureDescription, Model, ModelDescription, NeuralNetwork } from '../format/schema/types.generated';
-import type { PathStep } from '../format/walk';
-import { describeFeatureType, featureTypeInfo } from '../format/features';
-import { isNetworkField, isPipelineField, modelBodyOf, networkOf, pipelineField, pipelineOf } from '../format/navigation';
+import {
+  describeFeatureType, featureTypeInfo, isNetworkField, isPipelineField, modelBodyOf, modelTypeOf, networkOf,
+  pipelineField, pipelineOf, type FeatureDescription, type Model, type ModelDescription, type NeuralNetwork,
+  type PathStep,
+} from '../format';
 import { classLabelsOf, isClassicModelType, MODEL_DISPLAY_NAMES, summarizeClassicModel, type ClassicModelType } from './classicModels';
 import { GraphCollector, groupId, nodeId, type Scope } from './collector';
 import { buildNeuralNetwork } from './neuralNetwork';

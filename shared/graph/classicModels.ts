@@ -1,10 +1,8 @@
 // Non-neural models (GLM, SVM, tree ensembles, NMS, feature engineering, Apple's built-in text,
 // vision and sound models, …) are one node each on the canvas. This table gives each model type
 // a readable name and the handful of parameters worth reading on the node face.
-import { enumValueName } from '../format/protobuf/codec';
-import type { Model } from '../format/schema/types.generated';
-import { whichOneof } from '../format/walk';
-import { AttributeList, formatList, formatNumber } from '../layers/format';
+import { enumValueName, whichOneof, type Model } from '../format';
+import { AttributeList, formatList, formatNumber } from '../layers';
 import type { NodeAttribute } from './types';
 
 const SPEC = 'CoreML.Specification.';

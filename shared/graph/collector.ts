@@ -1,6 +1,6 @@
 // The mutable side of buildGraph: nodes, edges and groups collected while walking a spec, with
 // ids derived from spec paths so the same spec always yields the same ids.
-import { formatPath, type PathStep } from '../format/walk';
+import { formatPath, type PathStep } from '../format';
 import type { GraphEdge, GraphGroup, GraphNode } from './types';
 
 /** Where a blob or feature comes from: a node and the index of the value in its outputs. */

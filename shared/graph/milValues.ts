@@ -1,10 +1,8 @@
 // One-line descriptions of ML Program (MIL) types and values for node faces: "fp16 [16, 3, 3, 3]",
 // "[2, 2]", "valid", "fp16 [64] (weight.bin @ 576)". Constants folded into their consumers read
 // like this, as do function inputs.
-import { enumValueName } from '../format/protobuf/codec';
-import type { MILSpec_TensorValue, MILSpec_Value, MILSpec_ValueType } from '../format/schema/types.generated';
-import { whichOneof } from '../format/walk';
-import { formatList, formatNumber } from '../layers/format';
+import { enumValueName, whichOneof, type MILSpec_TensorValue, type MILSpec_Value, type MILSpec_ValueType } from '../format';
+import { formatList, formatNumber } from '../layers';
 
 /** Values with at most this many elements are shown in full. */
 export const SMALL_VALUE = 8;

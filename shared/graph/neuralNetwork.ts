@@ -2,9 +2,8 @@
 // file order, edges by blob name. NeuralNetwork.proto: a layer may only read blobs defined before
 // it, so each input is wired to the latest earlier producer of that name (a Copy layer may
 // overwrite a blob, and later readers then see the copy).
-import type { ModelDescription, NeuralNetwork, NeuralNetworkClassifier, NeuralNetworkLayer } from '../format/schema/types.generated';
-import type { PathStep } from '../format/walk';
-import { layerEntry, layerTypeOf } from '../layers/registry';
+import type { ModelDescription, NeuralNetwork, NeuralNetworkClassifier, NeuralNetworkLayer, PathStep } from '../format';
+import { layerEntry, layerTypeOf } from '../layers';
 import { groupId, nodeId, type GraphCollector, type Producer, type Scope } from './collector';
 import type { GraphGroup } from './types';
 

@@ -1,8 +1,7 @@
 // The extra lines shown on feature nodes: how a neural network's image input is preprocessed
 // before the first layer sees it, and which classes a classifier's label output can take.
-import type { FeatureDescription, NeuralNetworkPreprocessing } from '../format/schema/types.generated';
-import { featureTypeInfo } from '../format/features';
-import { formatNumber } from '../layers/format';
+import { featureTypeInfo, type FeatureDescription, type NeuralNetworkPreprocessing } from '../format';
+import { formatNumber } from '../layers';
 
 /** How many class labels a classifier output lists before "…". */
 export const LABELS_SHOWN = 3;

@@ -2,7 +2,7 @@
 // Paths use field names as written in proto/, element indexes for repeated fields and keys for
 // maps (MIL functions, block specializations, operation inputs), so the view can select or edit
 // exactly the field a node came from.
-import type { PathStep } from '../format/walk';
+import type { PathStep } from '../format';
 
 /** The value at `path` in a decoded message, or undefined when any step does not exist. */
 export function resolvePath(root: unknown, path: readonly PathStep[]): unknown {

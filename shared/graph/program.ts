@@ -3,11 +3,8 @@
 // through its argument bindings, and a nested block (cond, while_loop) also sees the names of the
 // blocks around it. Constants are usually folded into the operations that read them, the way
 // Netron shows weights as attributes of a convolution rather than as separate boxes.
-import type {
-  MILSpec_Block, MILSpec_Function, MILSpec_Operation, MILSpec_Program, ModelDescription,
-} from '../format/schema/types.generated';
-import type { PathStep } from '../format/walk';
-import { milOpCategory } from '../layers/milOps';
+import type { MILSpec_Block, MILSpec_Function, MILSpec_Operation, MILSpec_Program, ModelDescription, PathStep } from '../format';
+import { milOpCategory } from '../layers';
 import { groupId, nodeId, type GraphCollector, type Producer, type Scope } from './collector';
 import { describeMilType, describeMilValue, milTypeKind } from './milValues';
 import type { NodeAttribute } from './types';

@@ -1,11 +1,11 @@
 // The graph model the canvas draws: built from a spec by buildGraph (shared/graph/build.ts).
 // Every node and edge keeps the spec path it came from, so an edit in the view is an edit of
 // exactly that field.
-import type { PathStep } from '../format/walk';
-import type { LayerCategory, NodeAttribute } from '../layers/types';
+import type { PathStep } from '../format';
+import type { LayerCategory, NodeAttribute } from '../layers';
 
 // Defined with the layer registry, which produces them; re-exported for the graph's users.
-export type { LayerCategory, NodeAttribute } from '../layers/types';
+export type { LayerCategory, NodeAttribute } from '../layers';
 
 export type GraphNodeKind = 'input' | 'output' | 'layer' | 'operation' | 'model';
 

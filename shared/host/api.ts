@@ -2,7 +2,7 @@
 // Electron preload (window.mlsurgeon, over IPC to the main process) and the browser build (file
 // picker, drag-and-drop, downloads). The renderer decodes bytes itself, in a Web Worker, so the
 // decoded document keeps the byte-exact encodings that make a save lossless.
-import type { PackageContents } from '../format/mlpackage';
+import type { PackageContents } from '../format';
 import type { MenuCommand } from './actions';
 
 /** A model as read from disk: one .mlmodel file, or every file of a .mlpackage folder. */

@@ -1,18 +1,11 @@
 // `mlsurgeon inspect` and the model panel: the facts of a model in one plain object.
-import { describeRelease, modelTypeOf, MODEL_TYPE, SPECIFICATION_RELEASES } from '../format/model';
-import { isPipelineField, pipelineOf } from '../format/navigation';
-import type { MlPackage } from '../format/mlpackage';
-import { resolveModelPath } from '../format/mlpackage';
-import type { Model, NeuralNetworkLayer, WeightParams, MILSpec_Operation } from '../format/schema/types.generated';
-import { MESSAGES } from '../format/schema/descriptors.generated';
-import { walkMessages, whichOneof, formatPath, type PathStep } from '../format/walk';
-import { featureInfo, type FeatureInfo } from '../format/features';
+import {
+  MESSAGES, MODEL_TYPE, SPECIFICATION_RELEASES, describeRelease, featureInfo, formatPath, isPipelineField, modelTypeOf,
+  pipelineOf, resolveModelPath, walkMessages, whichOneof, type FeatureInfo, type MILSpec_Operation, type MlPackage,
+  type Model, type NeuralNetworkLayer, type PathStep, type WeightParams,
+} from '../format';
 import { formatShape, inferShapes, type Shape, type ShapeResult } from '../shapes';
 import { weightStorage } from '../weights';
-
-/** Re-exported for the model panel; defined in shared/format/navigation and shared/weights. */
-export { pipelineOf } from '../format/navigation';
-export { weightStorage } from '../weights';
 
 export interface LayerInfo {
   readonly name: string;

@@ -1,6 +1,6 @@
 // The readable form of an InspectResult: what Xcode's General tab shows, plus a histogram of
 // layer types and where the weight bytes are.
-import { describeFeatureType } from '../format/features';
+import { describeFeatureType } from '../format';
 import { SPEC_VERSION_OS, type InspectResult, type ModelTreeNode } from './inspect';
 
 function formatBytes(n: number): string {

@@ -1,9 +1,9 @@
 // Opening and saving model files through a FileSystem: the one place that decides between
 // .mlmodel and .mlpackage, and that writes atomically (temporary file or folder, then rename).
-import { decodeModel, encodeModel, ModelReadError, MODEL_TYPE } from '../format/model';
-import { adoptRawEncodings, rawEncodingTable } from '../format/protobuf/codec';
-import { readPackage, writePackage, type MlPackage, type PackageContents } from '../format/mlpackage';
-import type { Model } from '../format/schema/types.generated';
+import {
+  MODEL_TYPE, ModelReadError, adoptRawEncodings, decodeModel, encodeModel, rawEncodingTable, readPackage, writePackage,
+  type MlPackage, type Model, type PackageContents,
+} from '../format';
 import { baseName, joinPath, type FileSystem } from './filesystem';
 
 export interface OpenedModel {

@@ -3,7 +3,7 @@
 // commonest choice; the inspector edits them afterwards. Typed against the schema: a mistyped
 // field is a compile error here instead of a field the encoder drops. Types without an entry
 // start with empty parameters.
-import { FlattenLayerParams_FlattenOrder, ReshapeLayerParams_ReshapeOrder, UnaryFunctionLayerParams_Operation } from '../format/schema/types.generated';
+import { FlattenLayerParams_FlattenOrder, ReshapeLayerParams_ReshapeOrder, UnaryFunctionLayerParams_Operation } from '../format';
 import type { LayerParams, LayerType } from './types';
 
 export const LAYER_DEFAULTS: { readonly [T in LayerType]?: LayerParams<T> } = {

@@ -1,7 +1,6 @@
 // How parameter values read on a node face: short, exact and the same everywhere ("3×3",
 // "[0, 2, 1, 3]", "0.001"). Used by the layer summaries and the graph's model and MIL attributes.
-import { enumValueName } from '../format/protobuf/codec';
-import type { WeightParams } from '../format/schema/types.generated';
+import { enumValueName, type WeightParams } from '../format';
 import type { NodeAttribute } from './types';
 
 /**

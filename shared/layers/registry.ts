@@ -17,7 +17,7 @@
 // layer takes 1 or more inputs and gives 1 or more outputs (validateCustomLayer:
 // validateInputCount(layer, 1, -1), validateOutputCount(layer, 1, -1); CustomLayerParams itself
 // says nothing about counts).
-import type { NeuralNetworkLayer } from '../format/schema/types.generated';
+import type { NeuralNetworkLayer } from '../format';
 import { layerTypeOf, type LayerCategory, type LayerParams, type LayerType, type NodeAttribute } from './types';
 import { LAYER_DEFAULTS } from './defaults';
 import { LAYER_SUMMARIES, summarizeGeneric } from './summaries';

@@ -2,23 +2,24 @@
 // scanning the canvas wants to see (kernel, stride, output channels, activation function, target
 // shape …). Defaults come from NeuralNetwork.proto: proto3 leaves default values off the wire, so
 // an absent kernelSize means the documented [3, 3], an absent nGroups means 1, and so on.
-import { MESSAGES } from '../format/schema/descriptors.generated';
-import type {
-  ActivationParams, ArgMaxLayerParams, ArgSortLayerParams, BatchedMatMulLayerParams, BatchnormLayerParams,
-  BiasLayerParams, BiDirectionalLSTMLayerParams, BorderAmounts, BranchLayerParams, ClipLayerParams,
-  ConcatLayerParams, ConcatNDLayerParams, ConstantPaddingLayerParams, Convolution3DLayerParams, ConvolutionLayerParams,
-  CropLayerParams, CropResizeLayerParams, CumSumLayerParams, CustomLayerParams, EmbeddingLayerParams,
-  EmbeddingNDLayerParams, FlattenLayerParams, GatherLayerParams, GlobalPooling3DLayerParams, GRULayerParams,
-  InnerProductLayerParams, L2NormalizeLayerParams, LayerNormalizationLayerParams, LoadConstantLayerParams,
-  LoopLayerParams, LRNLayerParams, MeanVarianceNormalizeLayerParams, NonMaximumSuppressionLayerParams,
-  OneHotLayerParams, PaddingLayerParams, PermuteLayerParams, Pooling3DLayerParams, PoolingLayerParams,
-  ReduceLayerParams, ReduceSumLayerParams, ReorganizeDataLayerParams, ReshapeLayerParams, ResizeBilinearLayerParams,
-  ScaleLayerParams, ScatterLayerParams, SimpleRecurrentLayerParams, SliceLayerParams, SliceStaticLayerParams,
-  SoftmaxNDLayerParams, SplitLayerParams, SplitNDLayerParams, SqueezeLayerParams, StackLayerParams,
-  TileLayerParams, TopKLayerParams, TransposeLayerParams, UnaryFunctionLayerParams, UniDirectionalLSTMLayerParams,
-  UpsampleLayerParams, WeightParams,
-} from '../format/schema/types.generated';
-import { whichOneof } from '../format/walk';
+import {
+  MESSAGES, whichOneof, type ActivationParams, type ArgMaxLayerParams, type ArgSortLayerParams,
+  type BatchedMatMulLayerParams, type BatchnormLayerParams, type BiDirectionalLSTMLayerParams, type BiasLayerParams,
+  type BorderAmounts, type BranchLayerParams, type ClipLayerParams, type ConcatLayerParams, type ConcatNDLayerParams,
+  type ConstantPaddingLayerParams, type Convolution3DLayerParams, type ConvolutionLayerParams, type CropLayerParams,
+  type CropResizeLayerParams, type CumSumLayerParams, type CustomLayerParams, type EmbeddingLayerParams,
+  type EmbeddingNDLayerParams, type FlattenLayerParams, type GRULayerParams, type GatherLayerParams,
+  type GlobalPooling3DLayerParams, type InnerProductLayerParams, type L2NormalizeLayerParams, type LRNLayerParams,
+  type LayerNormalizationLayerParams, type LoadConstantLayerParams, type LoopLayerParams,
+  type MeanVarianceNormalizeLayerParams, type NonMaximumSuppressionLayerParams, type OneHotLayerParams,
+  type PaddingLayerParams, type PermuteLayerParams, type Pooling3DLayerParams, type PoolingLayerParams,
+  type ReduceLayerParams, type ReduceSumLayerParams, type ReorganizeDataLayerParams, type ReshapeLayerParams,
+  type ResizeBilinearLayerParams, type ScaleLayerParams, type ScatterLayerParams, type SimpleRecurrentLayerParams,
+  type SliceLayerParams, type SliceStaticLayerParams, type SoftmaxNDLayerParams, type SplitLayerParams,
+  type SplitNDLayerParams, type SqueezeLayerParams, type StackLayerParams, type TileLayerParams, type TopKLayerParams,
+  type TransposeLayerParams, type UnaryFunctionLayerParams, type UniDirectionalLSTMLayerParams,
+  type UpsampleLayerParams, type WeightParams,
+} from '../format';
 import type { NodeAttribute } from './types';
 import { AttributeList, enumLabel, formatDims, formatList, weightCount } from './format';
 

@@ -1,8 +1,6 @@
 // The NeuralNetwork layer types as the schema defines them: the members of the `layer` oneof of
 // NeuralNetworkLayer. The registry, shape inference and surgery all name layers through this.
-import { MESSAGES } from '../format/schema/descriptors.generated';
-import type { NeuralNetworkLayer } from '../format/schema/types.generated';
-import { whichOneof } from '../format/walk';
+import { MESSAGES, whichOneof, type NeuralNetworkLayer } from '../format';
 
 export const LAYER_MESSAGE = 'CoreML.Specification.NeuralNetworkLayer';
 

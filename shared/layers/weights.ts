@@ -3,8 +3,7 @@
 // NeuralNetworkLayerValidator checks), the output-channel axis for per-channel quantization, and
 // whether ML Surgeon's quantizer converts it. test/unit/registry-weights.test.ts checks the fields
 // against the schema: none missing, none extra.
-import type { ActivationParams, LSTMParams, LSTMWeightParams } from '../format/schema/types.generated';
-import type { PathStep } from '../format/walk';
+import type { ActivationParams, LSTMParams, LSTMWeightParams, PathStep } from '../format';
 import type { LayerParams, LayerType } from './types';
 
 export interface WeightChannels {

@@ -1,6 +1,6 @@
 // Shapes of model features (inputs and outputs as the description declares them) and how a
 // neural network turns an input feature into its first tensor.
-import type { ArrayFeatureType, FeatureType, ImageFeatureType, SizeRange } from '../format/schema/types.generated';
+import type { ArrayFeatureType, FeatureType, ImageFeatureType, SizeRange } from '../format';
 import { UNKNOWN_DIM, UNKNOWN_SHAPE, dim, hasRank, type Dim, type Shape } from './shape';
 
 /** SizeRange: a negative upper bound means unbounded (FeatureTypes.proto). */

@@ -1,10 +1,10 @@
 // Static shape inference for Core ML models: `inferShapes(spec)` gives the shape of every blob.
-export { inferShapes, networkOf, pipelineField, type ShapeIssue, type ShapeOptions, type ShapeResult } from './infer';
+export { inferShapes, type ShapeIssue, type ShapeOptions, type ShapeResult } from './infer';
 export {
   UNKNOWN_DIM, UNKNOWN_SHAPE, dim, range, shapeOf, formatDim, formatShape, knownDims, isKnownDim, isFullyKnown,
-  hasRank, sameShape, type Dim, type Shape,
+  hasRank, sameDim, sameShape, type Dim, type Shape,
 } from './shape';
-export { featureShape, imageChannels, networkTensor } from './features';
-export { LAYER_TYPES, layerTypeOf, ndOnlyReason, type LayerType } from './layerTypes';
+export { arrayShape, featureShape, imageChannels, networkTensor } from './features';
+export { layerFieldNumber, ndOnlyReason } from './layerTypes';
 export { LAYER_SHAPES } from './layers';
 export { blobFeatureDims, declaredShapeFits, producedDims } from './outputs';

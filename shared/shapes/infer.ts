@@ -1,13 +1,13 @@
 // Static shape inference over a whole model: neural networks layer by layer (with nested
 // branch/loop networks), pipelines feature by feature, ML Programs from their declared value
 // types, other models from their parameters or description.
-import { MESSAGES } from '../format/schema/descriptors.generated';
-import type { MILSpec_Block, Model, NeuralNetwork, NeuralNetworkLayer } from '../format/schema/types.generated';
-import { modelTypeOf } from '../format/model';
-import type { PathStep } from '../format/walk';
-import { networkOf, pipelineField, pipelineOf } from '../format/navigation';
+import {
+  MESSAGES, modelTypeOf, networkOf, pipelineField, pipelineOf, type MILSpec_Block, type Model, type NeuralNetwork,
+  type NeuralNetworkLayer, type PathStep,
+} from '../format';
 import { featureShape, networkTensor, type ArrayMapping, type ImageMapping } from './features';
-import { LAYER_MESSAGE, layerTypeOf, ndOnlyReason } from './layerTypes';
+import { ndOnlyReason } from './layerTypes';
+import { LAYER_MESSAGE, layerTypeOf } from '../layers';
 import { LAYER_SHAPES } from './layers';
 import type { LayerShapeFn, ShapeIssueKind } from './layers/types';
 import { milValueShape, parameterOutputShapes } from './models';
@@ -48,9 +48,6 @@ export interface ShapeResult {
 }
 
 const NN_MESSAGE = 'CoreML.Specification.NeuralNetwork';
-
-/** Model navigation lives in shared/format/navigation; re-exported for existing callers. */
-export { networkOf, pipelineField } from '../format/navigation';
 
 const toShape = (s: Shape | readonly number[]): Shape => (Array.isArray(s) ? { dims: (s as readonly number[]).map(dim) } : (s as Shape));
 

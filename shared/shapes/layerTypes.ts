@@ -1,10 +1,7 @@
 // The NeuralNetwork layer types as the schema defines them (the `layer` oneof of
 // NeuralNetworkLayer), and which of them keep a network in the legacy rank-5 world.
-import { MESSAGES } from '../format/schema/descriptors.generated';
-import type { NeuralNetworkLayer } from '../format/schema/types.generated';
-import { LAYER_MESSAGE, layerTypeOf, type LayerType } from '../layers/types';
-
-export { LAYER_MESSAGE, LAYER_TYPES, layerTypeOf, type LayerParams, type LayerType } from '../layers/types';
+import { MESSAGES, type NeuralNetworkLayer } from '../format';
+import { LAYER_MESSAGE, layerTypeOf, type LayerType } from '../layers';
 
 /** Field number of each layer type in the oneof (NeuralNetwork.proto groups them by release). */
 export function layerFieldNumber(type: LayerType): number | undefined {

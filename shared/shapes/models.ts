@@ -2,8 +2,7 @@
 // format defines them (FeatureVectorizer, OneHotEncoder, NonMaximumSuppression, …). Features
 // that are not tensors (strings, dictionaries) have no shape; everything else falls back to
 // what the model description declares.
-import type { FeatureDescription, MILSpec_ValueType, Model } from '../format/schema/types.generated';
-import { modelTypeOf } from '../format/model';
+import { modelTypeOf, type FeatureDescription, type MILSpec_ValueType, type Model } from '../format';
 import { featureShape } from './features';
 import { UNKNOWN_DIM, UNKNOWN_SHAPE, dim, type Shape } from './shape';
 

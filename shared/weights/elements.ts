@@ -1,8 +1,7 @@
 // Typed element bytes to float32: the element types of ML Program tensors and of the blobs in an
 // .mlpackage's weight file (MILBlob BlobDataType, shared/format/weightfile.ts). All little-endian.
-import { MILSpec_DataType } from '../format/schema/types.generated';
-import { blobData, type BlobRecord } from '../format/weightfile';
-import { float16BytesToFloat32 } from '../numeric/float16';
+import { MILSpec_DataType, blobData, type BlobRecord } from '../format';
+import { float16BytesToFloat32 } from '../numeric';
 import { unpackCodesLsbFirst } from './bits';
 
 /** binary16, little-endian (WeightParams.float16Value and fp16 blobs). */

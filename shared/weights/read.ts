@@ -18,8 +18,8 @@
 // The output channel is the outermost axis of the weights except for deconvolution, whose
 // weights are [C_in, C_out / groups, kH, kW] and are quantized along axis 1 (coremltools
 // _quantize_nn_spec, axis=1): callers pass `channelStride` for that case.
-import type { WeightParams } from '../format/schema/types.generated';
-import { float16BytesToFloat32 } from '../numeric/float16';
+import type { WeightParams } from '../format';
+import { float16BytesToFloat32 } from '../numeric';
 import { unpackCodes } from './bits';
 import { weightStorageKind } from './storage';
 

@@ -1,7 +1,7 @@
 // Which storage a NeuralNetwork WeightParams uses and how many bytes it takes
 // (NeuralNetwork.proto, WeightParams: floatValue, float16Value, rawValue with
 // QuantizationParams, int8RawValue).
-import type { WeightParams } from '../format/schema/types.generated';
+import type { WeightParams } from '../format';
 
 export type WeightStorageKind = 'float32' | 'float16' | 'quantized' | 'int8' | 'raw' | 'empty';
 

@@ -1,6 +1,6 @@
 // Convolution, deconvolution and pooling (2-D and 3-D). Formulas from NeuralNetwork.proto:
 // ValidPadding, SamePadding, PoolingLayerParams.ValidCompletePadding, Convolution3DLayerParams.
-import type { BorderAmounts } from '../../format/schema/types.generated';
+import type { BorderAmounts } from '../../format';
 import { UNKNOWN_DIM, dim, formatDim, mapDim, type Dim } from '../shape';
 import { dimsAtLeast, dimsExactly, expectDim, pair, withTail, tail } from './common';
 import type { LayerShapeInput, PartialLayerShapeTable } from './types';

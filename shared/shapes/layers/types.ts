@@ -1,9 +1,8 @@
 // The contract of a per-layer shape function: input shapes and parameters in, one shape per
 // output out. Each family file fills part of the table; shared/shapes/layers/index.ts joins them
 // and the type checker insists that every layer type of the schema has an entry.
-import type { PathStep } from '../../format/walk';
-import type { NeuralNetworkLayer } from '../../format/schema/types.generated';
-import type { LayerParams, LayerType } from '../layerTypes';
+import type { NeuralNetworkLayer, PathStep } from '../../format';
+import type { LayerParams, LayerType } from '../../layers';
 import type { Shape } from '../shape';
 
 export interface LayerShapeInput<P> {
