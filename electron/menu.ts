@@ -1,8 +1,9 @@
 // The application menu as data. Commands that act on the document (open, save, undo, find, …)
 // go to the window as a MenuCommand: the renderer owns the document and its undo history.
 import type { MenuItemConstructorOptions } from 'electron';
-import { actionSpec, isMenuCommand, keysOf, menuSections, toAccelerator, type ActionId, type HostActionId, type MenuGroup, type MenuName } from '../shared/host/actions';
-import type { MenuCommand } from '../shared/host/api';
+import {
+  actionSpec, isMenuCommand, keysOf, menuSections, toAccelerator, type ActionId, type HostActionId, type MenuCommand, type MenuGroup, type MenuName,
+} from '../shared/host';
 import { baseName } from '../shared/io/filesystem';
 import { APP_NAME } from './close-guard';
 

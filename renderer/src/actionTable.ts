@@ -6,7 +6,7 @@
 import { useStore } from 'zustand';
 import {
   actionForKey, actionSpec, formatChord, keysOf, type ActionId, type CommandId,
-} from '../../shared/host/actions';
+} from '../../shared/host';
 import { openPayload, saveDocument, setFoldConstants } from './actions';
 import { deleteNode, insertAtSelection, redo, undo } from './editing';
 import type { Host } from './host/host';
@@ -168,6 +168,9 @@ export function shortcutText(id: ActionId, host: Pick<Host, 'kind'>, mac = IS_MA
   if (keys.length === 0) return undefined;
   return (all ? keys : keys.slice(0, 1)).map((k) => formatChord(k, mac)).join(', ');
 }
+
+/** `data-testid` of an action's element: "zoomToFit" → "zoom-to-fit". */
+export const actionTestId = (id: ActionId): string => id.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 /** A tooltip: what the action does, then its keystrokes in parentheses. */
 export function actionTitle(id: ActionId, host: Pick<Host, 'kind'>, text = actionSpec(id).description ?? actionSpec(id).label): string {

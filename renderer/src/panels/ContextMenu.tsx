@@ -1,20 +1,24 @@
 // Right-click menus on the canvas: what can be done to a layer, a model input or output, or a
 // connection. Every item is a surgery operation (or opens the editor for one).
 import { useEffect, useRef } from 'react';
+import { actionLabel, type ActionId } from '../../../shared/host';
 import type { FeatureDescription } from '../../../shared/format/schema/types.generated';
 import { resolvePath } from '../../../shared/graph/paths';
 import type { GraphNode, ModelGraph } from '../../../shared/graph/types';
 import { canRename, featureRef, layerRef } from '../document/editTargets';
 import { FEATURE_EDITOR_PATH, PREPROCESSING_EDITOR_PATH } from '../inspector/FeatureEditor';
+import { actionTestId, shortcutText } from '../actionTable';
+import { useHost } from '../hostContext';
 import { deleteNode, graphEdgeIds, insertAtSelection, insertOnEdge, runOperation } from '../editing';
 import { runUpTo, stopAfterLayer } from '../run/runActions';
 import { useDocumentStore, type ModelDocument } from '../store/documentStore';
 import { useViewStore, type MenuTarget } from '../store/viewStore';
 
+/** An action of the table on this menu's element: label and keystroke come from the table. */
 interface Item {
-  readonly id: string;
-  readonly label: string;
-  readonly hint?: string;
+  readonly id: ActionId;
+  /** Names for the label's placeholders ("{blob}"). */
+  readonly names?: Readonly<Record<string, string>>;
   readonly run: () => void;
 }
 
@@ -34,37 +38,37 @@ function modelArg(model: readonly (string | number)[]): { model?: readonly (stri
 function layerItems(doc: ModelDocument, n: GraphNode): Section[] {
   const ref = layerRef(n);
   const outputs = new Set((doc.spec.description?.output ?? []).map((f) => f.name));
-  const edit: Item[] = [{ id: 'rename', label: 'Rename…', hint: 'F2', run: () => view().setRenaming(n.id) }];
-  if (ref) edit.push({ id: 'delete', label: 'Delete', hint: 'Del', run: () => deleteNode(n.id) });
+  const edit: Item[] = [{ id: 'rename', run: () => view().setRenaming(n.id) }];
+  if (ref) edit.push({ id: 'delete', run: () => deleteNode(n.id) });
   const structure: Item[] = [];
   if (ref) {
-    structure.push({ id: 'insert-after', label: 'Insert layer after…', run: () => pickLayer(`Insert after ${n.label}`, insertAtSelection) });
+    structure.push({ id: 'insertAfter', run: () => pickLayer(`Insert after ${n.label}`, insertAtSelection) });
     for (const blob of n.outputs) {
       if (ref.model.length === 0 && outputs.has(blob)) continue;
-      structure.push({ id: 'expose', label: `Expose “${blob}” as a model output`, run: () => runOperation('exposeBlob', { ...modelArg(ref.model), blob }) });
+      structure.push({ id: 'expose', names: { blob }, run: () => runOperation('exposeBlob', { ...modelArg(ref.model), blob }) });
     }
   }
   const replace: Item[] = [];
-  if (n.type !== 'custom') replace.push({ id: 'replace-custom', label: 'Replace with a custom layer', run: () => runOperation('replaceLayer', { layerPath: n.path, type: 'custom' }) });
-  replace.push({ id: 'replace-builtin', label: 'Replace with a built-in layer…', run: () => pickLayer(`Replace ${n.label} with`, (type) => runOperation('replaceLayer', { layerPath: n.path, type })) });
-  replace.push({ id: 'fp16', label: 'Convert this layer’s weights to fp16', run: () => runOperation('convertToFloat16', { under: [n.path] }) });
-  const run: Item[] = stopAfterLayer(n) ? [{ id: 'run-to-here', label: 'Run up to here', run: () => runUpTo(n.label) }] : [];
+  if (n.type !== 'custom') replace.push({ id: 'replaceCustom', run: () => runOperation('replaceLayer', { layerPath: n.path, type: 'custom' }) });
+  replace.push({ id: 'replaceBuiltin', run: () => pickLayer(`Replace ${n.label} with`, (type) => runOperation('replaceLayer', { layerPath: n.path, type })) });
+  replace.push({ id: 'layerFp16', run: () => runOperation('convertToFloat16', { under: [n.path] }) });
+  const run: Item[] = stopAfterLayer(n) ? [{ id: 'runToHere', run: () => runUpTo(n.label) }] : [];
   return [edit, structure, replace, run];
 }
 
 function featureItems(doc: ModelDocument, n: GraphNode): Section[] {
   const f = featureRef(n);
   const items: Item[] = [];
-  if (canRename(n)) items.push({ id: 'rename', label: 'Rename…', hint: 'F2', run: () => view().setRenaming(n.id) });
+  if (canRename(n)) items.push({ id: 'rename', run: () => view().setRenaming(n.id) });
   if (!f || f.model.length !== 0) return [items];
   const showEditor = (anchor: string) => () => { view().select(n.id); view().focusInspector(anchor); };
-  items.push({ id: 'edit-type', label: 'Edit type and shape…', run: showEditor(FEATURE_EDITOR_PATH) });
+  items.push({ id: 'editType', run: showEditor(FEATURE_EDITOR_PATH) });
   const desc = resolvePath(doc.spec, n.path) as FeatureDescription | undefined;
   const isNetwork = !!(doc.spec.neuralNetwork ?? doc.spec.neuralNetworkClassifier ?? doc.spec.neuralNetworkRegressor);
   if (f.kind === 'input') {
-    if (desc?.type?.imageType && isNetwork) items.push({ id: 'preprocessing', label: 'Preprocessing…', run: showEditor(PREPROCESSING_EDITOR_PATH) });
+    if (desc?.type?.imageType && isNetwork) items.push({ id: 'preprocessing', run: showEditor(PREPROCESSING_EDITOR_PATH) });
     const optional = !!desc?.type?.isOptional;
-    items.push({ id: 'optional', label: optional ? 'Make required' : 'Make optional', run: () => runOperation('setFeatureType', { name: f.name, optional: !optional }) });
+    items.push({ id: optional ? 'makeRequired' : 'makeOptional', run: () => runOperation('setFeatureType', { name: f.name, optional: !optional }) });
   }
   return [items];
 }
@@ -76,9 +80,9 @@ function edgeItems(graph: ModelGraph, viewEdgeId: string): Section[] {
   const ref = source ? layerRef(source) : undefined;
   const model = ref?.model ?? [];
   return [[
-    { id: 'insert', label: 'Insert layer…', hint: 'Ins', run: () => pickLayer(`Insert on ${edge.blob}`, (type) => insertOnEdge(viewEdgeId, type)) },
-    { id: 'expose', label: `Expose “${edge.blob}” as a model output`, run: () => runOperation('exposeBlob', { ...modelArg(model), blob: edge.blob }) },
-    { id: 'truncate', label: `Truncate here (“${edge.blob}” becomes the output)`, run: () => runOperation('truncateAt', { ...modelArg(model), blob: edge.blob }) },
+    { id: 'insert', run: () => pickLayer(`Insert on ${edge.blob}`, (type) => insertOnEdge(viewEdgeId, type)) },
+    { id: 'expose', names: { blob: edge.blob }, run: () => runOperation('exposeBlob', { ...modelArg(model), blob: edge.blob }) },
+    { id: 'truncate', names: { blob: edge.blob }, run: () => runOperation('truncateAt', { ...modelArg(model), blob: edge.blob }) },
   ]];
 }
 
@@ -92,6 +96,7 @@ function sectionsFor(doc: ModelDocument, target: MenuTarget): Section[] {
 }
 
 export function ContextMenu() {
+  const host = useHost();
   const menu = useViewStore((s) => s.contextMenu);
   const doc = useDocumentStore((s) => s.document);
   const ref = useRef<HTMLDivElement>(null);
@@ -130,12 +135,15 @@ export function ContextMenu() {
     >
       {sections.map((s, i) => (
         <div key={i} className="menu-section">
-          {s.map((item) => (
-            <button key={item.id} type="button" role="menuitem" data-testid={`menu-${item.id}`}
-              onClick={() => { view().openContextMenu(null); item.run(); }}>
-              <span>{item.label}</span>{item.hint && <kbd>{item.hint}</kbd>}
-            </button>
-          ))}
+          {s.map((item, j) => {
+            const hint = shortcutText(item.id, host, undefined, false);
+            return (
+              <button key={j} type="button" role="menuitem" data-testid={`menu-${actionTestId(item.id)}`}
+                onClick={() => { view().openContextMenu(null); item.run(); }}>
+                <span>{actionLabel(item.id, item.names)}</span>{hint && <kbd>{hint}</kbd>}
+              </button>
+            );
+          })}
         </div>
       ))}
     </div>

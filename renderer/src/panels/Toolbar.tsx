@@ -1,8 +1,8 @@
 // The toolbar: open, save, undo and redo, constant folding, shapes, zoom to fit, model-wide
 // actions, search, the problem counts and the document's name (with • while unsaved).
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import { actionLabel, actionSpec, menuSections, type ActionId } from '../../../shared/host/actions';
-import { actionTitle, isCommand, isEnabled, runAction, SEARCH_INPUT_ID, useActionState } from '../actionTable';
+import { actionLabel, actionSpec, menuSections, type ActionId } from '../../../shared/host';
+import { actionTestId, actionTitle, isCommand, isEnabled, runAction, SEARCH_INPUT_ID, useActionState } from '../actionTable';
 import { openPayload, packageModelFileName, setFoldConstants } from '../actions';
 import { matchIndex, searchGraph } from '../canvas/search';
 import { useHost } from '../hostContext';
@@ -10,9 +10,6 @@ import { payloadFromFileInput, payloadFromFolderInput } from '../host/readFiles'
 import { useDockShown } from './Dock';
 import { useDocumentStore } from '../store/documentStore';
 import { useViewStore } from '../store/viewStore';
-
-/** `data-testid` of an action's element: "zoomToFit" → "zoom-to-fit". */
-export const actionTestId = (id: ActionId): string => id.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 /** A button for an action of the table: its label (or `children`), tooltip, enabled state and run. */
 function ActionButton(props: { readonly id: ActionId; readonly testId?: string; readonly className?: string; readonly children?: ReactNode }) {
