@@ -1,6 +1,6 @@
 // Image inputs: pixels in the model's colour space (NeuralNetwork.proto, NeuralNetworkImageScaler:
 // RGB, BGR or grayscale planes), then the network's preprocessing (scaler, mean image).
-import type { ImageFeatureType, NeuralNetworkPreprocessing } from '../format/schema/types.generated';
+import type { ImageFeatureType, NeuralNetworkPreprocessing } from '../format';
 import { makeTensor } from './tensor';
 import type { ImageValue, Tensor } from './types';
 

@@ -33,11 +33,12 @@
 // convolution (or that pair) whose only reader is a ReLU or clip runs with that clamp applied in
 // its store (one pass instead of two), unless an intermediate output was asked for; the profile
 // lists the folded layers with 0 ms.
-import type { CustomLayerParams, FeatureDescription, Model, NeuralNetwork, NeuralNetworkClassifier, NeuralNetworkLayer, WeightParams } from '../format/schema/types.generated';
-import { layerTypeOf, type LayerType } from '../layers/types';
-import { inferShapes } from '../shapes/infer';
-import { ndOnlyReason } from '../shapes/layerTypes';
-import { knownDims } from '../shapes/shape';
+import type {
+  CustomLayerParams, FeatureDescription, Model, NeuralNetwork, NeuralNetworkClassifier, NeuralNetworkLayer,
+  WeightParams,
+} from '../format';
+import { layerTypeOf, type LayerType } from '../layers';
+import { inferShapes, knownDims, ndOnlyReason } from '../shapes';
 import { readWeights, type ReadWeightsOptions } from '../weights';
 import { BGR, imageToPlanes, preprocess } from './image';
 import { KERNELS } from './kernels';

@@ -12,7 +12,7 @@
 // Outputs have the inputs' row layout with n rows (n = kept boxes); a fixed first dimension
 // declared on an output, or the lower bound of a range, pads with zero rows, and a fixed size or
 // upper bound truncates ("the unused boxes are filled with zero confidence").
-import type { FeatureDescription, Model, NonMaximumSuppression } from '../format/schema/types.generated';
+import type { FeatureDescription, Model, NonMaximumSuppression } from '../format';
 import { ExecutorError, type FeatureValue, type RunResult, type Tensor } from './types';
 
 export interface NmsParameters {

@@ -3,8 +3,7 @@
 // and the earlier stages' outputs, and a later stage's output replaces an earlier feature of the
 // same name (converters reuse names, e.g. an int64 feature re-emitted as its one-hot dictionary).
 // The pipeline's outputs are the features its description declares.
-import { modelTypeOf } from '../format/model';
-import type { Model, Pipeline } from '../format/schema/types.generated';
+import { modelTypeOf, type Model, type Pipeline } from '../format';
 import { ExecutorError, type FeatureValue, type LayerProfile, type RunModel, type RunOptions, type RunResult, type Tensor } from './types';
 
 export function pipelineOf(model: Model): Pipeline | undefined {

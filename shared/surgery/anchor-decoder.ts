@@ -9,7 +9,7 @@
 // axis, which is what lets the slices and the concat work on channels. Outputs are what
 // NonMaximumSuppression reads: raw_confidence (N, classes) and raw_coordinates (N, 4) in
 // (x, y, width, height).
-import type { FeatureDescription, Model, NeuralNetworkLayer } from '../format/schema/types.generated';
+import type { FeatureDescription, Model, NeuralNetworkLayer } from '../format';
 import { SurgeryError } from './errors';
 import { newLayer } from './layer-defaults';
 

@@ -2,8 +2,7 @@
 // it would be saved (with the specification version raised to what it needs), and an edit that
 // introduces a validation error is refused unless the caller forces it. Warnings it introduces
 // (a classifier's softmax deleted, a layer left computing for nothing) come back to be shown.
-import type { Model } from '../format/schema/types.generated';
-import { formatPath } from '../format/walk';
+import { formatPath, type Model } from '../format';
 import { minimumSpecificationVersion, validateModel, type Diagnostic } from '../validate';
 import { SurgeryError } from './errors';
 import { applyOperation, type AppliedOperation, type OperationArgs, type OperationName } from './operations';

@@ -6,7 +6,7 @@
 //  - buildSsdDetector: SSD network + generated anchor decoder + NMS.
 //  - addNmsStage: a model that already ends in decoded scores (N, C) and boxes (N, 4), such as an
 //    ML Program, followed by NMS (Ultralytics' yolov8n layout).
-import type { FeatureDescription, Metadata, Model } from '../format/schema/types.generated';
+import type { FeatureDescription, Metadata, Model } from '../format';
 import { ARRAY_DATA_TYPE, anchorRows, buildAnchorDecoder, type AnchorDecoderOptions } from './anchor-decoder';
 import { SurgeryError } from './errors';
 import { setFeatureType } from './features';

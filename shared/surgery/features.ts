@@ -2,13 +2,13 @@
 // dimensions), flexible ranges and enumerated shapes, image size and colour space, array <-> image,
 // optional flag. A pipeline's feature is described in every model that consumes or produces it;
 // those descriptions change together so the pipeline stays consistent.
-import { ArrayFeatureType_ArrayDataType, ImageFeatureType_ColorSpace } from '../format/schema/types.generated';
-import type { ArrayFeatureType, FeatureDescription, FeatureType, ImageFeatureType, Model, ModelDescription } from '../format/schema/types.generated';
+import {
+  ArrayFeatureType_ArrayDataType, ImageFeatureType_ColorSpace, networkOf, type ArrayFeatureType,
+  type FeatureDescription, type FeatureType, type ImageFeatureType, type Model, type ModelDescription,
+} from '../format';
 import { SurgeryError } from './errors';
 import { getIn, withFields } from './tree';
-import { inferShapes, networkOf, type ShapeResult } from '../shapes/infer';
-import { imageChannels } from '../shapes/features';
-import { blobFeatureDims, declaredShapeFits, producedDims } from '../shapes/outputs';
+import { blobFeatureDims, declaredShapeFits, imageChannels, inferShapes, producedDims, type ShapeResult } from '../shapes';
 
 export type ArrayDataTypeName = keyof typeof ArrayFeatureType_ArrayDataType;
 export type ColorSpaceName = keyof typeof ImageFeatureType_ColorSpace;

@@ -1,10 +1,8 @@
 // History labels written as a person would say them ("Rename input image__0 → image", "Set
 // Permute perm1 axis 0,3,2,1", "Delete layer conv5 (convolution)"): names from the document the
 // operation applies to, never spec paths or bare indices.
-import type { FeatureDescription, Model, NeuralNetworkLayer } from '../format/schema/types.generated';
-import type { PathStep } from '../format/walk';
-import { layerEntry } from '../layers/registry';
-import { layerTypeOf } from '../layers/types';
+import type { FeatureDescription, Model, NeuralNetworkLayer, PathStep } from '../format';
+import { layerEntry, layerTypeOf } from '../layers';
 import type { SetFeatureTypeArgs } from './features';
 import type { SetMetadataArgs } from './metadata';
 import { NETWORK_KEYS } from './network';

@@ -1,7 +1,7 @@
 // A new NeuralNetwork layer: its parameters are the caller's or the registry's insertion
 // defaults for its type (shared/layers/defaults.ts).
-import type { NeuralNetworkLayer } from '../format/schema/types.generated';
-import { layerEntry, type LayerParams, type LayerType } from '../layers/registry';
+import type { NeuralNetworkLayer } from '../format';
+import { layerEntry, type LayerParams, type LayerType } from '../layers';
 
 /** A layer of `type` with the given parameters, or its registry defaults. */
 export function newLayer<T extends LayerType>(type: T, name: string, input: readonly string[], output: readonly string[], params?: LayerParams<T>): NeuralNetworkLayer;

@@ -1,13 +1,12 @@
 // Layer surgery on a neural network: insert on an edge or after a blob, delete and rewire,
 // rewire one input, sort into topological order, replace with a custom layer and back, edit
 // parameters, and expose an intermediate blob as a model output.
-import { ArrayFeatureType_ArrayDataType } from '../format/schema/types.generated';
-import type { FeatureDescription, Model, NeuralNetwork, NeuralNetworkLayer } from '../format/schema/types.generated';
-import { formatPath } from '../format/walk';
-import { inferShapes, type ShapeResult } from '../shapes/infer';
-import { blobFeatureDims, declaredShapeFits } from '../shapes/outputs';
-import type { PathStep } from '../format/walk';
-import { LAYER_TYPES as ALL_LAYER_TYPES, layerTypeOf } from '../layers/types';
+import {
+  ArrayFeatureType_ArrayDataType, formatPath, type FeatureDescription, type Model, type NeuralNetwork,
+  type NeuralNetworkLayer, type PathStep,
+} from '../format';
+import { blobFeatureDims, declaredShapeFits, inferShapes, type ShapeResult } from '../shapes';
+import { LAYER_TYPES as ALL_LAYER_TYPES, layerTypeOf } from '../layers';
 import { SurgeryError } from './errors';
 import { newLayer } from './layer-defaults';
 import { networkPath, modelAt } from './network';

@@ -1,5 +1,5 @@
 // Model metadata: the four standard strings and the user-defined key/value map.
-import type { Metadata, Model } from '../format/schema/types.generated';
+import type { Metadata, Model } from '../format';
 import { SurgeryError } from './errors';
 import { updateIn, withFields } from './tree';
 

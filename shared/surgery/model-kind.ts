@@ -2,9 +2,10 @@
 // labels, and cutting a network down to a sub-graph (truncate at a blob, extract between blobs).
 // The three network messages share field numbers 1–10 (layers, preprocessing, shape mappings,
 // update parameters), so a conversion moves those and adds or drops the classifier's own fields.
-import { MESSAGES } from '../format/schema/descriptors.generated';
-import type { FeatureDescription, FeatureType, Model, ModelDescription, NeuralNetwork, NeuralNetworkClassifier } from '../format/schema/types.generated';
-import type { PathStep } from '../format/walk';
+import {
+  MESSAGES, type FeatureDescription, type FeatureType, type Model, type ModelDescription, type NeuralNetwork,
+  type NeuralNetworkClassifier, type PathStep,
+} from '../format';
 import { SurgeryError } from './errors';
 import { allLayers, modelAt, networkKeyOf, type NetworkKey } from './network';
 import { setIn, withFields } from './tree';

@@ -1,8 +1,9 @@
 // Finding the neural networks of a document: the top-level model, pipeline sub-models, and the
 // networks nested in branch and loop layers, each with its spec path.
-import { NETWORK_FIELDS, networkFieldOf, pipelineOf, type NetworkField } from '../format/navigation';
-import type { Model, NeuralNetwork, NeuralNetworkLayer } from '../format/schema/types.generated';
-import type { PathStep } from '../format/walk';
+import {
+  NETWORK_FIELDS, networkFieldOf, pipelineOf, type Model, type NetworkField, type NeuralNetwork,
+  type NeuralNetworkLayer, type PathStep,
+} from '../format';
 import { getIn } from './tree';
 import { SurgeryError } from './errors';
 

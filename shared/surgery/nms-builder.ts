@@ -3,7 +3,7 @@
 // overridable at prediction time through two double inputs), per-class suppression, class
 // labels, and outputs whose box count is flexible (0 to unbounded), as the MobileNetV2 + SSDLite
 // walkthrough and Ultralytics' exported detectors declare them.
-import type { FeatureDescription, FeatureType, Metadata, Model } from '../format/schema/types.generated';
+import type { FeatureDescription, FeatureType, Metadata, Model } from '../format';
 import { ARRAY_DATA_TYPE, type ArrayDataType } from './anchor-decoder';
 import { SurgeryError } from './errors';
 

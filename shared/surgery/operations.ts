@@ -1,7 +1,7 @@
 // The named operations of the editor: one table used by the UI's history ("Rename input
 // Preprocessor__sub__0 → image"), its undo/redo, and the command line. Each entry is a pure
 // function (spec, args) -> spec that refuses bad requests with a SurgeryError.
-import type { Model } from '../format/schema/types.generated';
+import type { Model, NeuralNetworkLayer, PathStep } from '../format';
 import { setFeatureType, type SetFeatureTypeArgs } from './features';
 import { deleteLayer, editField, exposeBlob, insertLayer, replaceLayer, rewireInput, sortLayers, type DeleteLayerArgs, type EditFieldArgs, type ExposeBlobArgs, type InsertLayerArgs, type ReplaceLayerArgs, type RewireInputArgs } from './layers';
 import { setMetadata, type SetMetadataArgs } from './metadata';
@@ -10,8 +10,6 @@ import { renameBlob, renameFeature, renameLayer, type RenameArgs, type RenameLay
 import { convertToFloat16, type Float16Args } from './weights';
 import { quantizeWeights, type QuantizeArgs } from './quantize';
 import { convertModelKind, extractSubgraph, setClassLabels, truncateAt, type ConvertModelKindArgs, type ExtractSubgraphArgs, type SetClassLabelsArgs } from './model-kind';
-import type { PathStep } from '../format/walk';
-import type { NeuralNetworkLayer } from '../format/schema/types.generated';
 import { editFieldLabel, featureLabel, layerAt, layerLabel, modelKindLabel, setFeatureTypeLabel, setMetadataLabel, setPreprocessingLabel } from './labels';
 import { getIn } from './tree';
 import { setSpecificationVersion } from './spec-version';

@@ -6,10 +6,11 @@
 // pipeline already declared keeps the pipeline's own description.
 // Mismatches between stages (a name that does not connect, an extra size-1 dimension, another
 // element type) are found with the edits that would fix them.
-import type { FeatureDescription, FeatureType, Model, ModelDescription, Pipeline } from '../format/schema/types.generated';
-import { modelTypeOf, MODEL_TYPE } from '../format/model';
-import { referencedWeightFiles, resolveModelPath, writePackage, MANIFEST, type MlPackage, type PackageContents } from '../format/mlpackage';
-import { walkMessages } from '../format/walk';
+import {
+  MANIFEST, MODEL_TYPE, modelTypeOf, referencedWeightFiles, resolveModelPath, walkMessages, writePackage,
+  type FeatureDescription, type FeatureType, type MlPackage, type Model, type ModelDescription, type PackageContents,
+  type Pipeline,
+} from '../format';
 import { minimumSpecificationVersion, sameFeatureType, describeType } from '../validate';
 import { SurgeryError } from './errors';
 import { setFeatureType } from './features';

@@ -3,10 +3,11 @@
 // (the Torch/ImageNet case the scaler cannot express) by a scale layer after the input, as the
 // Core ML Survival Guide recommends. Every argument is checked before anything changes: a value
 // the scaler cannot hold is refused with its field named, never dropped.
-import { ImageFeatureType_ColorSpace } from '../format/schema/types.generated';
-import type { Model, NeuralNetwork, NeuralNetworkLayer, NeuralNetworkPreprocessing } from '../format/schema/types.generated';
-import type { PathStep } from '../format/walk';
-import { imageChannels } from '../shapes/features';
+import {
+  ImageFeatureType_ColorSpace, type Model, type NeuralNetwork, type NeuralNetworkLayer, type NeuralNetworkPreprocessing,
+  type PathStep,
+} from '../format';
+import { imageChannels } from '../shapes';
 import { SurgeryError } from './errors';
 import { deleteLayer, insertLayer } from './layers';
 import { modelAt, networkPath } from './network';

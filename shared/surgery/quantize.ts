@@ -3,10 +3,8 @@
 // values crossing byte boundaries; linear quantization keeps w = scale * q + bias with one scale and
 // bias, or one per output channel; a lookup table keeps w = lut[q] with 2^bits entries, chosen by
 // k-means or spaced linearly between the minimum and the maximum.
-import { MODEL_TYPE } from '../format/model';
-import type { Model, NeuralNetworkLayer, WeightParams } from '../format/schema/types.generated';
-import { walkMessages, type PathStep } from '../format/walk';
-import { layerTypeOf, layerWeights, type WeightChannels } from '../layers/registry';
+import { MODEL_TYPE, walkMessages, type Model, type NeuralNetworkLayer, type PathStep, type WeightParams } from '../format';
+import { layerTypeOf, layerWeights, type WeightChannels } from '../layers';
 import { decodeFloat16, packCodes, readWeights, WeightsError } from '../weights';
 import { SurgeryError } from './errors';
 import { setIn, updateIn, withFields } from './tree';

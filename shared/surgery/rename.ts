@@ -3,15 +3,13 @@
 // NMS and recommender feature-name fields, pipeline sub-model descriptions, ML Program function
 // inputs, operation outputs and argument bindings); renaming only the feature description is what
 // breaks models edited by hand (the preprocessing featureName is the classic miss).
-import { MESSAGES } from '../format/schema/descriptors.generated';
-import { MODEL_TYPE } from '../format/model';
-import type { Model } from '../format/schema/types.generated';
-import { walkMessages, type PathStep } from '../format/walk';
-import { copyUnknownFields } from '../format/protobuf/codec';
+import {
+  MESSAGES, MODEL_TYPE, copyUnknownFields, walkMessages, type Model, type NeuralNetwork, type NeuralNetworkLayer,
+  type PathStep,
+} from '../format';
 import { SurgeryError } from './errors';
 import { allLayers, namesInUse, networkPath, NETWORK_KEYS } from './network';
 import { getIn, setIn } from './tree';
-import type { NeuralNetwork, NeuralNetworkLayer } from '../format/schema/types.generated';
 
 /** Fields that hold a feature or blob name, by message type. */
 const NAME_FIELDS: Readonly<Record<string, readonly string[]>> = {

@@ -1,7 +1,7 @@
 // The specification version a saved model declares. Core ML refuses a model that uses a feature
 // newer than its declared version, so a save raises the version to what the model needs (with the
 // reasons, shown to the user). Lowering is only done on request, and never below that minimum.
-import type { Model } from '../format/schema/types.generated';
+import type { Model } from '../format';
 import { minimumSpecificationVersion, NEWEST_SPECIFICATION_VERSION, type VersionReason } from '../validate';
 import { SurgeryError } from './errors';
 import { setIn } from './tree';

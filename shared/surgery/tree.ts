@@ -1,8 +1,7 @@
 // Immutable updates of a decoded document with structural sharing: only the objects on the path
 // to a change are copied (shallowly); everything else, weight buffers included, is shared. Copies
 // carry the original's unknown fields, so an edit never drops data the schema does not describe.
-import { copyUnknownFields } from '../format/protobuf/codec';
-import type { PathStep } from '../format/walk';
+import { copyUnknownFields, type PathStep } from '../format';
 
 type Node = Record<string, unknown> | readonly unknown[] | ReadonlyMap<unknown, unknown>;
 

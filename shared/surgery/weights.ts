@@ -1,10 +1,8 @@
 // Weight storage conversions. fp16: every fp32 WeightParams (not marked updatable: on-device
 // training needs fp32) becomes float16Value; the specification version rises to 2 if lower, since
 // fp16 weights arrived in Core ML 1.2 (Model.proto).
-import { MODEL_TYPE } from '../format/model';
-import type { Model, WeightParams } from '../format/schema/types.generated';
-import { walkMessages, type PathStep } from '../format/walk';
-import { float32ToFloat16Bytes } from '../numeric/float16';
+import { MODEL_TYPE, walkMessages, type Model, type PathStep, type WeightParams } from '../format';
+import { float32ToFloat16Bytes } from '../numeric';
 import { weightStorage } from '../weights';
 import { SurgeryError } from './errors';
 import { setIn, withFields, updateIn } from './tree';

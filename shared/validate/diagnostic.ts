@@ -1,6 +1,6 @@
 // A validation finding: severity, a stable code, a message a person can act on, and the spec
 // path of the thing it is about (so the UI can select it and the CLI can print it).
-import { formatPath, type PathStep } from '../format/walk';
+import { formatPath, type PathStep } from '../format';
 import type { DiagnosticCode } from './codes';
 
 export type Severity = 'error' | 'warning' | 'info';

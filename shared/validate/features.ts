@@ -1,9 +1,10 @@
 // Rules for feature descriptions (FeatureTypes.proto, Model.proto), after Apple's
 // InterfaceValidators: names, types, data types by specification version, flexible shapes,
 // image sizes and color spaces, optional inputs by model type.
-import type { ArrayFeatureType, FeatureDescription, FeatureType, ImageFeatureType, Model, SizeRange } from '../format/schema/types.generated';
-import { modelTypeOf } from '../format/model';
-import type { PathStep } from '../format/walk';
+import {
+  modelTypeOf, type ArrayFeatureType, type FeatureDescription, type FeatureType, type ImageFeatureType, type Model,
+  type PathStep, type SizeRange,
+} from '../format';
 import { tuple, type DiagnosticSink } from './diagnostic';
 
 export type FeatureRole = 'input' | 'output' | 'state' | 'trainingInput';

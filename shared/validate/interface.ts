@@ -1,8 +1,6 @@
 // Classifier and regressor interfaces (Apple's validateClassifierInterface /
 // validateRegressorInterface): the predicted feature names must name outputs of the right type.
-import type { Model } from '../format/schema/types.generated';
-import { modelTypeOf } from '../format/model';
-import type { PathStep } from '../format/walk';
+import { modelTypeOf, type Model, type PathStep } from '../format';
 import type { DiagnosticSink } from './diagnostic';
 
 const CLASSIFIERS = new Set(['glmClassifier', 'supportVectorClassifier', 'treeEnsembleClassifier', 'neuralNetworkClassifier', 'kNearestNeighborsClassifier']);

@@ -1,9 +1,8 @@
 // Layer parameters Core ML rejects outright (Apple's NeuralNetworkLayerValidator), apart from
 // weights (weights.ts) and shapes (shape inference): padding types, parameter vector lengths,
 // slice bounds, block sizes.
-import type { NeuralNetworkLayer } from '../format/schema/types.generated';
-import type { PathStep } from '../format/walk';
-import type { LayerType } from '../shapes/layerTypes';
+import type { NeuralNetworkLayer, PathStep } from '../format';
+import type { LayerType } from '../layers';
 import type { DiagnosticSink } from './diagnostic';
 
 export function validateLayerParams(layer: NeuralNetworkLayer, type: LayerType, layerPath: readonly PathStep[], out: DiagnosticSink): void {

@@ -2,18 +2,16 @@
 // interface types and ranks, array/image shape mappings, layer graph (defined inputs,
 // topological order, cycles, single producers, produced outputs), tensor ranks, layer arity,
 // preprocessing, weights, and shape findings from inference.
-import type { FeatureDescription, Model, NeuralNetwork, NeuralNetworkClassifier, NeuralNetworkLayer } from '../format/schema/types.generated';
-import { MESSAGES } from '../format/schema/descriptors.generated';
-import { formatPath, type PathStep } from '../format/walk';
-import { networkOf } from '../format/navigation';
-import { inferShapes } from '../shapes/infer';
-import type { ShapeResult } from '../shapes/infer';
-import { featureShape, imageChannels } from '../shapes/features';
-import { LAYER_MESSAGE, layerTypeOf, ndOnlyReason, type LayerType } from '../shapes/layerTypes';
-import { dim, formatShape, knownDims, type Shape } from '../shapes/shape';
-import { declaredShapeFits } from '../shapes/outputs';
+import {
+  MESSAGES, formatPath, networkOf, type FeatureDescription, type Model, type NeuralNetwork,
+  type NeuralNetworkClassifier, type NeuralNetworkLayer, type PathStep,
+} from '../format';
+import {
+  declaredShapeFits, dim, featureShape, formatShape, imageChannels, inferShapes, knownDims, ndOnlyReason, type Shape,
+  type ShapeResult,
+} from '../shapes';
+import { LAYER_MESSAGE, arityProblem, layerTypeOf, type LayerType } from '../layers';
 import { tuple, type DiagnosticSink } from './diagnostic';
-import { arityProblem } from '../layers/registry';
 import { validateLayerParams } from './layerParams';
 import { validateLayerWeights } from './weights';
 

@@ -1,10 +1,8 @@
 // NonMaximumSuppression models (NonMaximumSuppression.proto; Apple's
 // NonMaximumSuppressionValidator): feature names, types, thresholds, and 2-D confidence
 // (boxes × classes) and coordinates (boxes × 4) arrays whose counts agree.
-import type { ArrayFeatureType, FeatureDescription, Model } from '../format/schema/types.generated';
-import type { PathStep } from '../format/walk';
-import { arrayShape } from '../shapes/features';
-import { formatDim, formatShape, isKnownDim, sameDim, type Dim } from '../shapes/shape';
+import type { ArrayFeatureType, FeatureDescription, Model, PathStep } from '../format';
+import { arrayShape, formatDim, formatShape, isKnownDim, sameDim, type Dim } from '../shapes';
 import type { DiagnosticSink } from './diagnostic';
 import { dataTypeName } from './features';
 

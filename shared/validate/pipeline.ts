@@ -1,10 +1,7 @@
 // Pipelines (Model.proto Pipeline; Apple's PipelineValidator): every contained model reads
 // features the pipeline inputs or earlier models provide, with the same type and shape; every
 // pipeline output is produced; names and updatable flags follow the rules.
-import type { FeatureDescription, FeatureType, Model } from '../format/schema/types.generated';
-import { modelTypeOf } from '../format/model';
-import type { PathStep } from '../format/walk';
-import { pipelineField, pipelineOf } from '../format/navigation';
+import { modelTypeOf, pipelineField, pipelineOf, type FeatureDescription, type FeatureType, type Model, type PathStep } from '../format';
 import { tuple, type DiagnosticSink } from './diagnostic';
 import { dataTypeName } from './features';
 

@@ -1,9 +1,6 @@
 // validateModel: every rule, on a model and (with their own paths) on the models it contains.
-import type { Model } from '../format/schema/types.generated';
-import { modelTypeOf } from '../format/model';
-import type { PathStep } from '../format/walk';
-import { pipelineField, pipelineOf } from '../format/navigation';
-import { inferShapes, type ShapeOptions, type ShapeResult } from '../shapes/infer';
+import { modelTypeOf, pipelineField, pipelineOf, type Model, type PathStep } from '../format';
+import { inferShapes, type ShapeOptions, type ShapeResult } from '../shapes';
 import { DiagnosticSink, type Diagnostic } from './diagnostic';
 import { validateDescription } from './features';
 import { validateInterface } from './interface';

@@ -2,12 +2,13 @@
 // Follows what Core ML Tools' downgradeSpecificationVersion checks (hasIOS11_2Features …
 // hasIOS18Features in mlmodel/src/Utils.cpp), looking into pipelines and nested networks, plus
 // what Model.proto and FeatureTypes.proto date: FLOAT16/INT8 arrays, ML Program opsets, states.
-import type { FeatureDescription, Model, NeuralNetwork, NeuralNetworkLayer, WeightParams } from '../format/schema/types.generated';
-import { MESSAGES } from '../format/schema/descriptors.generated';
-import { modelTypeOf, NEWEST_SPECIFICATION_VERSION, SPECIFICATION_RELEASES } from '../format/model';
-import { walkMessages, type PathStep } from '../format/walk';
-import { networkOf, pipelineField, pipelineOf } from '../format/navigation';
-import { LAYER_MESSAGE, layerFieldNumber, layerTypeOf, type LayerType } from '../shapes/layerTypes';
+import {
+  MESSAGES, NEWEST_SPECIFICATION_VERSION, SPECIFICATION_RELEASES, modelTypeOf, networkOf, pipelineField, pipelineOf,
+  walkMessages, type FeatureDescription, type Model, type NeuralNetwork, type NeuralNetworkLayer, type PathStep,
+  type WeightParams,
+} from '../format';
+import { LAYER_MESSAGE, layerTypeOf, type LayerType } from '../layers';
+import { layerFieldNumber } from '../shapes';
 
 export interface VersionReason {
   readonly version: number;

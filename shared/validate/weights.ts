@@ -2,11 +2,8 @@
 // Apple's NeuralNetworkLayerValidator and QuantizationValidationUtils): one storage field,
 // counts implied by the layer parameters (the layer registry's weights column), quantization
 // parameters and packed byte counts.
-import type { NeuralNetworkLayer, WeightParams } from '../format/schema/types.generated';
-import { walkMessages, type PathStep } from '../format/walk';
-import { MESSAGES } from '../format/schema/descriptors.generated';
-import { layerWeights, type LayerWeight } from '../layers/registry';
-import { LAYER_MESSAGE, type LayerType } from '../layers/types';
+import { MESSAGES, walkMessages, type NeuralNetworkLayer, type PathStep, type WeightParams } from '../format';
+import { LAYER_MESSAGE, layerWeights, type LayerType, type LayerWeight } from '../layers';
 import type { DiagnosticSink } from './diagnostic';
 
 const WEIGHT_MESSAGE = 'CoreML.Specification.WeightParams';

@@ -2,7 +2,7 @@
 // them. Classic models hold their parameters as doubles (the .proto fields are `double`), so they
 // compute in double precision; only multi-array outputs become float32 tensors (the executor's
 // one tensor element type).
-import type { FeatureDescription, FeatureType, Int64Vector, Model, StringVector } from '../../format/schema/types.generated';
+import type { FeatureDescription, FeatureType, Int64Vector, Model, StringVector } from '../../format';
 import { ExecutorError, type FeatureValue } from '../types';
 
 export type ClassLabel = string | number;

@@ -1,6 +1,6 @@
 // Generalized linear models (GLMRegressor.proto, GLMClassifier.proto): one weight row and one
 // offset per output, z = w·x + offset, in double precision as the fields are declared.
-import type { GLMClassifier, GLMRegressor, Model } from '../../format/schema/types.generated';
+import type { GLMClassifier, GLMRegressor, Model } from '../../format';
 import { ExecutorError, type FeatureValue, type RunResult } from '../types';
 import { argmax, classifierOutputs, classLabelsOf, describedOutputs, normalCdf, numericOutput, sigmoid, softmax, vectorizedInputs } from './features';
 

@@ -1,7 +1,6 @@
 // The classic (non-neural) models of Model.proto's Type oneof. runModel dispatches here for
 // every model type that is not a network, an ML Program, a pipeline or NonMaximumSuppression.
-import { modelTypeOf } from '../../format/model';
-import type { Model } from '../../format/schema/types.generated';
+import { modelTypeOf, type Model } from '../../format';
 import { ExecutorError, type FeatureValue, type RunResult } from '../types';
 import { runGlmClassifier, runGlmRegressor } from './glm';
 import { runKNearestNeighbors } from './knn';

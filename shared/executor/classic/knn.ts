@@ -4,7 +4,7 @@
 // broken by sample order. Each sample carries its own label (the label list has one entry per
 // sample). Uniform weighting counts votes; inverse-distance weighting sums 1/distance, "a
 // nearest neighbor with highest sum of (1 / distance) is picked".
-import type { KNearestNeighborsClassifier, Model } from '../../format/schema/types.generated';
+import type { KNearestNeighborsClassifier, Model } from '../../format';
 import { ExecutorError, type FeatureValue, type RunResult } from '../types';
 import { classifierOutputs, classLabelsOf, describedInputs, numbersOf, typeCase, type ClassLabel } from './features';
 

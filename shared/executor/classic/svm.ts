@@ -7,7 +7,7 @@
 //     pairwise probabilities are Platt's sigmoid 1/(1+exp(A·dec+B)), coupled into class
 //     probabilities by Wu, Lin and Weng's method (libsvm's multiclass_probability), and the
 //     predicted class is the most probable one, as libsvm's svm_predict_probability does.
-import type { Kernel, Model, SupportVectorClassifier, SupportVectorRegressor } from '../../format/schema/types.generated';
+import type { Kernel, Model, SupportVectorClassifier, SupportVectorRegressor } from '../../format';
 import { ExecutorError, type FeatureValue, type RunResult } from '../types';
 import { classifierOutputs, classLabelsOf, describedOutputs, numericOutput, vectorizedInputs } from './features';
 

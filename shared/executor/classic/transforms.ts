@@ -2,8 +2,9 @@
 // extractor, feature vectorizer, dict vectorizer, categorical mapping and identity. Each follows
 // its .proto's comment; the comment above each function quotes the rule.
 import type {
-  ArrayFeatureExtractor, CategoricalMapping, DictVectorizer, FeatureVectorizer, Imputer, Model, Normalizer, OneHotEncoder, Scaler,
-} from '../../format/schema/types.generated';
+  ArrayFeatureExtractor, CategoricalMapping, DictVectorizer, FeatureVectorizer, Imputer, Model, Normalizer,
+  OneHotEncoder, Scaler,
+} from '../../format';
 import { ExecutorError, type FeatureValue, type RunResult } from '../types';
 import { describedInputs, describedOutputs, numbersOf, numericOutput, requireInput, singleInput, typeCase } from './features';
 

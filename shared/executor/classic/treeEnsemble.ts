@@ -2,7 +2,7 @@
 // base prediction, then the post-evaluation transform applies. Branch nodes compare the input's
 // feature at branchFeatureIndex with branchFeatureValue; a NaN feature (a missing value) goes to
 // the true child when missingValueTracksTrueChild is set, to the false child otherwise.
-import type { Model, TreeEnsembleClassifier, TreeEnsembleParameters, TreeEnsembleParameters_TreeNode, TreeEnsembleRegressor } from '../../format/schema/types.generated';
+import type { Model, TreeEnsembleClassifier, TreeEnsembleParameters, TreeEnsembleParameters_TreeNode, TreeEnsembleRegressor } from '../../format';
 import { ExecutorError, type FeatureValue, type RunResult } from '../types';
 import { argmax, classifierOutputs, classLabelsOf, describedOutputs, numericOutput, sigmoid, softmax, vectorizedInputs, type ClassLabel } from './features';
 

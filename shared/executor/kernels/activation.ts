@@ -1,5 +1,5 @@
 // Activations (NeuralNetwork.proto, ActivationParams and the element-wise unary layers of spec 4+).
-import type { ActivationParams, WeightParams } from '../../format/schema/types.generated';
+import type { ActivationParams, WeightParams } from '../../format';
 import type { ReadWeightsOptions } from '../../weights';
 import { chw, emptyTensor, unary } from '../tensor';
 import { clampF32 } from '../wasm/elementwise';

@@ -6,7 +6,7 @@
 // expect of the NN backend (torch run on the flipped sequence, outputs not flipped back); the
 // backward half of biDirectionalLSTM is aligned with the input instead, as the proto's example
 // lays out ([yf_1, yb_3] first).
-import type { ActivationParams, LSTMParams, LSTMWeightParams, WeightParams } from '../../format/schema/types.generated';
+import type { ActivationParams, LSTMParams, LSTMWeightParams, WeightParams } from '../../format';
 import type { ReadWeightsOptions } from '../../weights';
 import { makeTensor } from '../tensor';
 import type { Tensor } from '../types';

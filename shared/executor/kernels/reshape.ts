@@ -1,6 +1,6 @@
 // Layers that move data without arithmetic: reshapes, flattens, permutes, concatenation,
 // splitting, slicing, cropping, padding, tiling, constants and fills (NeuralNetwork.proto).
-import type { BorderAmounts } from '../../format/schema/types.generated';
+import type { BorderAmounts } from '../../format';
 import { around, axisOf, broadcastShapes, broadcastTo, chw, intsOf, makeTensor, reshaped, sizeOf, stridesOf, transpose } from '../tensor';
 import type { Tensor } from '../types';
 import type { PartialKernelTable } from './types';

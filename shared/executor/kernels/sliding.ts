@@ -1,7 +1,7 @@
 // Sliding-window layers: convolution and deconvolution (2-D and 3-D) and pooling (2-D and 3-D).
 // Padding follows NeuralNetwork.proto (ValidPadding, SamePadding, ValidCompletePadding); the
 // arithmetic of one 2-D convolution is helper kernels' conv2d / gemm (kernels/conv.ts).
-import type { BatchnormLayerParams, BorderAmounts, ConvolutionLayerParams, PoolingLayerParams, SamePadding, ValidPadding } from '../../format/schema/types.generated';
+import type { BatchnormLayerParams, BorderAmounts, ConvolutionLayerParams, PoolingLayerParams, SamePadding, ValidPadding } from '../../format';
 import { emptyTensor, makeTensor, sizeOf } from '../tensor';
 import { planeMeansF32 } from '../wasm/elementwise';
 import type { Tensor } from '../types';

@@ -1,8 +1,8 @@
 // The contract of a layer kernel: the layer, its parameters and its input tensors in, one tensor
 // per output out. Control-flow kernels (branch, loop) also reach the running network through
 // `ctx.run`.
-import type { BatchnormLayerParams, NeuralNetwork, NeuralNetworkLayer, WeightParams } from '../../format/schema/types.generated';
-import type { LayerParams, LayerType } from '../../layers/types';
+import type { BatchnormLayerParams, NeuralNetwork, NeuralNetworkLayer, WeightParams } from '../../format';
+import type { LayerParams, LayerType } from '../../layers';
 import type { ReadWeightsOptions } from '../../weights';
 import type { Tensor } from '../types';
 
