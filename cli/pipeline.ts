@@ -3,19 +3,14 @@
 // result in memory, validates it as it would be saved, and writes nothing when it has errors.
 // Exit codes as for `edit`: 0 ok, 1 refused, 2 usage, 3 unreadable input, 4 unwritable output.
 import * as fsp from 'node:fs/promises';
-import type { Model } from '../shared/format/schema/types.generated';
-import { decodeNpy, NpyError } from '../shared/executor/npy';
-import { nodeFileSystem } from '../shared/io/filesystem';
-import { openModelFile, saveModelFile, type OpenedModel } from '../shared/io/document';
-import { encodeModel } from '../shared/format/model';
-import { writePackage, type PackageContents } from '../shared/format/mlpackage';
-import { buildAnchorDecoder, type AnchorArray, type CoordinateOrder } from '../shared/surgery/anchor-decoder';
-import { addNmsStage, buildSsdDetector } from '../shared/surgery/detector';
-import { SurgeryError } from '../shared/surgery/errors';
-import { parseLabelFile } from '../shared/surgery/model-kind';
-import { buildNms, SSD_NMS_PRESET, type NmsFeatureNames } from '../shared/surgery/nms-builder';
-import { applyFirstFixes, createPipeline, emptyPackage, findStageMismatches, needsPackage, packagePipeline, type PipelineKind, type StageSource } from '../shared/surgery/pipeline';
-import { specificationVersionForSave } from '../shared/surgery/spec-version';
+import { encodeModel, writePackage, type Model, type PackageContents } from '../shared/format';
+import { nodeFileSystem, openModelFile, saveModelFile, type OpenedModel } from '../shared/io';
+import {
+  SSD_NMS_PRESET, SurgeryError, addNmsStage, applyFirstFixes, buildAnchorDecoder, buildNms, buildSsdDetector,
+  createPipeline, emptyPackage, findStageMismatches, needsPackage, packagePipeline, parseAnchorsFile, parseLabelFile,
+  specificationVersionForSave, type AnchorArray, type CoordinateOrder, type NmsFeatureNames, type PipelineKind,
+  type StageSource,
+} from '../shared/surgery';
 import { formatDiagnostic, validateModel } from '../shared/validate';
 
 export interface PipelineIo {
@@ -129,22 +124,7 @@ function scales(p: Parsed): [number, number, number, number] | undefined {
 
 /** An anchors file: .npy, or JSON nested arrays (4 rows of N, or N rows of 4). */
 async function readAnchors(file: string): Promise<AnchorArray> {
-  const bytes = new Uint8Array(await fsp.readFile(file));
-  if (file.toLowerCase().endsWith('.json')) {
-    let json: unknown;
-    try { json = JSON.parse(new TextDecoder().decode(bytes)); } catch (e) { throw new SurgeryError(`${file}: not JSON (${(e as Error).message})`); }
-    if (!Array.isArray(json) || !json.length || !json.every((r) => Array.isArray(r) && r.length === (json as unknown[][])[0].length && r.every((x) => typeof x === 'number'))) {
-      throw new SurgeryError(`${file}: expected a JSON array of equal-length arrays of numbers`);
-    }
-    const rows = json as number[][];
-    return { shape: [rows.length, rows[0].length], data: Float32Array.from(rows.flat()) };
-  }
-  try {
-    return decodeNpy(bytes);
-  } catch (e) {
-    if (e instanceof NpyError) throw new SurgeryError(`${file}: ${e.message}`);
-    throw e;
-  }
+  return parseAnchorsFile(file, new Uint8Array(await fsp.readFile(file)));
 }
 
 async function readLabels(file: string | undefined): Promise<string[] | undefined> {

@@ -90,6 +90,11 @@ describe('mlsurgeon decoder', () => {
     const refused = await mlsurgeon('decoder', '--anchors', path('three.npy'), '--order', 'yxhw', '--classes', '3', '-o', out);
     expect(refused.code).toBe(1);
     expect(refused.stderr.trim().split('\n')).toEqual(['mlsurgeon decoder: refused: anchors: expected an array of shape (4, N) or (N, 4), got (3, 20); nothing written']);
+    // The editor's dialog reads the file with the same parseAnchorsFile and shows this reason.
+    await writeFile(path('ragged.json'), '[[1, 2, 3, 4], [1, 2, 3]]');
+    const ragged = await mlsurgeon('decoder', '--anchors', path('ragged.json'), '--order', 'yxhw', '--classes', '3', '-o', out);
+    expect(ragged.code).toBe(1);
+    expect(ragged.stderr.trim()).toBe(`mlsurgeon decoder: refused: ${path('ragged.json')}: expected a JSON array of equal-length arrays of numbers; nothing written`);
     expect(await exists(out)).toBe(false);
   });
 });

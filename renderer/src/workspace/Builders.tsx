@@ -3,13 +3,11 @@
 // stage of a new pipeline); an anchor decoder, opened as its own tab; and "Detector in one step"
 // (the active SSD network + a generated decoder + NMS), opened as a new tab.
 import { useState } from 'react';
-import { decodeNpy, NpyError } from '../../../shared/executor/npy';
-import type { Model } from '../../../shared/format/schema/types.generated';
-import { buildAnchorDecoder, type AnchorArray, type CoordinateOrder } from '../../../shared/surgery/anchor-decoder';
-import { addNmsStage, buildSsdDetector } from '../../../shared/surgery/detector';
-import { SurgeryError } from '../../../shared/surgery/errors';
-import { parseLabelFile } from '../../../shared/surgery/model-kind';
-import { labelsFromModel, parsePythonLabelDict, SSD_NMS_PRESET } from '../../../shared/surgery/nms-builder';
+import type { Model } from '../../../shared/format';
+import {
+  SSD_NMS_PRESET, SurgeryError, addNmsStage, buildAnchorDecoder, buildSsdDetector, labelsFromModel, parseAnchorsFile,
+  parseLabelFile, parsePythonLabelDict, type AnchorArray, type CoordinateOrder,
+} from '../../../shared/surgery';
 import { Modal } from '../panels/Dialogs';
 import { useDocumentStore } from '../store/documentStore';
 import { openBuilt, runPipelineEdit, sourceOf } from './pipelineActions';
@@ -17,25 +15,6 @@ import { usePipelineUi } from './pipelineUi';
 
 const close = (): void => usePipelineUi.getState().setBuilder(null);
 const baseNameOf = (name: string): string => name.replace(/\.(mlmodel|mlpackage)\/?$/i, '');
-
-/** An anchors file: .npy (any numeric dtype), or JSON nested arrays; (4, N) or (N, 4). */
-export function parseAnchorsFile(name: string, bytes: Uint8Array): AnchorArray {
-  if (name.toLowerCase().endsWith('.json')) {
-    let json: unknown;
-    try { json = JSON.parse(new TextDecoder().decode(bytes)); } catch (e) { throw new SurgeryError(`${name}: not JSON (${(e as Error).message})`); }
-    if (!Array.isArray(json) || !json.length || !json.every((r) => Array.isArray(r) && r.length === (json as unknown[][])[0].length && r.every((x) => typeof x === 'number'))) {
-      throw new SurgeryError(`${name}: expected a JSON array of equal-length arrays of numbers`);
-    }
-    const rows = json as number[][];
-    return { shape: [rows.length, rows[0].length], data: Float32Array.from(rows.flat()) };
-  }
-  try {
-    return decodeNpy(bytes);
-  } catch (e) {
-    if (e instanceof NpyError) throw new SurgeryError(`${name}: ${e.message}`);
-    throw e;
-  }
-}
 
 /** Class labels from a text file: one per line, or a Python dict literal {0: 'person', …}. */
 export function parseLabelsText(text: string): string[] {
