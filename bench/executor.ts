@@ -14,6 +14,9 @@
 // Rounds interleave the engines (each round starting with the next one) so machine load falls on
 // all of them alike; medians are reported, with process CPU time beside wall time (this machine
 // is shared).
+// Our executor also runs on 2 threads (shared/executor/parallel.ts: a helper worker thread over the
+// shared kernel heap), in the same rounds: the engines of our own switch the process-wide kernels
+// before each run (the single-threaded heap or the shared one with its helper).
 // Exit 1 when our executor (else the kernels path) is slower than onnxruntime-web on 1 thread.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -21,7 +24,9 @@ import { fileURLToPath } from 'node:url';
 import { conv2d, gemmGeneral, type Clamp } from '../shared/executor/kernels/conv';
 import { decodeNpy } from '../shared/executor/npy';
 import { addF32, clampF32, planeMeansF32 } from '../shared/executor/wasm/elementwise';
-import { simdKernels } from '../shared/executor/wasm/kernels';
+import { simdKernels, useKernels, type WasmKernels } from '../shared/executor/wasm/kernels';
+import { startKernelThreads } from '../shared/executor/parallel';
+import { Worker } from 'node:worker_threads';
 import type { HeapF32 } from '../shared/executor/wasm/heap';
 import { decodeModel } from '../shared/format/model';
 
@@ -474,7 +479,11 @@ async function main(): Promise<void> {
   console.log(`MobileNetV2 224x224 (${net.layers.length} Core ML layers, ${(macs / 1e6).toFixed(0)} M multiply-adds in convolutions), ONNX graph ${(onnx.length / 1e6).toFixed(1)} MB built from the same weights`);
 
   const engines: Engine[] = [];
-  const add = (name: string, run: () => Promise<Float32Array>) => engines.push({ name, run, wall: [], cpu: [] });
+  // Which kernels (one thread, or two over the shared heap) an engine of ours runs on.
+  const single = simdKernels()!;
+  let threaded: WasmKernels | undefined;
+  const add = (name: string, run: () => Promise<Float32Array>, kernels: WasmKernels | undefined = name.startsWith('ours') ? single : undefined) =>
+    engines.push({ name, run: kernels ? () => { useKernels(kernels); return run(); } : run, wall: [], cpu: [] });
 
   // Our executor (shared/executor/index.ts runModel), when it exists.
   const executorPath = join(root, 'shared', 'executor', 'index.ts');
@@ -502,6 +511,20 @@ async function main(): Promise<void> {
       r.release?.();
       return outputOf(r);
     });
+    const threads = await startKernelThreads((source, onMessage, onError) => {
+      const w = new Worker(source, { eval: true });
+      w.unref();
+      w.on('message', onMessage);
+      w.on('error', onError);
+      return { postMessage: (m) => w.postMessage(m), terminate: () => void w.terminate() };
+    });
+    if (threads === 2) {
+      threaded = simdKernels()!;
+      useKernels(single);
+      add('ours: executor (runModel), 2 threads', async () => outputOf(rm(spec, feed())), threaded);
+    } else {
+      console.log('our executor on 2 threads: the helper thread did not start');
+    }
   }
   const kernelsRun = kernelsRunner(net);
   add('ours: kernels path', async () => kernelsRun(image, false).logits);
@@ -550,6 +573,7 @@ async function main(): Promise<void> {
       e.cpu.push((c.user + c.system) / 1000);
     }
   }
+  useKernels(single);
   const kept = kernelsRun(image, true);
   const web1 = engines.find((e) => e.name.startsWith('onnxruntime-web'))!;
   const node1 = engines.find((e) => e.name === 'onnxruntime-node, 1 thread')!;
@@ -573,9 +597,17 @@ async function main(): Promise<void> {
   const lean = engines.find((e) => e.name === 'ours: kernels path')!;
   console.log(`\nkeeping every intermediate (kernels path): ${kept.blobs} blobs, ${(kept.bytes / 1e6).toFixed(1)} MB in the kernel heap, ` +
     `${(median(keep.wall) - median(lean.wall)).toFixed(1)} ms (no clip fused, nothing freed; no copies: a blob is a heap view)`);
-  console.log(`kernel heap: ${(simdKernels()!.heap.memory.buffer.byteLength / 1e6).toFixed(1)} MB`);
+  console.log(`kernel heap: ${(single.heap.memory.buffer.byteLength / 1e6).toFixed(1)} MB` +
+    (threaded ? ` (the 2-thread executor's shared heap: ${(threaded.heap.memory.buffer.byteLength / 1e6).toFixed(1)} MB)` : ''));
   console.log(`(ratios are wall-time medians of ${ROUNDS} interleaved rounds; "vs web" is against onnxruntime-web on ${webThreads} thread${webThreads > 1 ? 's' : ''})`);
 
+  const ours2 = engines.find((e) => e.name === 'ours: executor (runModel), 2 threads');
+  const node2 = engines.find((e) => e.name === 'onnxruntime-node, 2 threads')!;
+  if (ours2) {
+    const o2 = median(ours2.wall);
+    console.log(`\nours on 2 threads: ${o2.toFixed(1)} ms wall (1 thread ${median(ours.wall).toFixed(1)} ms: ${(median(ours.wall) / o2).toFixed(2)}x faster); ` +
+      `vs onnxruntime-node 2 threads ${(o2 / median(node2.wall)).toFixed(2)}, vs onnxruntime-node 1 thread ${(o2 / median(node1.wall)).toFixed(2)}, vs onnxruntime-web 1 thread ${(o2 / median(web1.wall)).toFixed(2)}`);
+  }
   if (webThreads === 1 && !process.env.ORT_WEB_THREADS) {
     // onnxruntime-web with 2 threads, in a child process (its thread count is fixed at init).
     const { spawnSync } = await import('node:child_process');
@@ -585,7 +617,8 @@ async function main(): Promise<void> {
     const line = /web-only wall ([\d.]+)/.exec(child.stdout ?? '');
     if (line) {
       const w2 = Number(line[1]);
-      console.log(`onnxruntime-web (wasm), 2 threads: ${w2.toFixed(1)} ms wall; ours (${ours.name}) / it = ${(median(ours.wall) / w2).toFixed(2)}`);
+      console.log(`onnxruntime-web (wasm), 2 threads: ${w2.toFixed(1)} ms wall; ours (${ours.name}) / it = ${(median(ours.wall) / w2).toFixed(2)}` +
+        (ours2 ? `; ours on 2 threads / it = ${(median(ours2.wall) / w2).toFixed(2)}` : ''));
     } else {
       console.log(`onnxruntime-web with 2 threads did not run in this host: ${(child.stderr || child.stdout || '').trim().split('\n').slice(-2).join(' ')}`);
     }

@@ -10,9 +10,16 @@
 // file serves the run. Run from the TypeScript sources (MLSURGEON_TSX=1, or imported by a test),
 // there is no bundle to start, and the model runs in the main thread (Ctrl-C then simply kills
 // the process).
+//
+// Threads: with --threads 2 (the default on a machine with two cores or more) the run's thread
+// starts a helper worker thread over the executor's shared WebAssembly memory and large
+// convolutions and matrix products are split between the two (shared/executor/parallel.ts),
+// with results identical to one thread; --profile says how many threads the kernels used.
 import * as fsp from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { startKernelThreads, type SpawnHelper } from '../shared/executor/parallel';
 import { modelTypeOf } from '../shared/format/model';
 import type { FeatureDescription, Model } from '../shared/format/schema/types.generated';
 import { nodeFileSystem } from '../shared/io/filesystem';
@@ -28,7 +35,7 @@ export interface CommandIo {
 }
 
 export const RUN_USAGE = `usage: mlsurgeon run MODEL --out DIR [--input NAME=FILE.npy …] [--image NAME=FILE.png …]
-                     [--random SEED] [--blobs all|NAME,…] [--profile]
+                     [--random SEED] [--blobs all|NAME,…] [--profile] [--threads N]
 
   --input NAME=FILE   an input from a .npy file (arrays, or a one-value array for a number);
                       FILE.txt gives a string input, FILE.json a number, string or dictionary
@@ -38,7 +45,10 @@ export const RUN_USAGE = `usage: mlsurgeon run MODEL --out DIR [--input NAME=FIL
   --out DIR           where DIR/NAME.npy is written for each output (float32, C order); a
                       classifier also writes DIR/LABEL.json with the label and probabilities
   --blobs all|A,B     also write these intermediate blobs (all: every blob)
-  --profile           print the time spent in each layer
+  --profile           print the time spent in each layer (and the threads the kernels used)
+  --threads N         threads for the large convolutions and matrix products: 1, or 2 (the
+                      default where the machine has two cores or more; more is taken as 2);
+                      results are identical either way
   --progress          print progress to stderr even when it is not a terminal
 
   The model runs in a worker thread; Ctrl-C cancels (exit 130) and leaves no output behind.`;
@@ -233,10 +243,11 @@ export function reportFailure(command: string, usage: string, e: unknown, io: Co
 
 export async function runCommand(args: string[], io: CommandIo): Promise<number> {
   const request = args[0] === SERVE_WORKER ? workerRequest() : undefined;
-  if (request) { serveRun(request); return EXIT_OK; }
+  if (request) { await serveRun(request); return EXIT_OK; }
   if (args.includes('--help')) { io.out(RUN_USAGE); return EXIT_OK; }
   try {
     let model: string | undefined, outDir: string | undefined, seed: number | undefined, blobs: RunOptions['blobs'], profile = false, progress = !!process.stderr.isTTY;
+    let threads = defaultThreads();
     const flags: InputFlags = { files: new Map(), images: new Map() };
     for (let i = 0; i < args.length; i++) {
       const a = args[i];
@@ -249,6 +260,7 @@ export async function runCommand(args: string[], io: CommandIo): Promise<number>
         if (!v) throw new RunUsageError('--blobs needs all or a comma-separated list of blob names');
         blobs = v === 'all' ? 'all' : v.split(',').filter(Boolean);
       } else if (a === '--profile') profile = true;
+      else if (a === '--threads') threads = parseThreads(args[++i]);
       else if (a === '--progress') progress = true;
       else if (a.startsWith('-')) throw new RunUsageError(`unknown option ${a}`);
       else if (model === undefined) model = a;
@@ -263,7 +275,7 @@ export async function runCommand(args: string[], io: CommandIo): Promise<number>
     const cancel = new CancelOnSigint(bundleFile() !== undefined);
     try {
       const started = performance.now();
-      const result = await runModelInWorker(spec, inputs, { ...(blobs ? { blobs } : {}), profile }, cancel, progress ? progressPrinter(model) : undefined);
+      const result = await runModelInWorker(spec, inputs, { ...(blobs ? { blobs } : {}), profile }, cancel, progress ? progressPrinter(model) : undefined, threads);
       const elapsed = performance.now() - started;
       return await writeResults(spec, result, outDir, profile, elapsed, cancel, io);
     } finally {
@@ -326,7 +338,11 @@ async function writeResults(spec: Model, result: RunResult, outDir: string, prof
   }
   for (const l of lines) io.out(l);
   // A model without layers (a classic model) is timed as one step.
-  if (profile) io.out(formatProfile(result.profile?.length ? result.profile : [{ layer: '(whole model)', type: modelTypeOf(spec) ?? 'model', ms: elapsed }]));
+  if (profile) {
+    io.out(formatProfile(result.profile?.length ? result.profile : [{ layer: '(whole model)', type: modelTypeOf(spec) ?? 'model', ms: elapsed }]));
+    const used = result.threads ?? 1;
+    io.out(`kernels ran on ${used} thread${used === 1 ? '' : 's'}`);
+  }
   return EXIT_OK;
 }
 
@@ -383,8 +399,30 @@ const WORKER_MARK = 'mlsurgeon run worker';
  */
 const SERVE_WORKER = '--serve-worker';
 
+/** 2 where the machine has two cores or more: the executor's kernels use at most two threads. */
+function defaultThreads(): number {
+  return availableParallelism() >= 2 ? 2 : 1;
+}
+
+function parseThreads(v: string | undefined): number {
+  const n = Number(v);
+  if (!v || !Number.isInteger(n) || n < 1) throw new RunUsageError(`--threads needs a whole number of threads (1 or more), got ${v ?? 'nothing'}`);
+  return Math.min(n, 2);
+}
+
+/** The executor's helper thread: a worker thread running its source (it must not keep the process alive). */
+const spawnKernelHelper: SpawnHelper = (source, onMessage, onError) => {
+  const w = new Worker(source, { eval: true });
+  w.unref();
+  w.on('message', onMessage);
+  w.on('error', onError);
+  return { postMessage: (m) => w.postMessage(m), terminate: () => void w.terminate() };
+};
+
 interface WorkerRequest {
   mark: typeof WORKER_MARK;
+  /** 2: start the executor's helper thread before running. */
+  threads: number;
   spec: Model;
   inputs: Map<string, FeatureValue>;
   options: RunOptions;
@@ -425,14 +463,15 @@ module.exports.main(['run', '${SERVE_WORKER}']);
  * Runs the model in a worker thread with progress and cancel; in the main thread when there is
  * no compiled bundle to start (see the file comment).
  */
-export async function runModelInWorker(spec: Model, inputs: Map<string, FeatureValue>, options: RunOptions, cancel: CancelOnSigint, progress?: Progress): Promise<RunResult> {
+export async function runModelInWorker(spec: Model, inputs: Map<string, FeatureValue>, options: RunOptions, cancel: CancelOnSigint, progress?: Progress, threads = 1): Promise<RunResult> {
   const bundle = bundleFile();
   if (!bundle) {
+    if (threads >= 2) await startKernelThreads(spawnKernelHelper);
     const r = runModel(spec, inputs, { ...options, ...(progress ? { onProgress: progress } : {}) });
     progress?.(0, 0, true);
     return r;
   }
-  const request: WorkerRequest = { mark: WORKER_MARK, spec, inputs, options, cancel: cancel.flag, progress: !!progress };
+  const request: WorkerRequest = { mark: WORKER_MARK, threads, spec, inputs, options, cancel: cancel.flag, progress: !!progress };
   const worker = new Worker(WORKER_LOADER, { eval: true, workerData: { bundle, request } });
   try {
     return await new Promise<RunResult>((resolve, reject) => {
@@ -457,8 +496,10 @@ export async function runModelInWorker(spec: Model, inputs: Map<string, FeatureV
 }
 
 /** The worker's side: run, post progress, post the result (its arrays transferred, not copied). */
-function serveRun(request: WorkerRequest): void {
+async function serveRun(request: WorkerRequest): Promise<void> {
   const port = parentPort!;
+  // The helper is a worker of this worker: it ends when the main thread terminates this one.
+  if (request.threads >= 2) await startKernelThreads(spawnKernelHelper);
   const flag = request.cancel;
   const signal = { get aborted() { return Atomics.load(flag, 0) === 1; } };
   let last = 0;

@@ -27,6 +27,15 @@ const appUrl = devUrl ?? pathToFileURL(indexHtml).href;
 
 app.setName(APP_NAME);
 
+// Shared memory for the executor's two kernel threads (shared/executor/parallel.ts). A page gets
+// SharedArrayBuffer by being crossOriginIsolated (COOP + COEP headers, added below to what the
+// dev server sends), but the built app is loaded from file://, whose responses carry no headers
+// and whose origin cannot be isolated. Chromium's SharedArrayBuffer feature gives this app's own
+// pages (nothing else is ever loaded: see will-navigate below) SharedArrayBuffer and shared
+// WebAssembly memories without isolation; crossOriginIsolated stays false there, and the executor
+// worker tests for shared memory itself rather than for isolation.
+app.commandLine.appendSwitch('enable-features', 'SharedArrayBuffer');
+
 const grants = new GrantedPaths();
 let recent: RecentFilesStore | undefined;
 let quitting = false;
@@ -414,6 +423,19 @@ if (!app.requestSingleInstanceLock()) {
     // Copying to the clipboard from the page (navigator.clipboard.writeText) is the one
     // permission the editor has use for.
     session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => callback(permission === 'clipboard-sanitized-write'));
+    // The app's pages from a dev server (MLSURGEON_DEV_URL) are made crossOriginIsolated, as
+    // `npm run web` serves them (renderer/vite.config.ts); file:// responses are left alone.
+    session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+      const own = devUrl !== undefined && details.url.startsWith('http') && new URL(details.url).origin === new URL(devUrl).origin;
+      if (!own) return callback({});
+      callback({
+        responseHeaders: {
+          ...details.responseHeaders,
+          'Cross-Origin-Opener-Policy': ['same-origin'],
+          'Cross-Origin-Embedder-Policy': ['require-corp'],
+        },
+      });
+    });
     recent = new RecentFilesStore(fs, join(app.getPath('userData'), 'recent-models.json'));
     registerIpc();
     refreshMenu();

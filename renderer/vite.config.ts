@@ -6,6 +6,12 @@ import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 
 const rendererDir = dirname(fileURLToPath(import.meta.url));
+
+// Cross-origin isolation (crossOriginIsolated): the executor worker then shares its WebAssembly
+// memory with a second worker and runs large convolutions on two threads (shared/executor/
+// parallel.ts). Everything the app loads is its own (same origin, blob: and data: URLs), so
+// require-corp blocks nothing; a cross-origin resource would need a CORP header.
+const ISOLATION_HEADERS = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
 const repoRoot = resolve(rendererDir, '..');
 
 export default defineConfig({
@@ -13,8 +19,8 @@ export default defineConfig({
   base: './',
   plugins: [react()],
   // The renderer imports ../shared; the dev server must be allowed to serve it.
-  server: { fs: { allow: [repoRoot] }, host: '127.0.0.1' },
-  preview: { host: '127.0.0.1' },
+  server: { fs: { allow: [repoRoot] }, host: '127.0.0.1', headers: ISOLATION_HEADERS },
+  preview: { host: '127.0.0.1', headers: ISOLATION_HEADERS },
   worker: { format: 'es' },
   build: {
     outDir: resolve(repoRoot, 'dist'),

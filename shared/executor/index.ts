@@ -43,6 +43,7 @@ export {
 } from './compare';
 export { defaultArrayShape, defaultImageSize, inputMismatches } from './inputs';
 export { chw } from './tensor';
+export { HELPER_SOURCE, kernelThreadCount, startKernelThreads, type HelperWorker, type SpawnHelper } from './parallel';
 export {
   transferableResult, type ExecutorRequest, type ExecutorResponse, type ModelRef, type WorkerRunOptions,
 } from './worker-protocol';

@@ -45,6 +45,8 @@ export type ExecutorResponse =
     readonly outputs: Map<string, FeatureValue>; readonly blobs: Map<string, Tensor>; readonly profile: LayerProfile[];
     /** Wall time of runModel in the worker, and of decoding the model when it was sent. */
     readonly ms: number; readonly decodeMs: number;
+    /** Threads the kernels used (RunResult.threads): 2 where the worker could share memory with a helper. */
+    readonly threads: number;
   }
   | { readonly type: 'compared'; readonly requestId: number; readonly comparison: Comparison; readonly ms: number }
   | {

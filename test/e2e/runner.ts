@@ -37,7 +37,12 @@ function serve(root: string): Promise<{ server: Server; url: string }> {
       res.writeHead(404).end('not found');
       return;
     }
-    res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    // COOP + COEP as `npm run web` serves them (renderer/vite.config.ts): the page is
+    // crossOriginIsolated, so the executor runs its kernels on two threads.
+    res.writeHead(200, {
+      'content-type': MIME[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store',
+      'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp',
+    });
     createReadStream(file).pipe(res);
   });
   return new Promise((ok, fail) => {

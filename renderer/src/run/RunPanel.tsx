@@ -6,6 +6,7 @@ import { useEffect, useRef } from 'react';
 import { graphEdgeIds } from '../editing';
 import { useDocumentStore } from '../store/documentStore';
 import { useViewStore } from '../store/viewStore';
+import { executorClient } from '../worker/executorClient';
 import { CompareView } from './CompareView';
 import { InputsSection } from './InputsSection';
 import { ProgressLine } from './ProgressLine';
@@ -81,7 +82,7 @@ function RunTab() {
           {running && <button type="button" data-testid="run-cancel" onClick={cancelRun}>Cancel</button>}
         </div>
         <ProgressLine status={status} />
-        {result && <div className="muted small" data-testid="run-summary">{runSummary(result, seq)} (decode {result.decodeMs.toFixed(0)} ms)</div>}
+        {result && <div className="muted small" data-testid="run-summary">{runSummary(result, seq)} (decode {result.decodeMs.toFixed(0)} ms, {executorClient.threads} thread{executorClient.threads === 1 ? '' : 's'})</div>}
       </div>
       <div className="run-col run-listcol">
         <div className="panel-tabs" role="tablist">

@@ -3,10 +3,17 @@
 // are decoded here once per key (see shared/executor/worker-protocol.ts for why not a clone);
 // the few most recent stay, so running the same revision again decodes nothing and keeps the
 // executor's decoded-weight cache warm.
+//
+// Two threads: where this worker can share memory (the page is crossOriginIsolated, or Electron
+// turns SharedArrayBuffer on), it starts a helper worker from shared/executor/parallel.ts's
+// source (a Blob URL: no bundler entry, same origin, so COEP lets it load) and the kernels split
+// large calls with it; requests wait for that start (or its failure) before the first run, so a
+// run reports the threads it really used. Without shared memory nothing is started and runs stay
+// on this thread.
 import { decodeModel } from '../../../shared/format/model';
 import type { Model } from '../../../shared/format/schema/types.generated';
 import { RunComparison } from '../../../shared/executor/compare';
-import { runModel } from '../../../shared/executor/index';
+import { runModel, startKernelThreads, type SpawnHelper } from '../../../shared/executor/index';
 import { ExecutorError, type RunOptions } from '../../../shared/executor/types';
 import { transferableResult, type ExecutorRequest, type ExecutorResponse, type ModelRef } from '../../../shared/executor/worker-protocol';
 
@@ -15,6 +22,20 @@ const scope = self as unknown as {
   postMessage(message: ExecutorResponse, transfer?: Transferable[]): void;
   onmessage: ((ev: MessageEvent<ExecutorRequest>) => void) | null;
 };
+
+const spawnHelper: SpawnHelper = (source, onMessage, onError) => {
+  const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+  const worker = new Worker(url, { name: 'executor kernels' });
+  const done = () => URL.revokeObjectURL(url);
+  worker.onmessage = (ev: MessageEvent) => { done(); onMessage(ev.data); };
+  worker.onerror = (ev) => { done(); ev.preventDefault(); onError(ev.message); };
+  return { postMessage: (m) => worker.postMessage(m), terminate: () => worker.terminate() };
+};
+
+/** Resolves to the kernels' thread count once the helper answered, failed, or took too long (then 1). */
+const threadsStarted: Promise<number> = typeof SharedArrayBuffer === 'undefined'
+  ? Promise.resolve(1)
+  : Promise.race([startKernelThreads(spawnHelper), new Promise<number>((resolve) => setTimeout(() => resolve(1), 5000))]);
 
 /** Models by key, most recently used last; a comparison needs two, an edit session a third. */
 const models = new Map<number, Model>();
@@ -60,8 +81,9 @@ function failure(requestId: number, e: unknown): ExecutorResponse {
   return { type: 'error', requestId, kind: 'failed', message: e instanceof ExecutorError || e instanceof RangeError ? message : `${(e as Error).name ?? 'Error'}: ${message}` };
 }
 
-scope.onmessage = (ev: MessageEvent<ExecutorRequest>) => {
+scope.onmessage = async (ev: MessageEvent<ExecutorRequest>) => {
   const req = ev.data;
+  await threadsStarted;
   if (req.type === 'forget') {
     for (const k of [...models.keys()]) if (!req.keep.includes(k)) models.delete(k);
     return;
@@ -78,7 +100,7 @@ scope.onmessage = (ev: MessageEvent<ExecutorRequest>) => {
       });
       const ms = performance.now() - t0;
       const { outputs, blobs, transfer } = transferableResult(result);
-      scope.postMessage({ type: 'result', requestId: req.requestId, outputs, blobs, profile: result.profile ?? [], ms, decodeMs }, transfer);
+      scope.postMessage({ type: 'result', requestId: req.requestId, outputs, blobs, profile: result.profile ?? [], ms, decodeMs, threads: result.threads ?? 1 }, transfer);
       return;
     }
     const a = modelFor(req.a).model;

@@ -32,6 +32,8 @@ export interface WorkerRunResult {
   readonly profile: LayerProfile[];
   readonly ms: number;
   readonly decodeMs: number;
+  /** Threads the executor's kernels used: 2 where the page could share memory with a helper worker. */
+  readonly threads: number;
 }
 
 export interface Job<T> {
@@ -57,6 +59,8 @@ export class ExecutorClient {
   private readonly keys = new WeakMap<Model, number>();
   /** Keys the current worker was sent. */
   private sent = new Set<number>();
+  /** Threads the last run's kernels used (1 until a run reports). */
+  threads = 1;
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
@@ -138,7 +142,8 @@ export class ExecutorClient {
       onProgress,
       (r) => {
         if (r.type !== 'result') throw new Error(`unexpected reply ${r.type}`);
-        return { outputs: r.outputs, blobs: r.blobs, profile: r.profile, ms: r.ms, decodeMs: r.decodeMs };
+        this.threads = r.threads;
+        return { outputs: r.outputs, blobs: r.blobs, profile: r.profile, ms: r.ms, decodeMs: r.decodeMs, threads: r.threads };
       },
     );
   }
