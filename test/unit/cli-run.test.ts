@@ -298,6 +298,23 @@ describe.skipIf(!sharedPresent)('mlsurgeon run and compare on real models', () =
     expect(Array.from(npyProbs.data)).toEqual(probs.map(Math.fround));
   });
 
+  it('--threads 2 and --threads 1 write the same bytes for SqueezeNetFP16, and --profile says which ran; --threads 0 is refused', async () => {
+    const model = file('tucan9389__ImageClassification-CoreML/SqueezeNetFP16.mlmodel');
+    const two = await mlsurgeon('run', model, '--random', '5', '--blobs', 'all', '--out', path('threads2'), '--profile', '--threads', '2');
+    expect(two.code).toBe(0);
+    expect(two.stdout).toMatch(/^kernels ran on 2 threads$/m);
+    const one = await mlsurgeon('run', model, '--random', '5', '--blobs', 'all', '--out', path('threads1'), '--profile', '--threads', '1');
+    expect(one.code).toBe(0);
+    expect(one.stdout).toMatch(/^kernels ran on 1 thread$/m);
+    const files = (await readdir(path('threads1'))).sort();
+    expect(files.length).toBeGreaterThan(60);
+    expect((await readdir(path('threads2'))).sort()).toEqual(files);
+    for (const f of files) expect(Buffer.compare(await readFile(join(path('threads2'), f)), await readFile(join(path('threads1'), f))), f).toBe(0);
+    const zero = await mlsurgeon('run', model, '--random', '5', '--out', path('threads0'), '--threads', '0');
+    expect(zero.code).toBe(2);
+    expect(zero.stderr.split('\n')[0]).toBe('--threads needs a whole number of threads (1 or more), got 0');
+  });
+
   it('compare: SqueezeNet fp16 against its 8-bit lookup-table twin on 2 random images', async () => {
     const r = await mlsurgeon('compare', file('tucan9389__ImageClassification-CoreML/SqueezeNetFP16.mlmodel'), file('tucan9389__ImageClassification-CoreML/SqueezeNetInt8LUT.mlmodel'), '--random', '2');
     expect(r.code).toBe(0);
