@@ -1,9 +1,8 @@
 // `mlsurgeon compare A B`: the same inputs through two models (say, before and after fp16 or
 // quantization) and, per output, the largest absolute difference, the signal-to-noise ratio and
 // how often the top-1 class agrees, as WWDC18's "model size versus agreement" table reports.
-import { openModelFile } from '../shared/io/document';
-import { runModel, seededRandom } from '../shared/executor/index';
-import { accumulate, newAccumulator, snrDb, type Accumulator } from '../shared/executor/compare';
+import { openModelFile } from '../shared/io';
+import { accumulate, newAccumulator, runModel, seededRandom, snrDb, type Accumulator } from '../shared/executor';
 import {
   buildInputs, EXIT_OK, fs, nameValue, parseSeed, reportFailure, RunUsageError,
   type CommandIo, type InputFlags,

@@ -1,11 +1,11 @@
 // `mlsurgeon edit IN -o OUT [operations…]`: the editor's named operations from the command line,
 // applied in the order given, each refusing bad requests with the same reasons the UI shows.
-import type { Model } from '../shared/format/schema/types.generated';
-import type { AppliedOperation, OperationArgs, OperationName } from '../shared/surgery/operations';
-import { applyOperationChecked, type CheckedOperation, type CheckOptions } from '../shared/surgery/checked';
-import type { ArrayDataTypeName, ColorSpaceName } from '../shared/surgery/features';
-import { isPreprocessingPreset, PREPROCESSING_PRESETS, type SetPreprocessingArgs } from '../shared/surgery/preprocessing';
-import { parseLabelFile } from '../shared/surgery/model-kind';
+import type { Model } from '../shared/format';
+import {
+  PREPROCESSING_PRESETS, applyOperationChecked, isPreprocessingPreset, parseLabelFile, type AppliedOperation,
+  type ArrayDataTypeName, type CheckOptions, type CheckedOperation, type ColorSpaceName, type OperationArgs,
+  type OperationName, type SetPreprocessingArgs,
+} from '../shared/surgery';
 
 export class EditUsageError extends Error {}
 

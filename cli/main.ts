@@ -1,16 +1,11 @@
 // `mlsurgeon`: the command line over shared/. Every command is a thin shell: parse arguments,
 // read through the shared document layer, print.
 import * as fsp from 'node:fs/promises';
-import { ModelReadError } from '../shared/format/model';
-import { PackageWriteError } from '../shared/format/mlpackage';
-import { nodeFileSystem } from '../shared/io/filesystem';
-import { openModelFile, saveModelFile, serializeModel } from '../shared/io/document';
-import { inspectModel } from '../shared/inspect/inspect';
-import { formatInspectSummary } from '../shared/inspect/summary';
-import { SurgeryError } from '../shared/surgery/errors';
-import { specificationVersionForSave } from '../shared/surgery/spec-version';
+import { ModelReadError, PackageWriteError } from '../shared/format';
+import { nodeFileSystem, openModelFile, saveModelFile, serializeModel } from '../shared/io';
+import { formatInspectSummary, inspectModel } from '../shared/inspect';
+import { EditIntroducesErrors, SurgeryError, specificationVersionForSave } from '../shared/surgery';
 import { validateModel, formatDiagnostic } from '../shared/validate';
-import { EditIntroducesErrors } from '../shared/surgery/checked';
 import { applyEditFlags, EDIT_USAGE, EditUsageError } from './edit';
 
 export const EXIT_OK = 0;

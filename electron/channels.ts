@@ -1,7 +1,7 @@
 // The IPC channels between the preload (window.mlsurgeon) and the main process, in one place:
 // their names, what each request carries and what comes back. Both sides import these types, so
 // a channel whose arguments change breaks the build on both sides at once.
-import type { FilePayload, MenuCommand, SavePayload } from '../shared/host/api';
+import type { FilePayload, MenuCommand, SavePayload } from '../shared/host';
 
 export const INVOKE = {
   openDialog: 'mlsurgeon:open-dialog',

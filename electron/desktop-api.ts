@@ -1,6 +1,6 @@
 // window.mlsurgeon: the DesktopApi over IPC. The preload hands in Electron's ipcRenderer and
 // webUtils; tests hand in fakes. Runs in the sandboxed preload, so it imports no Node module.
-import type { DesktopApi, FilePayload, MenuCommand } from '../shared/host/api';
+import type { DesktopApi, FilePayload, MenuCommand } from '../shared/host';
 import {
   INVOKE, NOTIFY, PUSH,
   type DocumentState, type InvokeChannel, type InvokeSignatures, type IpcResult, type NotifySignatures, type PushSignatures,

@@ -1,11 +1,9 @@
 // What the main process does for each request from the window, as plain functions over a
 // FileSystem: reading a model from a path, saving atomically, the open and save dialogs. Electron
 // itself stays in main.ts; tests call these directly on real files.
-import { decodeModel, ModelReadError } from '../shared/format/model';
-import { readPackage, type PackageContents } from '../shared/format/mlpackage';
-import { openModelFile, saveModelFile } from '../shared/io/document';
-import { baseName, type FileSystem } from '../shared/io/filesystem';
-import type { FilePayload, SavePayload } from '../shared/host/api';
+import { ModelReadError, decodeModel, readPackage, type PackageContents } from '../shared/format';
+import { baseName, openModelFile, saveModelFile, type FileSystem } from '../shared/io';
+import type { FilePayload, SavePayload } from '../shared/host';
 import type { IpcError } from './channels';
 
 /** Trailing separators dropped: a package folder arrives as "x.mlpackage/" from some shells. */

@@ -4,7 +4,7 @@ import type { MenuItemConstructorOptions } from 'electron';
 import {
   actionSpec, isMenuCommand, keysOf, menuSections, toAccelerator, type ActionId, type HostActionId, type MenuCommand, type MenuGroup, type MenuName,
 } from '../shared/host';
-import { baseName } from '../shared/io/filesystem';
+import { baseName } from '../shared/io';
 import { APP_NAME } from './close-guard';
 
 export interface MenuActions {

@@ -1,6 +1,6 @@
 // File > Open Recent: the last models opened or saved, newest first, kept as JSON in the app's
 // user-data folder. Entries whose file or folder is gone are dropped when the list is read.
-import type { FileSystem } from '../shared/io/filesystem';
+import type { FileSystem } from '../shared/io';
 import { normalizeModelPath } from './handlers';
 
 export const RECENT_FILES_LIMIT = 10;
