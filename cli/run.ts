@@ -19,14 +19,13 @@ import * as fsp from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { startKernelThreads, type SpawnHelper } from '../shared/executor/parallel';
-import { modelTypeOf } from '../shared/format/model';
-import type { FeatureDescription, Model } from '../shared/format/schema/types.generated';
-import { nodeFileSystem } from '../shared/io/filesystem';
-import { openModelFile } from '../shared/io/document';
-import { numericForm, runModel, seededRandom } from '../shared/executor/index';
-import { decodeNpy, encodeNpy, NpyError } from '../shared/executor/npy';
-import { ExecutorError, type FeatureValue, type ImageValue, type LayerProfile, type RunOptions, type RunResult } from '../shared/executor/types';
+import {
+  ExecutorError, NpyError, decodeNpy, defaultArrayShape as arrayInputShape, defaultImageSize as imageInputSize,
+  encodeNpy, numericForm, runModel, seededRandom, startKernelThreads, type FeatureValue, type ImageValue,
+  type LayerProfile, type RunOptions, type RunResult, type SpawnHelper,
+} from '../shared/executor';
+import { modelTypeOf, type FeatureDescription, type Model } from '../shared/format';
+import { nodeFileSystem, openModelFile } from '../shared/io';
 import { decodePng, ImageDecodeError, isJpeg, isPng } from './png';
 
 export interface CommandIo {
@@ -80,28 +79,17 @@ export function nameValue(flag: string, arg: string | undefined): [string, strin
 
 const INT32 = 131104;
 
-/** The shape an array input takes by default: its `shape` (Core ML's default), else the smallest allowed. */
+/** The shape an array input takes by default (shared/executor/inputs.ts); none declared is a usage problem here. */
 export function defaultArrayShape(d: FeatureDescription): number[] {
-  const t = d.type!.multiArrayType!;
-  if (t.shape?.length) return t.shape.map(Number);
-  const enumerated = t.enumeratedShapes?.shapes?.[0]?.shape;
-  if (enumerated?.length) return enumerated.map(Number);
-  const ranges = t.shapeRange?.sizeRanges;
-  if (ranges?.length) return ranges.map((r) => Math.max(1, Number(r.lowerBound ?? 1)));
-  throw new RunInputError(`input ${d.name} declares no shape; give it with --input`);
+  const shape = arrayInputShape(d);
+  if (!shape) throw new RunInputError(`input ${d.name} declares no shape; give it with --input`);
+  return shape;
 }
 
 export function defaultImageSize(d: FeatureDescription): [number, number] {
-  const t = d.type!.imageType!;
-  let w = Number(t.width ?? 0), h = Number(t.height ?? 0);
-  if (!(w > 0 && h > 0)) {
-    const e = t.enumeratedSizes?.sizes?.[0];
-    const r = t.imageSizeRange;
-    w = Number(e?.width ?? r?.widthRange?.lowerBound ?? 0);
-    h = Number(e?.height ?? r?.heightRange?.lowerBound ?? 0);
-  }
-  if (!(w > 0 && h > 0)) throw new RunInputError(`input ${d.name} declares no image size`);
-  return [w, h];
+  const size = imageInputSize(d);
+  if (!size) throw new RunInputError(`input ${d.name} declares no image size`);
+  return size;
 }
 
 function randomValue(d: FeatureDescription, rand: () => number): FeatureValue {

@@ -4,9 +4,11 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { accumulate, argmax, formatSnr, newAccumulator, RunComparison, seededRandom, snrDb, top1 } from '../../shared/executor/compare';
 import { runModel } from '../../shared/executor/index';
+import { defaultArrayShape, defaultImageSize, inputMismatches } from '../../shared/executor/inputs';
 import type { FeatureValue, RunResult } from '../../shared/executor/types';
 import { transferableResult } from '../../shared/executor/worker-protocol';
 import { decodeModel } from '../../shared/format/model';
+import type { FeatureDescription, Model } from '../../shared/format/schema/types.generated';
 import { quantizeWeights } from '../../shared/surgery/quantize';
 import { SHARED, sharedPresent } from '../support/shared-data';
 
@@ -93,5 +95,61 @@ describe.skipIf(!sharedPresent)('SqueezeNetFP16 against its 8-bit linear quantiz
     for (const r of rows.filter((x) => x.numeric && x.name !== 'image')) expect(Number.isFinite(r.snrDb), r.name).toBe(true);
     // Quantization error accumulates: the first convolution is closer to A than the last.
     expect(conv1.snrDb).toBeGreaterThan(rows.find((r) => r.name === 'conv10')!.snrDb);
+  });
+});
+
+describe('inputs two models can share', () => {
+  const FLOAT32 = 65568, INT32 = 131104;
+  const model = (...input: FeatureDescription[]): Model => ({ specificationVersion: 4, description: { input, output: [] } });
+  const image = (name: string, width: number, height: number, colorSpace = 20): FeatureDescription => ({ name, type: { imageType: { width, height, colorSpace } } });
+  const array = (name: string, shape: number[], dataType = FLOAT32): FeatureDescription => ({ name, type: { multiArrayType: { shape, dataType } } });
+
+  it('default sizes: the declared one, else the first enumerated, else the ranges\' lower bounds', () => {
+    expect(defaultArrayShape(array('x', [3, 4]))).toEqual([3, 4]);
+    expect(defaultArrayShape({ name: 'x', type: { multiArrayType: { enumeratedShapes: { shapes: [{ shape: [2, 5] }, { shape: [9] }] } } } })).toEqual([2, 5]);
+    expect(defaultArrayShape({ name: 'x', type: { multiArrayType: { shapeRange: { sizeRanges: [{ lowerBound: 0, upperBound: 4 }, { lowerBound: 7, upperBound: -1 }] } } } })).toEqual([1, 7]);
+    expect(defaultArrayShape({ name: 'x', type: { multiArrayType: {} } })).toBeUndefined();
+    expect(defaultArrayShape(image('im', 4, 4))).toBeUndefined();
+    expect(defaultImageSize(image('im', 227, 200))).toEqual([227, 200]);
+    expect(defaultImageSize({ name: 'im', type: { imageType: { enumeratedSizes: { sizes: [{ width: 64, height: 32 }] } } } })).toEqual([64, 32]);
+    expect(defaultImageSize({ name: 'im', type: { imageType: { imageSizeRange: { widthRange: { lowerBound: 16, upperBound: 64 }, heightRange: { lowerBound: 8, upperBound: -1 } } } } })).toEqual([16, 8]);
+    expect(defaultImageSize({ name: 'im', type: { imageType: {} } })).toBeUndefined();
+  });
+
+  it('refuses other names, kinds, sizes and shapes with the input named; colour spaces and element types may differ', () => {
+    expect(inputMismatches(model(image('image', 227, 227, 30), array('x', [3])), model(image('image', 227, 227, 20), array('x', [3], INT32)))).toEqual([]);
+    expect(inputMismatches(model(image('image', 227, 227)), model(image('image', 224, 224)), { a: 'SqueezeNet.mlmodel', b: 'MobileNet.mlmodel' }))
+      .toEqual(['input image is an image of 227×227 in SqueezeNet.mlmodel but an image of 224×224 in MobileNet.mlmodel']);
+    expect(inputMismatches(model(array('x', [1, 3])), model(array('x', [3, 1])))).toEqual(['input x is an array of shape (1, 3) in A but an array of shape (3, 1) in B']);
+    expect(inputMismatches(model(image('x', 8, 8)), model(array('x', [3, 8, 8])))).toEqual(['input x is an image of 8×8 in A but an array of shape (3, 8, 8) in B']);
+    expect(inputMismatches(model(image('image', 8, 8)), model(image('photo', 8, 8)))).toEqual([
+      "input image of A is not an input of B (B's inputs: photo)",
+      "input photo of B is not an input of A (A's inputs: image)",
+    ]);
+    // An optional input the other model lacks is left out, not refused.
+    const optional: FeatureDescription = { name: 'iouThreshold', type: { doubleType: {}, isOptional: true } };
+    expect(inputMismatches(model(array('x', [4]), optional), model(array('x', [4])))).toEqual([]);
+  });
+});
+
+describe.skipIf(!sharedPresent)('two files: SqueezeNetFP16 against SqueezeNetInt8LUT', () => {
+  it('take the same inputs, match every blob by name and agree on the class of a random picture', () => {
+    const dir = `${SHARED}/models/tucan9389__ImageClassification-CoreML`;
+    const fp16 = decodeModel(new Uint8Array(readFileSync(`${dir}/SqueezeNetFP16.mlmodel`)));
+    const lut = decodeModel(new Uint8Array(readFileSync(`${dir}/SqueezeNetInt8LUT.mlmodel`)));
+    expect(inputMismatches(fp16, lut)).toEqual([]);
+    const rand = seededRandom(11);
+    const pixels = Uint8Array.from({ length: 227 * 227 * 4 }, () => Math.floor(rand() * 256));
+    const inputs = new Map<string, FeatureValue>([['image', { kind: 'image', image: { width: 227, height: 227, layout: 'rgba', pixels } }]]);
+    const cmp = new RunComparison();
+    cmp.add(runModel(fp16, inputs, { blobs: 'all' }), runModel(lut, inputs, { blobs: 'all' }));
+    const { rows, onlyInA, onlyInB } = cmp.result();
+    expect([onlyInA, onlyInB]).toEqual([[], []]);
+    expect(rows.length).toBe(1 + 65 + 1);
+    const probs = rows.find((r) => r.name === 'classLabelProbs')!;
+    expect(Number.isFinite(probs.snrDb)).toBe(true);
+    expect(probs.maxAbs).toBeGreaterThan(0);
+    const label = rows.find((r) => r.name === 'classLabel')!;
+    expect([label.agree, label.runs]).toEqual([1, 1]);
   });
 });

@@ -1,12 +1,18 @@
 // A blob's channels as a grid of heatmaps, one canvas per channel at the map's own resolution
 // (scaled up without smoothing), coloured with one shared range (so channels compare) or each
 // with its own.
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { formatNumber } from '../inspector/format';
 import { COLOUR_MAP, heatmapInto, imageInto, planeRange, type Planes } from './tensorView';
+import { usePixels } from './usePixels';
 
 /** Channels drawn before "Show all": a 512-channel map at 13×13 is cheap, 2,048 at 56×56 is not. */
 const FIRST_CHANNELS = 96;
+
+/** The colour map left to right, one pixel per entry. */
+function paintColourMap(out: Uint8ClampedArray): void {
+  for (let i = 0; i < 256; i++) out.set([COLOUR_MAP[i * 3], COLOUR_MAP[i * 3 + 1], COLOUR_MAP[i * 3 + 2], 255], i * 4);
+}
 
 function tileSize(H: number, W: number): number {
   // Small maps get blown up to stay visible; large ones shrink to keep a few per row.
@@ -16,15 +22,7 @@ function tileSize(H: number, W: number): number {
 function Heatmap(props: { data: Float32Array; offset: number; H: number; W: number; lo: number; hi: number; channel: number; tile: number }) {
   const ref = useRef<HTMLCanvasElement>(null);
   const { data, offset, H, W, lo, hi, channel, tile } = props;
-  useEffect(() => {
-    const c = ref.current;
-    if (!c) return;
-    c.width = W;
-    c.height = H;
-    const img = new ImageData(W, H);
-    heatmapInto(data, offset, H, W, lo, hi, img.data);
-    c.getContext('2d')!.putImageData(img, 0, 0);
-  }, [data, offset, H, W, lo, hi]);
+  usePixels(ref, W, H, useCallback((out) => heatmapInto(data, offset, H, W, lo, hi, out), [data, offset, H, W, lo, hi]));
   const scale = tile / Math.max(H, W);
   return (
     <figure className="run-heatmap" title={`channel ${channel}`}>
@@ -36,15 +34,7 @@ function Heatmap(props: { data: Float32Array; offset: number; H: number; W: numb
 
 export function ColourBar(props: { lo: number; hi: number }) {
   const ref = useRef<HTMLCanvasElement>(null);
-  useEffect(() => {
-    const c = ref.current;
-    if (!c) return;
-    c.width = 256;
-    c.height = 1;
-    const img = new ImageData(256, 1);
-    for (let i = 0; i < 256; i++) { img.data.set([COLOUR_MAP[i * 3], COLOUR_MAP[i * 3 + 1], COLOUR_MAP[i * 3 + 2], 255], i * 4); }
-    c.getContext('2d')!.putImageData(img, 0, 0);
-  }, []);
+  usePixels(ref, 256, 1, paintColourMap);
   return (
     <div className="run-colourbar">
       <span>{formatNumber(props.lo)}</span><canvas ref={ref} /><span>{formatNumber(props.hi)}</span>
@@ -84,15 +74,7 @@ export function ImageView(props: { data: Float32Array; planes: Planes; batchInde
   const ref = useRef<HTMLCanvasElement>(null);
   const { data, planes, batchIndex, min, max, bgr } = props;
   const { C, H, W } = planes;
-  useEffect(() => {
-    const c = ref.current;
-    if (!c) return;
-    c.width = W;
-    c.height = H;
-    const img = new ImageData(W, H);
-    imageInto(data, batchIndex * C * H * W, C, H, W, min, max, bgr, img.data);
-    c.getContext('2d')!.putImageData(img, 0, 0);
-  }, [data, batchIndex, C, H, W, min, max, bgr]);
+  usePixels(ref, W, H, useCallback((out) => imageInto(data, batchIndex * C * H * W, C, H, W, min, max, bgr, out), [data, batchIndex, C, H, W, min, max, bgr]));
   const scale = Math.min(4, 320 / Math.max(H, W));
   return (
     <div className="run-imageview">

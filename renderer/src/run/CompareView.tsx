@@ -1,15 +1,17 @@
-// Compare: the same inputs through the document as it was at the start of the history (A) and as
-// it is now (B). The summary follows WWDC18's "model size versus agreement" table for
-// quantization (one row per version: its weight size, and its agreement with the original); the
+// Compare: the same inputs through a reference (A: the document as it was at the start of the
+// history, another open document, or a model file) and the document as it is now (B). The
+// summary follows WWDC18's "model size versus agreement" table for quantization (one row per version: its model size, and its agreement with the original); the
 // table below has every output and blob, matched by name, with max |A−B|, SNR and top-1 agreement.
-import { useMemo } from 'react';
+import { useMemo, useRef } from 'react';
 import { useStore } from 'zustand';
-import { formatSnr, type ComparisonRow } from '../../../shared/executor/compare';
-import { weightBytes, type WeightBytes } from '../../../shared/surgery/weights';
+import { useShallow } from 'zustand/react/shallow';
+import { formatSnr, inputMismatches, type ComparisonRow } from '../../../shared/executor';
+import { weightBytes, type WeightBytes } from '../../../shared/surgery';
 import { formatBytes } from '../inspector/format';
-import { useDocumentStore } from '../store/documentStore';
-import { cancelCompare, firstRevision, startCompare } from './runActions';
-import { useRunStore, type CompareRecord } from './runStore';
+import { useDocumentStore, type Revision } from '../store/documentStore';
+import { useTabs, type TabSummary } from '../store/workspace';
+import { cancelCompare, chooseCompareFile, firstRevision, referenceSpec, startCompare } from './runActions';
+import { useRunStore, type CompareRecord, type CompareTarget, type CompareVersion } from './runStore';
 import { formatShape } from './tensorView';
 import { ProgressLine } from './ProgressLine';
 
@@ -36,22 +38,52 @@ function Summary(props: { record: CompareRecord }) {
   const snrRow = outputs.find((r) => r.name === probsName) ?? outputs.find((r) => r.numeric) ?? outputs[0];
   const sizeA = useMemo(() => weightBytes(record.a.spec), [record.a.spec]);
   const sizeB = useMemo(() => weightBytes(record.b.spec), [record.b.spec]);
+  const version = (v: CompareVersion, side: 'A' | 'B') => (
+    <td>{side}: {v.label}{v.detail && <span className="muted"> · {v.detail}</span>}</td>
+  );
   return (
     <table className="run-table run-summary" data-testid="compare-summary">
       <thead>
-        <tr><th>version</th><th>weights</th><th>top-1 agreement{agreeRow ? <> (<code>{agreeRow.name}</code>)</> : null}</th><th>SNR dB{snrRow ? <> (<code>{snrRow.name}</code>)</> : null}</th></tr>
+        <tr><th>version</th><th>model size</th><th>weights</th><th>top-1 agreement{agreeRow ? <> (<code>{agreeRow.name}</code>)</> : null}</th><th>SNR dB{snrRow ? <> (<code>{snrRow.name}</code>)</> : null}</th></tr>
       </thead>
       <tbody>
         <tr data-testid="compare-version-a">
-          <td>A: {record.a.label}</td><td>{bytesText(sizeA)}</td><td className="muted">reference</td><td className="muted">reference</td>
+          {version(record.a, 'A')}<td className="run-num" data-testid="compare-size-a" data-bytes={record.a.fileBytes}>{formatBytes(record.a.fileBytes)}</td><td>{bytesText(sizeA)}</td>
+          <td className="muted">reference</td><td className="muted">reference</td>
         </tr>
         <tr data-testid="compare-version-b">
-          <td>B: {record.b.label}</td><td>{bytesText(sizeB)}</td>
+          {version(record.b, 'B')}<td className="run-num" data-testid="compare-size-b" data-bytes={record.b.fileBytes}>{formatBytes(record.b.fileBytes)}</td><td>{bytesText(sizeB)}</td>
           <td data-testid="compare-agreement">{agreeRow ? agreementText(agreeRow) : 'n/a'}</td>
           <td data-testid="compare-snr" className={snrRow ? snrClass(snrRow.snrDb) : ''}>{snrRow ? formatSnr(snrRow.snrDb) : 'n/a'}</td>
         </tr>
       </tbody>
     </table>
+  );
+}
+
+/** Outputs and blobs with no counterpart of the same name on the other side: compared with nothing. */
+function Unmatched(props: { record: CompareRecord }) {
+  const { record } = props;
+  const side = (names: readonly string[], v: CompareVersion, which: 'A' | 'B') => {
+    if (!names.length) return null;
+    const outs = new Set((v.spec.description?.output ?? []).map((o) => o.name));
+    const outputs = names.filter((n) => outs.has(n)), blobs = names.filter((n) => !outs.has(n));
+    return (
+      <div data-testid={`compare-only-${which.toLowerCase()}`}>
+        Only in {which} ({v.label}):
+        {outputs.length > 0 && <> {outputs.length} output{outputs.length === 1 ? '' : 's'} <code>{outputs.join(', ')}</code>{blobs.length > 0 ? ';' : ''}</>}
+        {blobs.length > 0 && <> {blobs.length} blob{blobs.length === 1 ? '' : 's'} <code>{blobs.join(', ')}</code></>}
+      </div>
+    );
+  };
+  const { onlyInA, onlyInB } = record.comparison;
+  if (!onlyInA.length && !onlyInB.length) return null;
+  return (
+    <div className="muted small run-unmatched" data-testid="compare-unmatched">
+      <div>Not compared: no output or blob of the same name on the other side.</div>
+      {side(onlyInA, record.a, 'A')}
+      {side(onlyInB, record.b, 'B')}
+    </div>
   );
 }
 
@@ -75,47 +107,80 @@ function RowsTable(props: { record: CompareRecord }) {
   );
 }
 
+const FILE_OPTION = 'file:choose';
+
+/** The reference's choice: the start of this document's history, another open tab, or a model file. */
+function CompareWith(props: { target: CompareTarget; tabs: readonly TabSummary[]; first: Revision | null }) {
+  const { target, tabs, first } = props;
+  const fileRef = useRef<HTMLInputElement>(null);
+  const value = target.kind === 'tab' ? `tab:${tabs.find((t) => t.store === target.store)?.key ?? ''}` : target.kind === 'file' ? 'file' : 'history';
+  const choose = (v: string) => {
+    const run = useRunStore.getState();
+    if (v === FILE_OPTION) { fileRef.current?.click(); return; }
+    if (v === 'history') run.setCompareWith({ kind: 'history' });
+    const tab = tabs.find((t) => `tab:${t.key}` === v);
+    if (tab) run.setCompareWith({ kind: 'tab', store: tab.store });
+  };
+  return (
+    <label className="run-compare-with">
+      <span><b>A</b> <span className="muted">the reference:</span></span>
+      <select value={value} data-testid="compare-with" onChange={(e) => choose(e.target.value)}>
+        <option value="history">this document as opened{first ? ` (${first.label})` : ''}</option>
+        {tabs.map((t) => <option key={t.key} value={`tab:${t.key}`}>open document {t.name}{t.dirty ? ' (edited)' : ''}</option>)}
+        {target.kind === 'file' && <option value="file">file {target.name}</option>}
+        <option value={FILE_OPTION}>a model file…</option>
+      </select>
+      <input ref={fileRef} type="file" hidden accept=".mlmodel,application/octet-stream" data-testid="compare-file-input"
+        onChange={(e) => { const f = e.currentTarget.files?.[0]; if (f) void chooseCompareFile(f); e.currentTarget.value = ''; }} />
+    </label>
+  );
+}
+
 export function CompareView() {
-  const status = useRunStore((s) => s.compareStatus);
-  const record = useRunStore((s) => s.compare);
-  const extraSets = useRunStore((s) => s.extraSets);
-  const revision = useDocumentStore((s) => s.revision);
+  const { status, record, extraSets, target } = useRunStore(useShallow((s) => ({ status: s.compareStatus, record: s.compare, extraSets: s.extraSets, target: s.compareWith })));
+  const doc = useDocumentStore((s) => s.document);
   // Re-rendered when the history changes, so A names the revision it will use.
   useStore(useDocumentStore.temporal, (s) => s.pastStates.length);
-  const a = firstRevision();
-  const same = !!a && !!revision && a.spec === revision.spec;
+  const tabs = useTabs().filter((t) => !t.active);
+  // A tab closed since it was chosen: back to the start of the history.
+  const shown: CompareTarget = target.kind === 'tab' && !tabs.some((t) => t.store === target.store) ? { kind: 'history' } : target;
+  const first = firstRevision();
+  const reference = referenceSpec(shown);
+  const mismatches = useMemo(() => (doc && reference ? inputMismatches(doc.spec, reference, { a: 'this document', b: 'the reference' }) : []), [doc, reference]);
+  const same = !!reference && reference === doc?.spec;
   const running = status.kind === 'running';
   return (
     <div className="run-compare" data-testid="compare-view">
       <div className="run-col run-compare-controls">
-        <p className="small">The inputs chosen on the Run tab go through two versions of this document, and every output and blob is compared by name.</p>
+        <p className="small">The inputs chosen on the Run tab go through two models, and every output and blob is compared by name.</p>
         <div className="run-versions">
-          <div><b>A</b> <span className="muted">start of the history:</span> {a?.label ?? '—'}</div>
-          <div><b>B</b> <span className="muted">current:</span> {revision?.label ?? '—'}</div>
+          <CompareWith target={shown} tabs={tabs} first={first} />
+          <div><b>B</b> <span className="muted">this document:</span> {doc?.name ?? '—'} <span className="muted">· {doc?.revision.label}</span></div>
         </div>
         <label className="run-inline">extra random input sets <input type="number" min={0} max={64} value={extraSets} data-testid="compare-extra-sets"
           onChange={(e) => useRunStore.getState().setExtraSets(Math.max(0, Math.min(64, Math.trunc(Number(e.target.value) || 0))))} /></label>
         <div className="run-buttons">
-          <button type="button" className="primary" data-testid="compare-start" disabled={running || !a} onClick={() => void startCompare()}>Compare A and B</button>
+          <button type="button" className="primary" data-testid="compare-start" disabled={running || !reference || mismatches.length > 0} onClick={() => void startCompare()}>Compare A and B</button>
           {running && <button type="button" data-testid="compare-cancel" onClick={cancelCompare}>Cancel</button>}
         </div>
+        {mismatches.length > 0 && (
+          <div className="run-refused small" data-testid="compare-refused">
+            The same inputs cannot go through both:
+            <ul>{mismatches.map((m) => <li key={m}>{m}</li>)}</ul>
+          </div>
+        )}
         {same && <div className="muted small">No edits yet: A and B are the same model (every difference will be 0).</div>}
         <ProgressLine status={status} />
       </div>
       <div className="run-col run-compare-result">
         {record ? (
           <>
-            <div className="muted small">{record.inputSets} input set{record.inputSets === 1 ? '' : 's'}, {record.comparison.rows.length} values compared in {(record.ms / 1000).toFixed(2)} s{record.b.revisionSeq !== revision?.seq ? ' · B is no longer the current revision' : ''}</div>
+            <div className="muted small">{record.inputSets} input set{record.inputSets === 1 ? '' : 's'}, {record.comparison.rows.length} values compared in {(record.ms / 1000).toFixed(2)} s{record.b.revisionSeq !== doc?.revision.seq ? ' · B is no longer the current revision' : ''}</div>
             <Summary record={record} />
+            <Unmatched record={record} />
             <RowsTable record={record} />
-            {(record.comparison.onlyInA.length > 0 || record.comparison.onlyInB.length > 0) && (
-              <div className="muted small">
-                {record.comparison.onlyInA.length > 0 && <div>Only in A: {record.comparison.onlyInA.join(', ')}</div>}
-                {record.comparison.onlyInB.length > 0 && <div>Only in B: {record.comparison.onlyInB.join(', ')}</div>}
-              </div>
-            )}
           </>
-        ) : <div className="muted run-pad">Edit the model (convert to fp16, quantize, replace a layer…), then compare it with the version you opened.</div>}
+        ) : <div className="muted run-pad">Edit the model (convert to fp16, quantize, replace a layer…) and compare it with the version you opened, or compare it with another open document or a model file.</div>}
       </div>
     </div>
   );

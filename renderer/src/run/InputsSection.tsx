@@ -1,23 +1,18 @@
 // The Run panel's inputs: one row per model input with its source (random from a seed, zeros, a
 // constant, an image file, a .npy file) and, for images, the picture as the model receives it
 // (resized to the input's size) with the preprocessing Core ML applies to it.
-import { useEffect, useRef } from 'react';
-import type { FeatureDescription, Model } from '../../../shared/format/schema/types.generated';
+import { useCallback, useRef } from 'react';
+import type { FeatureDescription, Model } from '../../../shared/format';
 import { useDocumentStore } from '../store/documentStore';
 import { arrayShape, choiceProblem, defaultChoice, describePreprocessing, imageChoice, imageSize, inputKind, npyChoice, preprocessingFor, rgbaOf, type InputChoice } from './inputs';
 import { useRunStore } from './runStore';
+import { usePixels } from './usePixels';
 import { formatShape } from './tensorView';
 
 function ImagePreview(props: { choice: Extract<InputChoice, { source: 'image' }> }) {
   const ref = useRef<HTMLCanvasElement>(null);
   const { image } = props.choice;
-  useEffect(() => {
-    const c = ref.current;
-    if (!c) return;
-    c.width = image.width;
-    c.height = image.height;
-    c.getContext('2d')!.putImageData(new ImageData(new Uint8ClampedArray(rgbaOf(image)), image.width, image.height), 0, 0);
-  }, [image]);
+  usePixels(ref, image.width, image.height, useCallback((out) => out.set(rgbaOf(image)), [image]));
   return <canvas ref={ref} className="run-preview" data-testid="run-input-preview" title={`${props.choice.fileName}: ${props.choice.originalSize.join('×')} resized to ${image.width}×${image.height}`} />;
 }
 

@@ -1,9 +1,8 @@
 // One value of the last run: shape, statistics (NaN and Inf counted apart), histogram, and the
 // views that fit it: channels as heatmaps, a picture for 1- or 3-channel maps, top-k with class
 // labels for a classifier's scores, boxes on the input image for a detector's outputs.
-import { useEffect, useMemo, useRef, useState } from 'react';
-import { numericForm } from '../../../shared/executor/compare';
-import type { FeatureValue, ImageValue } from '../../../shared/executor/types';
+import { useCallback, useMemo, useRef, useState } from 'react';
+import { numericForm, type FeatureValue, type ImageValue } from '../../../shared/executor';
 import { useHost } from '../hostContext';
 import { formatNumber } from '../inspector/format';
 import { Histogram } from '../inspector/Histogram';
@@ -12,6 +11,7 @@ import { isBgr, rgbaOf } from './inputs';
 import { exportBlob } from './runActions';
 import type { RunRecord } from './runStore';
 import { blobStats, classLabelsOf, findDetections, formatShape, isSpatial, planesOf, topK, topKOfDictionary, type Detections, type Ranked } from './tensorView';
+import { usePixels } from './usePixels';
 
 type View = 'channels' | 'image' | 'topk' | 'boxes';
 const VIEW_NAMES: Record<View, string> = { channels: 'Channels', image: 'Image', topk: 'Top-k', boxes: 'Boxes' };
@@ -37,15 +37,8 @@ function BoxesView(props: { detections: Detections; image: ImageValue | undefine
   const ref = useRef<HTMLCanvasElement>(null);
   const { image, detections } = props;
   const W = image?.width ?? 320, H = image?.height ?? 320;
-  useEffect(() => {
-    const c = ref.current;
-    if (!c) return;
-    c.width = W;
-    c.height = H;
-    const ctx = c.getContext('2d')!;
-    if (image) ctx.putImageData(new ImageData(new Uint8ClampedArray(rgbaOf(image)), W, H), 0, 0);
-    else { ctx.fillStyle = '#eef0f3'; ctx.fillRect(0, 0, W, H); }
-  }, [image, W, H]);
+  // Without an image input the boxes are drawn on a light grey field of the same proportions.
+  usePixels(ref, W, H, useCallback((out) => (image ? out.set(rgbaOf(image)) : out.fill(0xee)), [image]));
   const scale = Math.min(1.5, 360 / Math.max(W, H));
   return (
     <div className="run-boxes" data-testid="boxes" data-count={detections.boxes.length}>

@@ -1,13 +1,14 @@
 // The Run panel's inputs: what the user chose for each model input (an image file, a .npy file,
 // random values from a seed, zeros, a constant) and how that becomes an executor FeatureValue.
-// Sizes and random values follow `mlsurgeon run` (cli/run.ts): arrays take their declared shape
-// (else the first enumerated shape, else each range's lower bound), random arrays are uniform in
+// Sizes and random values follow `mlsurgeon run` (cli/run.ts): sizes are shared/executor/inputs.ts's
+// defaults (the declared shape, else the first enumerated one, else each range's lower bound), random arrays are uniform in
 // [-1, 1] (integer arrays 0 or 1), random images have uniform pixels, all from the same seeded
 // generator, so a one-input model given seed S here gets what `--random S` gives it there.
-import { seededRandom } from '../../../shared/executor/compare';
-import { decodeNpy } from '../../../shared/executor/npy';
-import type { FeatureValue, ImageValue } from '../../../shared/executor/types';
-import type { FeatureDescription, Model, NeuralNetworkPreprocessing } from '../../../shared/format/schema/types.generated';
+import {
+  decodeNpy, defaultArrayShape as arrayShape, defaultImageSize as imageSize, seededRandom, type FeatureValue,
+  type ImageValue,
+} from '../../../shared/executor';
+import type { FeatureDescription, Model, NeuralNetworkPreprocessing } from '../../../shared/format';
 
 /** FeatureTypes.proto: ArrayFeatureType.ArrayDataType.INT32. */
 const INT32 = 131104;
@@ -33,29 +34,8 @@ export function inputKind(d: FeatureDescription): InputKind {
   return 'other';
 }
 
-export function arrayShape(d: FeatureDescription): number[] | undefined {
-  const t = d.type?.multiArrayType;
-  if (!t) return undefined;
-  if (t.shape?.length) return t.shape.map(Number);
-  const enumerated = t.enumeratedShapes?.shapes?.[0]?.shape;
-  if (enumerated?.length) return enumerated.map(Number);
-  const ranges = t.shapeRange?.sizeRanges;
-  if (ranges?.length) return ranges.map((r) => Math.max(1, Number(r.lowerBound ?? 1)));
-  return undefined;
-}
-
-export function imageSize(d: FeatureDescription): [number, number] | undefined {
-  const t = d.type?.imageType;
-  if (!t) return undefined;
-  let w = Number(t.width ?? 0), h = Number(t.height ?? 0);
-  if (!(w > 0 && h > 0)) {
-    const e = t.enumeratedSizes?.sizes?.[0];
-    const r = t.imageSizeRange;
-    w = Number(e?.width ?? r?.widthRange?.lowerBound ?? 0);
-    h = Number(e?.height ?? r?.heightRange?.lowerBound ?? 0);
-  }
-  return w > 0 && h > 0 ? [w, h] : undefined;
-}
+/** An array input's default shape and an image input's default size, as `mlsurgeon run` takes them. */
+export { arrayShape, imageSize };
 
 export const colourSpaceName = (space: number | undefined): string =>
   space === GRAYSCALE ? 'grayscale' : space === GRAYSCALE_FLOAT16 ? 'grayscale (float16)' : space === RGB ? 'RGB' : space === BGR ? 'BGR' : `colour space ${space ?? 'unset'}`;

@@ -1,17 +1,16 @@
 // What the Run panel's buttons (and the canvas's "Run up to here") do: build the inputs, run the
-// current revision in the executor worker, keep the result; compare the first revision of the
-// history with the current one; export a blob as .npy.
-import { encodeNpy } from '../../../shared/executor/npy';
-import { numericForm } from '../../../shared/executor/compare';
-import type { FeatureValue } from '../../../shared/executor/types';
-import type { Model } from '../../../shared/format/schema/types.generated';
-import type { GraphNode } from '../../../shared/graph/types';
+// current revision in the executor worker, keep the result; compare the current revision with the
+// first revision of the history, another open document or a model file; export a blob as .npy.
+import { encodeNpy, inputMismatches, numericForm, type FeatureValue } from '../../../shared/executor';
+import { encodeModel, type Model } from '../../../shared/format';
+import type { GraphNode } from '../../../shared/graph';
+import { openModelContents, serializeModel, type OpenedModel } from '../../../shared/io';
 import type { Host } from '../host/host';
-import { useDocumentStore, type Revision } from '../store/documentStore';
+import { useDocumentStore, type ModelDocument, type Revision } from '../store/documentStore';
 import { useViewStore } from '../store/viewStore';
 import { executorClient, RunCancelledError, type Job } from '../worker/executorClient';
-import { buildInputs, buildValue, type InputChoice } from './inputs';
-import { parkRun, useRunStore, type ParkedRun } from './runStore';
+import { buildInputs, type InputChoice } from './inputs';
+import { parkRun, useRunStore, type CompareTarget, type CompareVersion, type ParkedRun, type RunStatus } from './runStore';
 import { npyFileName } from './tensorView';
 
 let runJob: Job<unknown> | null = null;
@@ -51,6 +50,19 @@ function inputsFor(spec: Model): Map<string, FeatureValue> {
   return buildInputs(spec, useRunStore.getState().choices);
 }
 
+/**
+ * Waits for a job and hands on its result or how it ended, unless `isCurrent` says another job or
+ * another document has taken its place in the meantime (then the outcome is dropped).
+ */
+async function settle<T>(job: Job<T>, isCurrent: () => boolean, onResult: (r: T) => void, onEnd: (status: RunStatus) => void): Promise<void> {
+  try {
+    const r = await job.promise;
+    if (isCurrent()) onResult(r);
+  } catch (e) {
+    if (isCurrent()) onEnd(e instanceof RunCancelledError ? { kind: 'cancelled' } : { kind: 'failed', message: (e as Error).message });
+  }
+}
+
 /** Runs the current revision, keeping every blob; with `stopAfter`, only up to that layer. */
 export async function startRun(stopAfter?: string): Promise<void> {
   const doc = useDocumentStore.getState().document;
@@ -70,20 +82,11 @@ export async function startRun(stopAfter?: string): Promise<void> {
   const job = executorClient.run(doc.spec, inputs, { blobs: 'all', profile: true, ...(stopAfter ? { stopAfter } : {}) },
     (progress) => useRunStore.getState().setStatus({ kind: 'running', what, progress }));
   runJob = job;
-  const current = () => runJob === job && useRunStore.getState().docId === doc.id;
-  try {
-    const r = await job.promise;
-    if (!current()) return;
-    useRunStore.getState().setResult({
-      spec: doc.spec, revisionSeq: doc.revision.seq, inputs, outputs: r.outputs, blobs: r.blobs, profile: r.profile,
-      ms: r.ms, decodeMs: r.decodeMs, ...(stopAfter ? { stopAfter } : {}),
-    });
-  } catch (e) {
-    if (!current()) return;
-    useRunStore.getState().setStatus(e instanceof RunCancelledError ? { kind: 'cancelled' } : { kind: 'failed', message: (e as Error).message });
-  } finally {
-    if (runJob === job) runJob = null;
-  }
+  await settle(job, () => runJob === job && useRunStore.getState().docId === doc.id, (r) => useRunStore.getState().setResult({
+    spec: doc.spec, revisionSeq: doc.revision.seq, inputs, outputs: r.outputs, blobs: r.blobs, profile: r.profile,
+    ms: r.ms, decodeMs: r.decodeMs, ...(stopAfter ? { stopAfter } : {}),
+  }), (status) => useRunStore.getState().setStatus(status));
+  if (runJob === job) runJob = null;
 }
 
 export function cancelRun(): void {
@@ -96,49 +99,98 @@ export function firstRevision(): Revision | null {
   return past[0]?.revision ?? useDocumentStore.getState().revision;
 }
 
+const fileSizes = new WeakMap<Model, number>();
+
+/** The size of the file a spec is (its bytes as opened) or would be saved as (every file of a package). */
+export function fileSizeOf(spec: Model, opened?: OpenedModel): number {
+  if (opened?.bytes && opened.spec === spec) return opened.bytes.byteLength;
+  let n = fileSizes.get(spec);
+  if (n === undefined) {
+    const out = opened ? serializeModel(opened, spec) : encodeModel(spec);
+    n = out instanceof Uint8Array ? out.byteLength : [...out.files.values()].reduce((sum, f) => sum + f.byteLength, 0);
+    fileSizes.set(spec, n);
+  }
+  return n;
+}
+
+/** The document being compared (B): its current revision. */
+export function currentVersion(doc: ModelDocument): CompareVersion {
+  return { label: doc.name, detail: doc.revision.label, spec: doc.spec, revisionSeq: doc.revision.seq, fileBytes: fileSizeOf(doc.spec, doc.opened) };
+}
+
+/** The reference (A) a target stands for, or why there is none. Sizes are measured here, so only at Compare. */
+export function referenceVersion(target: CompareTarget, doc: ModelDocument): { version: CompareVersion } | { problem: string } {
+  if (target.kind === 'file') return { version: { label: target.name, spec: target.spec, fileBytes: target.fileBytes } };
+  if (target.kind === 'tab') {
+    const other = target.store.getState().document;
+    if (!other) return { problem: 'the document chosen to compare with was closed' };
+    return { version: { label: other.name, detail: other.revision.label, spec: other.spec, revisionSeq: other.revision.seq, fileBytes: fileSizeOf(other.spec, other.opened) } };
+  }
+  const first = firstRevision();
+  if (!first) return { problem: 'the document has no history' };
+  return { version: { label: doc.name, detail: first.label, spec: first.spec, revisionSeq: first.seq, fileBytes: fileSizeOf(first.spec, doc.opened) } };
+}
+
+/** The spec a target stands for without measuring it (for telling input mismatches as the choice is made). */
+export function referenceSpec(target: CompareTarget): Model | undefined {
+  if (target.kind === 'file') return target.spec;
+  if (target.kind === 'tab') return target.store.getState().document?.spec;
+  return firstRevision()?.spec;
+}
+
+/** The chosen inputs plus `extra` random sets (seeds 1…N), each built from `spec`'s input descriptions. */
+function compareInputSets(spec: Model, choices: ReadonlyMap<string, InputChoice>, extra: number): Map<string, FeatureValue>[] {
+  const sets = [buildInputs(spec, choices)];
+  for (let seed = 1; seed <= extra; seed++) {
+    sets.push(buildInputs(spec, new Map((spec.description?.input ?? []).map((d) => [d.name ?? '', { source: 'random', seed }]))));
+  }
+  return sets;
+}
+
 /**
- * Runs the chosen inputs (and `extraSets` random sets) through the first revision of the
- * history (A) and the current one (B), comparing every output and blob by name.
+ * Runs the chosen inputs (and `extraSets` random sets) through the reference (A: the first
+ * revision of the history, another open document or a file) and the current revision (B),
+ * comparing every output and blob by name. Models whose inputs differ in name, kind, size or shape
+ * are refused with the inputs named: the same inputs could not go through both.
  */
 export async function startCompare(): Promise<void> {
   const doc = useDocumentStore.getState().document;
-  const a = firstRevision();
-  if (!doc || !a) return;
-  const b = doc.revision;
+  if (!doc) return;
   const run = useRunStore.getState();
   if (run.compareStatus.kind === 'running') return;
+  const fail = (message: string) => run.setCompareStatus({ kind: 'failed', message });
+  const ref = referenceVersion(run.compareWith, doc);
+  if ('problem' in ref) return fail(ref.problem);
+  const a = ref.version, b = currentVersion(doc);
+  const mismatches = inputMismatches(b.spec, a.spec, { a: b.label, b: a.label });
+  if (mismatches.length) return fail(`the same inputs cannot go through both: ${mismatches.join('; ')}`);
   let sets: Map<string, FeatureValue>[];
   try {
-    sets = [inputsFor(a.spec)];
-    for (let seed = 1; seed <= run.extraSets; seed++) {
-      const random = new Map<string, InputChoice>((a.spec.description?.input ?? []).map((d) => [d.name ?? '', { source: 'random', seed }]));
-      // A's inputs by A's names; B receives them by name, as `mlsurgeon compare` does.
-      const set = new Map<string, FeatureValue>();
-      for (const d of a.spec.description?.input ?? []) set.set(d.name ?? '', buildValue(d, random.get(d.name ?? '')!));
-      sets.push(set);
-    }
+    // The Run tab's choices belong to this document; A receives the same values by name.
+    sets = compareInputSets(b.spec, run.choices, run.extraSets);
   } catch (e) {
-    run.setCompareStatus({ kind: 'failed', message: (e as Error).message });
-    return;
+    return fail((e as Error).message);
   }
   const what = 'Comparing';
   run.setCompareStatus({ kind: 'running', what, progress: null });
   const job = executorClient.compare(a.spec, b.spec, sets, (progress) => useRunStore.getState().setCompareStatus({ kind: 'running', what, progress }));
   compareJob = job;
-  const current = () => compareJob === job && useRunStore.getState().docId === doc.id;
+  await settle(job, () => compareJob === job && useRunStore.getState().docId === doc.id,
+    (r) => useRunStore.getState().setCompare({ comparison: r.comparison, ms: r.ms, inputSets: sets.length, a, b }),
+    (status) => useRunStore.getState().setCompareStatus(status));
+  if (compareJob === job) compareJob = null;
+}
+
+/** Reads a model file to compare with (not opened as a document: nothing to edit or save). */
+export async function chooseCompareFile(file: File): Promise<void> {
+  const run = useRunStore.getState();
   try {
-    const r = await job.promise;
-    if (!current()) return;
-    useRunStore.getState().setCompare({
-      comparison: r.comparison, ms: r.ms, inputSets: sets.length,
-      a: { label: a.label, spec: a.spec, revisionSeq: a.seq },
-      b: { label: b.label, spec: b.spec, revisionSeq: b.seq },
-    });
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    const { spec } = openModelContents(file.name, bytes);
+    run.setCompareWith({ kind: 'file', name: file.name, spec, fileBytes: bytes.byteLength });
+    run.setCompareStatus({ kind: 'idle' });
   } catch (e) {
-    if (!current()) return;
-    useRunStore.getState().setCompareStatus(e instanceof RunCancelledError ? { kind: 'cancelled' } : { kind: 'failed', message: (e as Error).message });
-  } finally {
-    if (compareJob === job) compareJob = null;
+    run.setCompareStatus({ kind: 'failed', message: `${file.name}: ${(e as Error).message}` });
   }
 }
 

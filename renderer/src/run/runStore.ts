@@ -3,9 +3,9 @@
 // the document or its undo history. Each open document (tab) has its own: switching tabs parks
 // the shown one's (runActions.ts) and brings back the other's.
 import { create } from 'zustand';
-import type { Comparison } from '../../../shared/executor/compare';
-import type { FeatureValue, LayerProfile, Tensor } from '../../../shared/executor/types';
-import type { Model } from '../../../shared/format/schema/types.generated';
+import type { Comparison, FeatureValue, LayerProfile, Tensor } from '../../../shared/executor';
+import type { Model } from '../../../shared/format';
+import type { DocumentStoreApi } from '../store/documentStore';
 import type { Progress } from '../worker/executorClient';
 import type { InputChoice } from './inputs';
 
@@ -28,11 +28,35 @@ export interface RunRecord {
   readonly stopAfter?: string;
 }
 
+/**
+ * What this document (B) is compared with (A, the reference): the revision its history starts at,
+ * another open document (its current revision), or a model file read from disk for the purpose.
+ */
+export type CompareTarget =
+  | { readonly kind: 'history' }
+  | { readonly kind: 'tab'; readonly store: DocumentStoreApi }
+  | { readonly kind: 'file'; readonly name: string; readonly spec: Model; readonly fileBytes: number };
+
+/** One side of a comparison. */
+export interface CompareVersion {
+  /** "SqueezeNetInt8LUT.mlmodel", "Open SqueezeNet.mlmodel". */
+  readonly label: string;
+  /** The revision it is, when there is one ("Convert weights to fp16"). */
+  readonly detail?: string;
+  readonly spec: Model;
+  /** Its revision in this window, for telling a stale result. */
+  readonly revisionSeq?: number;
+  /** The size of the .mlmodel (or every file of the package) it is, or would be saved as. */
+  readonly fileBytes: number;
+}
+
 export interface CompareRecord {
   readonly comparison: Comparison;
   readonly ms: number;
-  readonly a: { readonly label: string; readonly spec: Model; readonly revisionSeq: number };
-  readonly b: { readonly label: string; readonly spec: Model; readonly revisionSeq: number };
+  /** The reference. */
+  readonly a: CompareVersion;
+  /** This document. */
+  readonly b: CompareVersion;
   readonly inputSets: number;
 }
 
@@ -52,6 +76,7 @@ interface RunState {
   readonly selectedBlob: string | null;
   readonly compareStatus: RunStatus;
   readonly compare: CompareRecord | null;
+  readonly compareWith: CompareTarget;
   /** Random input sets a comparison adds to the chosen inputs (seeds 1…N). */
   readonly extraSets: number;
   setOpen(open: boolean): void;
@@ -64,15 +89,18 @@ interface RunState {
   selectBlob(name: string | null): void;
   setCompareStatus(status: RunStatus): void;
   setCompare(compare: CompareRecord): void;
+  setCompareWith(target: CompareTarget): void;
   setExtraSets(n: number): void;
   /** Another document is shown: its own choices and results (`parked` when it was shown before), or none. */
   switchTo(docId: number | null, parked?: ParkedRun): void;
 }
 
 /** What a document's Run panel holds while another tab is shown. */
-export type ParkedRun = Pick<RunState, 'choices' | 'result' | 'selectedBlob' | 'compare' | 'extraSets'>;
+export type ParkedRun = Pick<RunState, 'choices' | 'result' | 'selectedBlob' | 'compare' | 'compareWith' | 'extraSets'>;
 
-export const parkRun = (s: RunState): ParkedRun => ({ choices: s.choices, result: s.result, selectedBlob: s.selectedBlob, compare: s.compare, extraSets: s.extraSets });
+export const parkRun = (s: RunState): ParkedRun => ({ choices: s.choices, result: s.result, selectedBlob: s.selectedBlob, compare: s.compare, compareWith: s.compareWith, extraSets: s.extraSets });
+
+const HISTORY: CompareTarget = { kind: 'history' };
 
 export const useRunStore = create<RunState>()((set) => ({
   open: false,
@@ -86,6 +114,7 @@ export const useRunStore = create<RunState>()((set) => ({
   selectedBlob: null,
   compareStatus: { kind: 'idle' },
   compare: null,
+  compareWith: HISTORY,
   extraSets: 0,
   setOpen: (open) => set({ open }),
   setHeight: (height) => set({ height }),
@@ -106,9 +135,10 @@ export const useRunStore = create<RunState>()((set) => ({
   selectBlob: (selectedBlob) => set({ selectedBlob }),
   setCompareStatus: (compareStatus) => set({ compareStatus }),
   setCompare: (compare) => set({ compare, compareStatus: { kind: 'idle' } }),
+  setCompareWith: (compareWith) => set({ compareWith }),
   setExtraSets: (extraSets) => set({ extraSets }),
   switchTo: (docId, parked) => set({
     docId, status: { kind: 'idle' }, compareStatus: { kind: 'idle' },
-    ...(parked ?? { choices: new Map(), result: null, selectedBlob: null, compare: null, extraSets: 0 }),
+    ...(parked ?? { choices: new Map(), result: null, selectedBlob: null, compare: null, compareWith: HISTORY, extraSets: 0 }),
   }),
 }));
