@@ -3,12 +3,12 @@
 // nothing and says why in a toast, with a way out when there is one. An edit that would bring in
 // validation errors is refused too, as the CLI refuses it without --force: the errors are listed
 // and "Apply anyway" applies it, with a history entry that says so.
-import type { Model } from '../../shared/format/schema/types.generated';
-import { nodeId } from '../../shared/graph/collector';
-import { applyOperationChecked, EditIntroducesErrors, type CheckedOperation } from '../../shared/surgery/checked';
-import { insertLayer } from '../../shared/surgery/layers';
-import { SurgeryError } from '../../shared/surgery/errors';
-import { applyOperation, operationLabel, type OperationArgs, type OperationName } from '../../shared/surgery/operations';
+import type { Model } from '../../shared/format';
+import { nodeId } from '../../shared/graph';
+import {
+  EditIntroducesErrors, SurgeryError, applyOperation, applyOperationChecked, insertLayer, operationLabel,
+  type CheckedOperation, type OperationArgs, type OperationName,
+} from '../../shared/surgery';
 import { edgeAfter, planDelete, planInsert, planRename, planRewire, type Planned } from './document/editTargets';
 import { useDocumentStore } from './store/documentStore';
 import { useViewStore, type ToastAction } from './store/viewStore';

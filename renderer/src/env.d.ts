@@ -1,5 +1,5 @@
 /// <reference types="vite/client" />
-import type { DesktopApi } from '../../shared/host/api';
+import type { DesktopApi } from '../../shared/host';
 import type { TestHook } from './testHook';
 
 declare global {

@@ -1,7 +1,7 @@
 // Read access to the stores for end-to-end tests (window.__mlsurgeon). Only facts, no setters
 // beyond selecting: tests drive the UI like a person and use this to count what the DOM
 // virtualises away (onlyRenderVisibleElements leaves off-screen nodes out of the page).
-import { formatPath } from '../../shared/format/walk';
+import { formatPath } from '../../shared/format';
 import { historyView, useDocumentStore } from './store/documentStore';
 import { useViewStore } from './store/viewStore';
 

@@ -12,9 +12,9 @@ import { formatPath } from '../../shared/format/walk';
 import { nodeFileSystem } from '../../shared/io/filesystem';
 import { openModelFile } from '../../shared/io/document';
 import {
-  LAYER_SHAPES, LAYER_TYPES, formatShape, inferShapes, knownDims, range, shapeOf, dim, UNKNOWN_DIM, UNKNOWN_SHAPE,
-  type ShapeResult,
+  LAYER_SHAPES, formatShape, inferShapes, knownDims, range, shapeOf, dim, UNKNOWN_DIM, UNKNOWN_SHAPE, type ShapeResult,
 } from '../../shared/shapes';
+import { LAYER_TYPES } from '../../shared/layers';
 import { SHARED, isReadable, manifest, modelPath, sharedPresent } from '../support/shared-data';
 
 const fs = nodeFileSystem(fsp);

@@ -1,6 +1,6 @@
 // How a node names itself on the canvas and in the inspector, from the layer registry.
-import type { GraphNode } from '../../../shared/graph/types';
-import { layerEntry } from '../../../shared/layers/registry';
+import type { GraphNode } from '../../../shared/graph';
+import { layerEntry } from '../../../shared/layers';
 
 export function displayType(n: GraphNode): string {
   if (n.kind === 'layer') return layerEntry(n.type)?.displayName ?? n.type;

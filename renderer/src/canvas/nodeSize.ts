@@ -1,6 +1,6 @@
 // Node sizes are fixed before layout (ELK needs them) and the node components render at exactly
 // these sizes, so the estimate and the drawing agree by construction rather than by measuring.
-import type { GraphGroup, GraphNode } from '../../../shared/graph/types';
+import type { GraphGroup, GraphNode } from '../../../shared/graph';
 
 export const NODE = {
   headerHeight: 22,

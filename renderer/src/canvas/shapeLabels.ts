@@ -3,8 +3,8 @@
 // A neural network without N-d tensors maps every blob to rank 5, [Seq, Batch, C, H, W]
 // (NeuralNetwork.proto: "the blob is a rank-5 tensor ... Seq, Batch, C, H, W"); the label shows
 // it as people think of it, C×H×W, when sequence and batch are 1, and the tooltip the full form.
-import type { PathStep } from '../../../shared/format/walk';
-import type { ModelGraph } from '../../../shared/graph/types';
+import type { PathStep } from '../../../shared/format';
+import type { ModelGraph } from '../../../shared/graph';
 import { formatShape, type Shape, type ShapeResult } from '../../../shared/shapes';
 
 const startsWith = (p: readonly PathStep[], prefix: readonly PathStep[]): boolean =>

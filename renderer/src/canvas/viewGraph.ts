@@ -1,7 +1,7 @@
 // What the canvas shows of a ModelGraph: nodes and groups that are not inside a collapsed group,
 // with edges re-attached to the collapsed group that hides their end, and merged when several
 // blobs connect the same two visible items. Pure: the layout worker and the canvas both use it.
-import type { GraphGroup, GraphNode, ModelGraph } from '../../../shared/graph/types';
+import type { GraphGroup, GraphNode, ModelGraph } from '../../../shared/graph';
 import { groupSize, nodeSize } from './nodeSize';
 
 export interface ViewItem {

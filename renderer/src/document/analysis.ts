@@ -5,11 +5,9 @@
 // Shapes are inferred once per spec (shapesOf) and handed to validation and the canvas's edge
 // labels; the worker sends its result with the rest of the analysis (adoptShapes), so the window
 // does not infer them again after an open.
-import type { MlPackage } from '../../../shared/format/mlpackage';
-import type { Model } from '../../../shared/format/schema/types.generated';
-import { buildGraph } from '../../../shared/graph/build';
-import type { ModelGraph } from '../../../shared/graph/types';
-import { inspectModel, type InspectResult } from '../../../shared/inspect/inspect';
+import type { MlPackage, Model } from '../../../shared/format';
+import { buildGraph, type ModelGraph } from '../../../shared/graph';
+import { inspectModel, type InspectResult } from '../../../shared/inspect';
 import { inferShapes, type ShapeResult } from '../../../shared/shapes';
 import { validateModel, type Diagnostic } from '../../../shared/validate';
 
@@ -55,7 +53,7 @@ export function validate(spec: Model, shapes: ShapeResult | undefined = shapesOf
 /** The model panel's facts and the findings: everything of an analysis but the graph. */
 export function findings(spec: Model, format: 'mlmodel' | 'mlpackage', pkg: MlPackage | undefined): Omit<Analysis, 'graph'> {
   const shapes = shapesOf(spec);
-  return { inspect: inspectModel(spec, format, pkg), ...validate(spec, shapes) };
+  return { inspect: inspectModel(spec, format, pkg, shapes ?? null), ...validate(spec, shapes) };
 }
 
 export function analyze(spec: Model, format: 'mlmodel' | 'mlpackage', pkg: MlPackage | undefined, foldConstants: boolean): Analysis {

@@ -2,8 +2,8 @@
 // finding's path (a layer's input reference belongs to the layer, a feature's shape to its input
 // or output node), on a group (a pipeline stage's own settings), or, when nothing on the canvas
 // is that specific, on the model panel (specification version, metadata, the model as a whole).
-import { formatPath, type PathStep } from '../../../shared/format/walk';
-import type { ModelGraph } from '../../../shared/graph/types';
+import { formatPath, type PathStep } from '../../../shared/format';
+import type { ModelGraph } from '../../../shared/graph';
 import type { Diagnostic, Severity } from '../../../shared/validate';
 
 export interface DiagnosticIndex {

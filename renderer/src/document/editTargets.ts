@@ -1,9 +1,8 @@
 // From what the user points at on the canvas (a node, an edge) to the arguments of a surgery
 // operation. Node and edge spec paths say exactly which layer, feature and reference they are.
-import type { PathStep } from '../../../shared/format/walk';
-import type { GraphEdge, GraphNode, ModelGraph } from '../../../shared/graph/types';
-import { NETWORK_KEYS } from '../../../shared/surgery/network';
-import type { OperationArgs, OperationName } from '../../../shared/surgery/operations';
+import type { PathStep } from '../../../shared/format';
+import type { GraphEdge, GraphNode, ModelGraph } from '../../../shared/graph';
+import { NETWORK_KEYS, type OperationArgs, type OperationName } from '../../../shared/surgery';
 
 /** One operation with its arguments, typed together. */
 export type Operation = { [K in OperationName]: { readonly name: K; readonly args: OperationArgs[K] } }[OperationName];

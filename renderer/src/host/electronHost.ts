@@ -1,7 +1,7 @@
 // The Electron host: a thin wrapper over the preload's DesktopApi (window.mlsurgeon). Dropped
 // files and folders are read by the main process from their paths, which also gives the
 // document a path to save back to.
-import type { DesktopApi } from '../../../shared/host/api';
+import type { DesktopApi } from '../../../shared/host';
 import type { Host } from './host';
 import { payloadFromDataTransfer } from './readFiles';
 

@@ -1,7 +1,7 @@
 // What the renderer needs from the program hosting it. Two implementations: the Electron
 // preload (window.mlsurgeon, see shared/host/api.ts) and the plain browser (file inputs,
 // drag-and-drop, downloads). The UI never asks which one it runs in; it asks for capabilities.
-import type { FilePayload, MenuCommand, SavePayload } from '../../../shared/host/api';
+import type { FilePayload, MenuCommand, SavePayload } from '../../../shared/host';
 
 export type { FilePayload, MenuCommand, SavePayload };
 

@@ -4,7 +4,7 @@
 // every file is in, the old package (if any) is removed and the new one written again under the
 // real name; a failure while writing the copy leaves the old package untouched, and one while writing it
 // again leaves the complete copy (and says where).
-import type { PackageContents } from '../../../shared/format/mlpackage';
+import type { PackageContents } from '../../../shared/format';
 
 /** The parts of FileSystemDirectoryHandle this module uses (also what a test's in-memory stand-in implements). */
 export interface DirectoryHandle {

@@ -1,8 +1,8 @@
 // Turning browser File objects into the payloads shared/ decodes: one file, or a .mlpackage
 // folder read entry by entry (drag-and-drop gives FileSystemDirectoryEntry trees; a
 // `<input webkitdirectory>` gives a flat list with webkitRelativePath).
-import type { PackageContents } from '../../../shared/format/mlpackage';
-import type { FilePayload } from '../../../shared/host/api';
+import type { PackageContents } from '../../../shared/format';
+import type { FilePayload } from '../../../shared/host';
 
 export async function fileBytes(file: File): Promise<Uint8Array> {
   return new Uint8Array(await file.arrayBuffer());

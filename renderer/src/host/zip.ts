@@ -4,7 +4,7 @@
 // Specification) 4.3: local file header + data per entry, then the central directory, then the
 // end of central directory record. No ZIP64, so the whole archive must stay under 4 GiB and
 // 65535 entries; larger packages are refused rather than written wrong.
-import type { PackageContents } from '../../../shared/format/mlpackage';
+import type { PackageContents } from '../../../shared/format';
 
 const CRC_TABLE = (() => {
   const t = new Uint32Array(256);

@@ -2,8 +2,7 @@
 // field applies it as an editField operation on exactly that spec path, Escape cancels. Enums
 // edit as a select, booleans as a checkbox, repeated numbers as a comma list.
 import { useState } from 'react';
-import type { FieldDescriptor } from '../../../shared/format/schema/descriptor';
-import type { PathStep } from '../../../shared/format/walk';
+import type { FieldDescriptor, PathStep } from '../../../shared/format';
 import { runOperation } from '../editing';
 import { enumNames, fieldText, parseFieldText } from './fieldEdit';
 

@@ -3,10 +3,10 @@
 // optional, description) and, for image inputs of a neural network, its preprocessing
 // (setPreprocessing: the presets, or scale, per-channel bias and standard deviation).
 import { useState, type ReactNode } from 'react';
-import { ArrayFeatureType_ArrayDataType, ImageFeatureType_ColorSpace } from '../../../shared/format/schema/types.generated';
-import type { FeatureDescription, NeuralNetworkPreprocessing } from '../../../shared/format/schema/types.generated';
-import type { ArrayDataTypeName, ColorSpaceName, SetFeatureTypeArgs } from '../../../shared/surgery/features';
-import type { PreprocessingPreset, SetPreprocessingArgs } from '../../../shared/surgery/preprocessing';
+import {
+  ArrayFeatureType_ArrayDataType, ImageFeatureType_ColorSpace, type FeatureDescription, type NeuralNetworkPreprocessing,
+} from '../../../shared/format';
+import type { ArrayDataTypeName, ColorSpaceName, PreprocessingPreset, SetFeatureTypeArgs, SetPreprocessingArgs } from '../../../shared/surgery';
 import { refuse, runOperation } from '../editing';
 import { featureForm, parseEnumeratedShapes, parseRange, parseRanges, parseShape, type FeatureForm } from './featureForm';
 

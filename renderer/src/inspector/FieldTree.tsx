@@ -4,12 +4,7 @@
 // message's spec path is known, scalar fields are editable in place (editField on that path) and
 // each row carries its path, so a validation finding can bring its field into view.
 import { createContext, useContext, type ReactNode } from 'react';
-import type { MlPackage } from '../../../shared/format/mlpackage';
-import { enumValueName } from '../../../shared/format/protobuf/codec';
-import type { FieldDescriptor } from '../../../shared/format/schema/descriptor';
-import { MESSAGES } from '../../../shared/format/schema/descriptors.generated';
-import type { WeightParams } from '../../../shared/format/schema/types.generated';
-import { formatPath, type PathStep } from '../../../shared/format/walk';
+import { MESSAGES, enumValueName, formatPath, type FieldDescriptor, type MlPackage, type PathStep, type WeightParams } from '../../../shared/format';
 import { tensorFromWeightParams } from '../weights/tensor';
 import { EditableValue } from './EditableValue';
 import { isEditable } from './fieldEdit';

@@ -1,12 +1,11 @@
 // The right panel: everything about the selected node, read from the spec at the node's path.
 import { useEffect, useMemo, useRef, useState, type ReactNode, type RefObject } from 'react';
-import type { MlPackage } from '../../../shared/format/mlpackage';
-import { MESSAGES } from '../../../shared/format/schema/descriptors.generated';
-import { ImageFeatureType_ColorSpace } from '../../../shared/format/schema/types.generated';
-import type { FeatureDescription, MILSpec_Operation, Model, NeuralNetwork, NeuralNetworkPreprocessing } from '../../../shared/format/schema/types.generated';
-import { formatPath, whichOneof, type PathStep } from '../../../shared/format/walk';
-import type { GraphGroup, GraphNode } from '../../../shared/graph/types';
-import { describeFeatureType, featureInfo } from '../../../shared/format/features';
+import {
+  ImageFeatureType_ColorSpace, MESSAGES, describeFeatureType, featureInfo, formatPath, whichOneof,
+  type FeatureDescription, type MILSpec_Operation, type MlPackage, type Model, type NeuralNetwork,
+  type NeuralNetworkPreprocessing, type PathStep,
+} from '../../../shared/format';
+import type { GraphGroup, GraphNode } from '../../../shared/graph';
 import type { Diagnostic } from '../../../shared/validate';
 import { featureRef } from '../document/editTargets';
 import { graphEdgeIds, insertOnEdge, runOperation } from '../editing';

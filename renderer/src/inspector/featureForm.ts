@@ -2,8 +2,8 @@
 // (∞ or -1: unbounded), enumerated shapes "1,3,224,224; 1,3,448,448". Pure, checked in unit tests;
 // the rules on the values themselves (positive sizes, defaults inside ranges) are the surgery
 // operation's, which says what is wrong in the user's terms.
-import type { FeatureDescription } from '../../../shared/format/schema/types.generated';
-import type { Range } from '../../../shared/surgery/features';
+import type { FeatureDescription } from '../../../shared/format';
+import type { Range } from '../../../shared/surgery';
 
 export type ParseResult<T> = { readonly value: T } | { readonly error: string };
 

@@ -1,8 +1,7 @@
 // Turning what a person types into a field value of the right protobuf type, and back: numbers
 // checked against their type's range, enums by name, repeated values as comma lists
 // ("1, 3, 224, 224"). `repeated float` stays a Float32Array, as the decoder produces it.
-import type { FieldDescriptor } from '../../../shared/format/schema/descriptor';
-import { ENUMS } from '../../../shared/format/schema/descriptors.generated';
+import { ENUMS, type FieldDescriptor } from '../../../shared/format';
 
 export type Parsed = { readonly value: unknown } | { readonly error: string };
 

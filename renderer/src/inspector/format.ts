@@ -1,5 +1,5 @@
 // Display formatting for field values. Numbers read as on the node faces (shared/layers/format).
-import { formatNumber } from '../../../shared/layers/format';
+import { formatNumber } from '../../../shared/layers';
 
 export { formatNumber };
 

@@ -1,8 +1,7 @@
 // ML Program values for the inspector: types in words, small values inline, and where an
 // operation's named input comes from (the const that produces it, if any).
-import type { MILSpec_Operation, MILSpec_Value, MILSpec_ValueType, Model } from '../../../shared/format/schema/types.generated';
-import { walkMessages, type PathStep } from '../../../shared/format/walk';
-import { milDataTypeName } from '../../../shared/graph/milValues';
+import { walkMessages, type MILSpec_Operation, type MILSpec_Value, type MILSpec_ValueType, type Model, type PathStep } from '../../../shared/format';
+import { milDataTypeName } from '../../../shared/graph';
 import { milShape } from '../weights/tensor';
 import { formatList, formatValue, shapeText } from './format';
 import { MODEL_TYPE } from './specPath';

@@ -1,7 +1,6 @@
 // Following a spec path (as GraphNode.path records it) through a decoded model, with the
 // message type at every step taken from the schema descriptors.
-import { MESSAGES } from '../../../shared/format/schema/descriptors.generated';
-import type { PathStep } from '../../../shared/format/walk';
+import { MESSAGES, type PathStep } from '../../../shared/format';
 
 export interface Resolved {
   readonly typeName: string;

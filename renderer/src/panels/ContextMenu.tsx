@@ -2,9 +2,8 @@
 // connection. Every item is a surgery operation (or opens the editor for one).
 import { useEffect, useRef } from 'react';
 import { actionLabel, type ActionId } from '../../../shared/host';
-import type { FeatureDescription } from '../../../shared/format/schema/types.generated';
-import { resolvePath } from '../../../shared/graph/paths';
-import type { GraphNode, ModelGraph } from '../../../shared/graph/types';
+import type { FeatureDescription } from '../../../shared/format';
+import { resolvePath, type GraphNode, type ModelGraph } from '../../../shared/graph';
 import { canRename, featureRef, layerRef } from '../document/editTargets';
 import { FEATURE_EDITOR_PATH, PREPROCESSING_EDITOR_PATH } from '../inspector/FeatureEditor';
 import { actionTestId, shortcutText } from '../actionTable';

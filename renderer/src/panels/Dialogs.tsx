@@ -2,14 +2,12 @@
 // picking a layer type, and the model-wide actions (fp16, quantization, model kind,
 // specification version), each showing what it will change before it is applied.
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import type { Model } from '../../../shared/format/schema/types.generated';
-import { formatPath } from '../../../shared/format/walk';
-import { parseLabelFile } from '../../../shared/surgery/model-kind';
-import { networkKeyOf, type NetworkKey } from '../../../shared/surgery/network';
-import type { QuantizationMode } from '../../../shared/surgery/quantize';
-import { convertToFloat16, weightBytes, type WeightBytes } from '../../../shared/surgery/weights';
+import { formatPath, type Model } from '../../../shared/format';
+import {
+  SurgeryError, convertToFloat16, networkKeyOf, parseLabelFile, weightBytes, type NetworkKey, type QuantizationMode,
+  type WeightBytes,
+} from '../../../shared/surgery';
 import { minimumSpecificationVersion, NEWEST_SPECIFICATION_VERSION, SPEC_RELEASES } from '../../../shared/validate';
-import { SurgeryError } from '../../../shared/surgery/errors';
 import { runOperation } from '../editing';
 import { formatBytes } from '../inspector/format';
 import { useDocumentStore } from '../store/documentStore';

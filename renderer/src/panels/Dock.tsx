@@ -1,7 +1,7 @@
 // The bottom dock: the Problems list (every validation finding of the current revision) and the
 // History list (every revision, the current one marked; click one to go there).
 import { useStore } from 'zustand';
-import { formatPath } from '../../../shared/format/walk';
+import { formatPath } from '../../../shared/format';
 import type { Diagnostic, Severity } from '../../../shared/validate';
 import { jumpTo } from '../editing';
 import { revealElement } from '../reveal';

@@ -1,11 +1,9 @@
 // The left panel: what the model is (format, spec version, type tree), its interface (inputs and
 // outputs with full types), metadata, class labels, preprocessing and updatable flags.
 import { useMemo, useRef, useState, type ReactNode } from 'react';
-import type { Pipeline } from '../../../shared/format/schema/types.generated';
-import { formatPath } from '../../../shared/format/walk';
-import { describeFeatureType, type FeatureInfo } from '../../../shared/format/features';
-import { pipelineOf, SPEC_VERSION_OS, type ModelTreeNode } from '../../../shared/inspect/inspect';
-import { parseLabelFile } from '../../../shared/surgery/model-kind';
+import { describeFeatureType, formatPath, pipelineOf, type FeatureInfo, type Pipeline } from '../../../shared/format';
+import { SPEC_VERSION_OS, type ModelTreeNode } from '../../../shared/inspect';
+import { parseLabelFile } from '../../../shared/surgery';
 import { runOperation } from '../editing';
 import { formatBytes, formatNumber } from '../inspector/format';
 import { Section } from '../inspector/Section';

@@ -2,7 +2,7 @@
 // the validation errors it would have brought in and a way out when there is one ("Apply anyway",
 // "Delete with its dangling inputs"). Stays until dismissed or superseded: a newer toast, or a
 // new revision of the document (an edit, undo or redo), since it describes the one before.
-import { formatPath } from '../../../shared/format/walk';
+import { formatPath } from '../../../shared/format';
 import { useViewStore } from '../store/viewStore';
 import { SEVERITY_ICON, useDockShown } from './Dock';
 

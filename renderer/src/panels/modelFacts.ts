@@ -1,7 +1,6 @@
 // Facts the model panel shows that InspectResult summarises but does not list in full: every
 // class label, every preprocessing parameter, every updatable flag.
-import type { Model, NeuralNetworkPreprocessing, WeightParams } from '../../../shared/format/schema/types.generated';
-import { formatPath, walkMessages } from '../../../shared/format/walk';
+import { formatPath, walkMessages, type Model, type NeuralNetworkPreprocessing, type WeightParams } from '../../../shared/format';
 import { MODEL_TYPE } from '../inspector/specPath';
 
 export interface ClassLabelList {

@@ -1,6 +1,6 @@
 // The layer palette's contents: every registry layer type, the commonly inserted ones first, the
 // rest by category; a search matches the type name and the display name.
-import { ALL_LAYER_TYPES, layerEntry, type LayerEntry } from '../../../shared/layers/registry';
+import { ALL_LAYER_TYPES, layerEntry, type LayerEntry } from '../../../shared/layers';
 
 /** One-input, one-output layers people insert on an edge most often, in this order. */
 export const COMMON_LAYER_TYPES = [

@@ -1,7 +1,7 @@
 // The last run's values (outputs first, then every blob in the order the layers made them) and
 // the time each layer took.
 import { useMemo, useState } from 'react';
-import { numericForm } from '../../../shared/executor/compare';
+import { numericForm } from '../../../shared/executor';
 import { revealElement } from '../reveal';
 import { useDocumentStore } from '../store/documentStore';
 import { useRunStore, type RunRecord } from './runStore';

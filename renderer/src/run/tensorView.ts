@@ -1,9 +1,8 @@
 // What the tensor viewer computes from a blob, kept apart from React so it can be tested in
 // Node: statistics with NaN and Inf counted separately, channel planes, a perceptual colour map,
 // top-k with class labels, and the (coordinates, confidence) pair of a detector's outputs.
-import { chw } from '../../../shared/executor/tensor';
-import type { FeatureValue } from '../../../shared/executor/types';
-import type { Model } from '../../../shared/format/schema/types.generated';
+import { chw, type FeatureValue } from '../../../shared/executor';
+import type { Model } from '../../../shared/format';
 import { histogram, tensorStats } from '../weights/stats';
 
 export interface BlobStats {

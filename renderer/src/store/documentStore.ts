@@ -18,11 +18,10 @@
 // large model cannot block the window.
 import { createStore, useStore, type StoreApi } from 'zustand';
 import { temporal, type TemporalState } from 'zundo';
-import type { MlPackage } from '../../../shared/format/mlpackage';
-import type { Model } from '../../../shared/format/schema/types.generated';
-import type { ModelGraph } from '../../../shared/graph/types';
-import type { InspectResult } from '../../../shared/inspect/inspect';
-import type { OpenedModel } from '../../../shared/io/document';
+import type { MlPackage, Model } from '../../../shared/format';
+import type { ModelGraph } from '../../../shared/graph';
+import type { InspectResult } from '../../../shared/inspect';
+import type { OpenedModel } from '../../../shared/io';
 import type { Diagnostic } from '../../../shared/validate';
 import { analyze, type Analysis } from '../document/analysis';
 import { indexDiagnostics, type DiagnosticIndex } from '../document/diagnosticIndex';

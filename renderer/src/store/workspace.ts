@@ -3,8 +3,8 @@
 // and closes tabs and opens documents made in this window (a new pipeline, an extracted stage).
 // The rest of the UI reads the active tab's document through useDocumentStore, as before tabs.
 import { useSyncExternalStore } from 'react';
-import type { PackageContents } from '../../../shared/format/mlpackage';
-import { openModelContents } from '../../../shared/io/document';
+import type { PackageContents } from '../../../shared/format';
+import { openModelContents } from '../../../shared/io';
 import { analyze } from '../document/analysis';
 import { registry, withoutHistory, type DocumentStoreApi } from './documentStore';
 import { useViewStore } from './viewStore';

@@ -1,6 +1,6 @@
 // The shape of a NeuralNetwork layer's weight field as its parameters imply it: the layer
 // registry's weights column (shared/layers/weights.ts), for the inspector's weight views.
-import { layerEntry, type LayerEntry } from '../../../shared/layers/registry';
+import { layerEntry, type LayerEntry } from '../../../shared/layers';
 
 /** The shape of `field` of a layer's parameters, when the proto implies one and it is non-empty. */
 export function nnWeightShape(layerType: string, params: Readonly<Record<string, unknown>>, field: string): number[] | undefined {

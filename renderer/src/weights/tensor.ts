@@ -3,9 +3,8 @@
 // values (immediate tensors, or blobs in the package's weight file). The values come from
 // shared/weights, the one reader of every storage; `decode` gives float32 for statistics, the
 // histogram and .npy export.
-import { resolveModelPath, type MlPackage } from '../../../shared/format/mlpackage';
-import type { MILSpec_TensorType, MILSpec_Value, WeightParams } from '../../../shared/format/schema/types.generated';
-import { milDataTypeName } from '../../../shared/graph/milValues';
+import { resolveModelPath, type MILSpec_TensorType, type MILSpec_Value, type MlPackage, type WeightParams } from '../../../shared/format';
+import { milDataTypeName } from '../../../shared/graph';
 import { decodeMilBytes, readBlob, readWeights, weightsProblem, weightStorage } from '../../../shared/weights';
 
 export interface TensorView {

@@ -6,11 +6,10 @@
 // page may share memory (crossOriginIsolated), a shared flag is polled between layers and the
 // worker survives; otherwise the worker is terminated and the next run starts a fresh one (it
 // re-sends the spec: a few milliseconds of decoding).
-import { encodeModel } from '../../../shared/format/model';
-import type { Model } from '../../../shared/format/schema/types.generated';
-import type { Comparison } from '../../../shared/executor/compare';
-import type { FeatureValue, LayerProfile, Tensor } from '../../../shared/executor/types';
-import type { ExecutorRequest, ExecutorResponse, ModelRef, WorkerRunOptions } from '../../../shared/executor/worker-protocol';
+import { encodeModel, type Model } from '../../../shared/format';
+import type {
+  Comparison, ExecutorRequest, ExecutorResponse, FeatureValue, LayerProfile, ModelRef, Tensor, WorkerRunOptions,
+} from '../../../shared/executor';
 
 export class RunCancelledError extends Error {
   constructor() {

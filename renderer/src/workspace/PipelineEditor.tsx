@@ -4,9 +4,8 @@
 // replace with an open tab, extract (opens as its own tab), add an open tab as a stage; the
 // mismatches between stages, each with the fixes shared/surgery suggests; and the builders.
 import { useMemo, useState } from 'react';
-import type { FeatureDescription, Model } from '../../../shared/format/schema/types.generated';
-import { modelTypeOf } from '../../../shared/format/model';
-import { findStageMismatches, PIPELINE_KINDS, pipelineKindOf, pipelineOfModel, type PipelineKind } from '../../../shared/surgery/pipeline';
+import { modelTypeOf, type FeatureDescription, type Model } from '../../../shared/format';
+import { findStageMismatches, PIPELINE_KINDS, pipelineKindOf, pipelineOfModel, type PipelineKind } from '../../../shared/surgery';
 import { useDocumentStore, type DocumentStoreApi } from '../store/documentStore';
 import { useTabs, type TabSummary } from '../store/workspace';
 import { addStageFromTab, createPipelineFromTabs, extractStage, fixMismatch, moveStage, removeStage, replaceStageFromTab } from './pipelineActions';

@@ -1,7 +1,7 @@
 // The tab bar: one tab per open document (name, a dot for unsaved changes, close), dragged to
 // reorder; and the way into the pipeline editor.
 import { useState } from 'react';
-import { pipelineKindOf } from '../../../shared/surgery/pipeline';
+import { pipelineKindOf } from '../../../shared/surgery';
 import { useDocumentStore } from '../store/documentStore';
 import { activateTab, closeTabAsking, moveTab, useTabs } from '../store/workspace';
 import { usePipelineUi } from './pipelineUi';

@@ -2,16 +2,12 @@
 // a stage edit is one undoable revision of the active document, checked as every UI edit is
 // (shared/surgery/checked.ts); a new pipeline, an extracted stage or a built detector opens in a
 // tab of its own, with the weight files its ML Program stages need (shared packagePipeline).
-import { encodeModel } from '../../../shared/format/model';
-import { referencedWeightFiles, writePackage, type PackageContents } from '../../../shared/format/mlpackage';
-import type { Model } from '../../../shared/format/schema/types.generated';
-import { checkEdit, EditIntroducesErrors } from '../../../shared/surgery/checked';
-import { SurgeryError } from '../../../shared/surgery/errors';
-import type { OperationName } from '../../../shared/surgery/operations';
+import { encodeModel, referencedWeightFiles, writePackage, type Model, type PackageContents } from '../../../shared/format';
 import {
-  addPipelineStage, applyStageFix, createPipeline, extractPipelineStage, movePipelineStage, needsPackage, packagePipeline,
-  pipelineOfModel, removePipelineStage, replacePipelineStage, type PipelineKind, type StageFix, type StageSource,
-} from '../../../shared/surgery/pipeline';
+  EditIntroducesErrors, SurgeryError, addPipelineStage, applyStageFix, checkEdit, createPipeline, extractPipelineStage,
+  movePipelineStage, needsPackage, packagePipeline, pipelineOfModel, removePipelineStage, replacePipelineStage,
+  type OperationName, type PipelineKind, type StageFix, type StageSource,
+} from '../../../shared/surgery';
 import { refuse } from '../editing';
 import { useDocumentStore, type DocumentStoreApi, type ModelDocument } from '../store/documentStore';
 import { openMadeDocument } from '../store/workspace';
