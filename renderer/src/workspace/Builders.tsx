@@ -46,6 +46,9 @@ function useNmsFields(upstream: Model | undefined) {
   const [override, setOverride] = useState<boolean>(SSD_NMS_PRESET.overrideInputs);
   const [labelSource, setLabelSource] = useState<LabelSource>(upstreamLabels ? 'upstream' : 'count');
   const [fileLabels, setFileLabels] = useState<{ name: string; labels: string[] } | null>(null);
+  const readLabelsFile = async (f: File | undefined): Promise<void> => {
+    if (f) setFileLabels({ name: f.name, labels: parseLabelsText(await f.text()) });
+  };
   const [outConfidence, setOutConfidence] = useState('confidence');
   const [outCoordinates, setOutCoordinates] = useState('coordinates');
   const preset = (): void => {
@@ -87,10 +90,7 @@ function useNmsFields(upstream: Model | undefined) {
           <option value="count">None (class indices)</option>
         </select>
         {labelSource === 'file' && (
-          <input type="file" accept=".txt,.json,text/plain" data-testid="nms-labels-file" onChange={async (e) => {
-            const f = e.target.files?.[0];
-            if (f) setFileLabels({ name: f.name, labels: parseLabelsText(await f.text()) });
-          }} />
+          <input type="file" accept=".txt,.json,text/plain" data-testid="nms-labels-file" onChange={(e) => void readLabelsFile(e.target.files?.[0])} />
         )}
         {labelSource === 'file' && fileLabels && <div className="stage-io">{fileLabels.labels.length} labels from {fileLabels.name}</div>}
       </div>
@@ -148,6 +148,16 @@ function NmsBuilder() {
 function useDecoderFields() {
   const [anchors, setAnchors] = useState<{ name: string; array: AnchorArray } | null>(null);
   const [anchorsError, setAnchorsError] = useState<string | null>(null);
+  const readAnchorsFile = async (f: File | undefined): Promise<void> => {
+    if (!f) return;
+    try {
+      setAnchors({ name: f.name, array: parseAnchorsFile(f.name, new Uint8Array(await f.arrayBuffer())) });
+      setAnchorsError(null);
+    } catch (err) {
+      setAnchors(null);
+      setAnchorsError(reasonOf(err));
+    }
+  };
   const [order, setOrder] = useState<CoordinateOrder>('yxhw');
   const [scales, setScales] = useState('10,10,5,5');
   const [classes, setClasses] = useState('90');
@@ -160,11 +170,7 @@ function useDecoderFields() {
     <>
       <label>Anchors (.npy or JSON)</label>
       <div>
-        <input type="file" accept=".npy,.json" data-testid="decoder-anchors" onChange={async (e) => {
-          const f = e.target.files?.[0];
-          if (!f) return;
-          try { setAnchors({ name: f.name, array: parseAnchorsFile(f.name, new Uint8Array(await f.arrayBuffer())) }); setAnchorsError(null); } catch (err) { setAnchors(null); setAnchorsError(reasonOf(err)); }
-        }} />
+        <input type="file" accept=".npy,.json" data-testid="decoder-anchors" onChange={(e) => void readAnchorsFile(e.target.files?.[0])} />
         {anchors && <div className="stage-io" data-testid="decoder-anchors-shape">{anchors.name}: ({anchors.array.shape.join(', ')})</div>}
         {anchorsError && <div className="pipeline-error">{anchorsError}</div>}
       </div>
