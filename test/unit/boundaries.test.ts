@@ -6,8 +6,9 @@
 //    are compiled with shared/tsconfig.json (lib ES2022, no types, shared/ambient.d.ts), where such
 //    a name does not resolve. A regex cannot tell a global from a local; the type checker can.
 // 3. Inside shared/, a module imports only modules before it in SHARED_ORDER.
-// 4. A caller outside a shared/ module imports the module (its index.ts), not its internals;
-//    today's internal imports are listed in INTERNAL_IMPORTS_ALLOWED, which may only shrink.
+// 4. A caller outside a shared/ module (another module, renderer/, electron/, cli/) imports the
+//    module (its index.ts, the module's public surface), not its internals. Inside a module, files
+//    import their siblings directly.
 // And one boundary between builds: the e2e store hook (window.__mlsurgeon) is in test builds only.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -34,12 +35,13 @@ const FIXTURES = join(repoRoot, 'test', 'fixtures', 'boundaries');
 /** Modules shared/ may not import: the DOM, Node, React and Electron worlds. */
 const FORBIDDEN_IN_SHARED = /^(node:|fs$|fs\/|path$|os$|child_process$|worker_threads$|crypto$|url$|util$|stream$|buffer$|events$|react($|\/|-dom)|@xyflow\/|zustand|zundo|elkjs|electron($|\/))/;
 
-const SPEC = /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s*['"]([^'"]+)['"]/gm;
-
+/**
+ * The modules a file imports: import and export declarations, import() and require() calls, as
+ * TypeScript's own scanner finds them, so text in a string or a comment (a worker's source held
+ * as a string, say) is not taken for an import.
+ */
 export function importsOf(source: string): string[] {
-  const out: string[] = [];
-  for (const m of source.matchAll(SPEC)) out.push(m[1] ?? m[2] ?? m[3] ?? m[4]);
-  return out;
+  return ts.preProcessFile(source, true, true).importedFiles.map((f) => f.fileName);
 }
 
 /** Path below `root`, POSIX separators. */
@@ -166,164 +168,9 @@ function sourceFiles(dir: string): string[] {
   return out;
 }
 
-/**
- * Today's imports of a shared/ module's internals from outside the module, by importing file
- * (targets relative to shared/), recorded when the rule came in (2026-11): most modules had no
- * index.ts then. This list may only shrink: route a caller through the module's index.ts and
- * delete its entry. A new internal import fails the test, and so does an entry no longer used.
- */
-const INTERNAL_IMPORTS_ALLOWED: Readonly<Record<string, readonly string[]>> = {
-  'cli/compare.ts': ['executor/compare', 'io/document'],
-  'cli/edit.ts': ['format/schema/types.generated', 'surgery/checked', 'surgery/features', 'surgery/model-kind', 'surgery/operations', 'surgery/preprocessing'],
-  'cli/main.ts': ['format/mlpackage', 'format/model', 'inspect/inspect', 'inspect/summary', 'io/document', 'io/filesystem', 'surgery/checked', 'surgery/errors', 'surgery/spec-version'],
-  'cli/pipeline.ts': ['format/mlpackage', 'format/model', 'format/schema/types.generated', 'io/document', 'io/filesystem', 'surgery/anchor-decoder', 'surgery/detector', 'surgery/errors', 'surgery/model-kind', 'surgery/nms-builder', 'surgery/pipeline', 'surgery/spec-version'],
-  'cli/run.ts': ['executor/npy', 'executor/types', 'format/model', 'format/schema/types.generated', 'io/document', 'io/filesystem'],
-  'electron/channels.ts': ['host/api'],
-  'electron/desktop-api.ts': ['host/api'],
-  'electron/handlers.ts': ['format/mlpackage', 'format/model', 'host/api', 'io/document', 'io/filesystem'],
-  'electron/main.ts': ['host/api', 'io/filesystem'],
-  'electron/menu.ts': ['host/api', 'io/filesystem'],
-  'electron/recent-files.ts': ['io/filesystem'],
-  'renderer/src/actions.ts': ['format/mlpackage', 'format/schema/types.generated', 'graph/build', 'host/api', 'inspect/inspect', 'io/document', 'io/filesystem', 'surgery/spec-version'],
-  'renderer/src/canvas/Canvas.tsx': ['graph/types'],
-  'renderer/src/canvas/layerInfo.ts': ['graph/types', 'layers/registry'],
-  'renderer/src/canvas/nodeSize.ts': ['graph/types'],
-  'renderer/src/canvas/nodeTypes.tsx': ['graph/types'],
-  'renderer/src/canvas/search.ts': ['graph/types'],
-  'renderer/src/canvas/shapeLabels.ts': ['format/walk', 'graph/types'],
-  'renderer/src/canvas/viewGraph.ts': ['graph/types'],
-  'renderer/src/commands.ts': ['host/api'],
-  'renderer/src/document/analysis.ts': ['format/mlpackage', 'format/schema/types.generated', 'graph/build', 'graph/types', 'inspect/inspect'],
-  'renderer/src/document/diagnosticIndex.ts': ['format/walk', 'graph/types'],
-  'renderer/src/document/editTargets.ts': ['format/walk', 'graph/types', 'surgery/network', 'surgery/operations'],
-  'renderer/src/editing.ts': ['format/schema/types.generated', 'graph/collector', 'surgery/checked', 'surgery/errors', 'surgery/layers', 'surgery/operations'],
-  'renderer/src/host/electronHost.ts': ['host/api'],
-  'renderer/src/host/host.ts': ['host/api'],
-  'renderer/src/host/packageFolder.ts': ['format/mlpackage'],
-  'renderer/src/host/readFiles.ts': ['format/mlpackage', 'host/api'],
-  'renderer/src/host/zip.ts': ['format/mlpackage'],
-  'renderer/src/inspector/EditableValue.tsx': ['format/schema/descriptor', 'format/walk'],
-  'renderer/src/inspector/FeatureEditor.tsx': ['format/schema/types.generated', 'surgery/features', 'surgery/preprocessing'],
-  'renderer/src/inspector/featureForm.ts': ['format/schema/types.generated', 'surgery/features'],
-  'renderer/src/inspector/fieldEdit.ts': ['format/schema/descriptor', 'format/schema/descriptors.generated'],
-  'renderer/src/inspector/FieldTree.tsx': ['format/mlpackage', 'format/protobuf/codec', 'format/schema/descriptor', 'format/schema/descriptors.generated', 'format/schema/types.generated', 'format/walk'],
-  'renderer/src/inspector/format.ts': ['layers/format'],
-  'renderer/src/inspector/Inspector.tsx': ['format/features', 'format/mlpackage', 'format/schema/descriptors.generated', 'format/schema/types.generated', 'format/walk', 'graph/types'],
-  'renderer/src/inspector/milValues.ts': ['format/schema/types.generated', 'format/walk', 'graph/milValues'],
-  'renderer/src/inspector/specPath.ts': ['format/schema/descriptors.generated', 'format/walk'],
-  'renderer/src/panels/ContextMenu.tsx': ['format/schema/types.generated', 'graph/paths', 'graph/types'],
-  'renderer/src/panels/Dialogs.tsx': ['format/schema/types.generated', 'format/walk', 'surgery/errors', 'surgery/model-kind', 'surgery/network', 'surgery/quantize', 'surgery/weights'],
-  'renderer/src/panels/Dock.tsx': ['format/walk'],
-  'renderer/src/panels/modelFacts.ts': ['format/schema/types.generated', 'format/walk'],
-  'renderer/src/panels/ModelPanel.tsx': ['format/features', 'format/schema/types.generated', 'format/walk', 'inspect/inspect', 'surgery/model-kind'],
-  'renderer/src/panels/paletteGroups.ts': ['layers/registry'],
-  'renderer/src/panels/Toast.tsx': ['format/walk'],
-  'renderer/src/run/CompareView.tsx': ['executor/compare', 'surgery/weights'],
-  'renderer/src/run/inputs.ts': ['executor/compare', 'executor/npy', 'executor/types', 'format/schema/types.generated'],
-  'renderer/src/run/InputsSection.tsx': ['format/schema/types.generated'],
-  'renderer/src/run/runActions.ts': ['executor/compare', 'executor/npy', 'executor/types', 'format/schema/types.generated', 'graph/types'],
-  'renderer/src/run/RunLists.tsx': ['executor/compare'],
-  'renderer/src/run/runStore.ts': ['executor/compare', 'executor/types', 'format/schema/types.generated'],
-  'renderer/src/run/tensorView.ts': ['executor/tensor', 'executor/types', 'format/schema/types.generated'],
-  'renderer/src/run/TensorViewer.tsx': ['executor/compare', 'executor/types'],
-  'renderer/src/store/documentStore.ts': ['format/mlpackage', 'format/schema/types.generated', 'graph/types', 'inspect/inspect', 'io/document'],
-  'renderer/src/store/workspace.ts': ['format/mlpackage', 'io/document'],
-  'renderer/src/testHook.ts': ['format/walk'],
-  'renderer/src/weights/nnShapes.ts': ['layers/registry'],
-  'renderer/src/weights/tensor.ts': ['format/mlpackage', 'format/schema/types.generated', 'graph/milValues'],
-  'renderer/src/worker/decode.worker.ts': ['format/model', 'graph/build', 'inspect/inspect', 'io/document'],
-  'renderer/src/worker/decodeClient.ts': ['format/mlpackage', 'graph/types'],
-  'renderer/src/worker/executor.worker.ts': ['executor/compare', 'executor/types', 'executor/worker-protocol', 'format/model', 'format/schema/types.generated'],
-  'renderer/src/worker/executorClient.ts': ['executor/compare', 'executor/types', 'executor/worker-protocol', 'format/model', 'format/schema/types.generated'],
-  'renderer/src/worker/protocol.ts': ['format/mlpackage', 'graph/types', 'inspect/inspect', 'io/document'],
-  'renderer/src/workspace/Builders.tsx': ['format/schema/types.generated', 'surgery/anchor-decoder', 'surgery/detector', 'surgery/errors', 'surgery/model-kind', 'surgery/nms-builder'],
-  'renderer/src/workspace/pipelineActions.ts': ['format/mlpackage', 'format/model', 'format/schema/types.generated', 'surgery/checked', 'surgery/errors', 'surgery/operations', 'surgery/pipeline'],
-  'renderer/src/workspace/PipelineEditor.tsx': ['format/model', 'format/schema/types.generated', 'surgery/pipeline'],
-  'renderer/src/workspace/TabBar.tsx': ['surgery/pipeline'],
-  'shared/executor/classic/features.ts': ['format/schema/types.generated'],
-  'shared/executor/classic/glm.ts': ['format/schema/types.generated'],
-  'shared/executor/classic/index.ts': ['format/model', 'format/schema/types.generated'],
-  'shared/executor/classic/knn.ts': ['format/schema/types.generated'],
-  'shared/executor/classic/svm.ts': ['format/schema/types.generated'],
-  'shared/executor/classic/transforms.ts': ['format/schema/types.generated'],
-  'shared/executor/classic/treeEnsemble.ts': ['format/schema/types.generated'],
-  'shared/executor/image.ts': ['format/schema/types.generated'],
-  'shared/executor/index.ts': ['format/model', 'format/schema/types.generated'],
-  'shared/executor/kernels/activation.ts': ['format/schema/types.generated'],
-  'shared/executor/kernels/recurrent.ts': ['format/schema/types.generated'],
-  'shared/executor/kernels/reshape.ts': ['format/schema/types.generated'],
-  'shared/executor/kernels/sliding.ts': ['format/schema/types.generated'],
-  'shared/executor/kernels/types.ts': ['format/schema/types.generated', 'layers/types'],
-  'shared/executor/network.ts': ['format/schema/types.generated', 'layers/types', 'shapes/infer', 'shapes/layerTypes', 'shapes/shape'],
-  'shared/executor/nms.ts': ['format/schema/types.generated'],
-  'shared/executor/pipeline.ts': ['format/model', 'format/schema/types.generated'],
-  'shared/executor/types.ts': ['format/schema/types.generated'],
-  'shared/graph/build.ts': ['format/features', 'format/model', 'format/navigation', 'format/schema/types.generated', 'format/walk'],
-  'shared/graph/classicModels.ts': ['format/protobuf/codec', 'format/schema/types.generated', 'format/walk', 'layers/format'],
-  'shared/graph/collector.ts': ['format/walk'],
-  'shared/graph/milValues.ts': ['format/protobuf/codec', 'format/schema/types.generated', 'format/walk', 'layers/format'],
-  'shared/graph/neuralNetwork.ts': ['format/schema/types.generated', 'format/walk', 'layers/registry'],
-  'shared/graph/notes.ts': ['format/features', 'format/schema/types.generated', 'layers/format'],
-  'shared/graph/paths.ts': ['format/walk'],
-  'shared/graph/program.ts': ['format/schema/types.generated', 'format/walk', 'layers/milOps'],
-  'shared/graph/types.ts': ['format/walk', 'layers/types'],
-  'shared/host/api.ts': ['format/mlpackage'],
-  'shared/inspect/inspect.ts': ['format/features', 'format/mlpackage', 'format/model', 'format/navigation', 'format/schema/descriptors.generated', 'format/schema/types.generated', 'format/walk'],
-  'shared/inspect/summary.ts': ['format/features'],
-  'shared/io/document.ts': ['format/mlpackage', 'format/model', 'format/protobuf/codec', 'format/schema/types.generated'],
-  'shared/layers/defaults.ts': ['format/schema/types.generated'],
-  'shared/layers/format.ts': ['format/protobuf/codec', 'format/schema/types.generated'],
-  'shared/layers/registry.ts': ['format/schema/types.generated'],
-  'shared/layers/summaries.ts': ['format/schema/descriptors.generated', 'format/schema/types.generated', 'format/walk'],
-  'shared/layers/types.ts': ['format/schema/descriptors.generated', 'format/schema/types.generated', 'format/walk'],
-  'shared/layers/weights.ts': ['format/schema/types.generated', 'format/walk'],
-  'shared/shapes/features.ts': ['format/schema/types.generated'],
-  'shared/shapes/infer.ts': ['format/model', 'format/navigation', 'format/schema/descriptors.generated', 'format/schema/types.generated', 'format/walk'],
-  'shared/shapes/layers/convolution.ts': ['format/schema/types.generated'],
-  'shared/shapes/layers/types.ts': ['format/schema/types.generated', 'format/walk'],
-  'shared/shapes/layerTypes.ts': ['format/schema/descriptors.generated', 'format/schema/types.generated', 'layers/types'],
-  'shared/shapes/models.ts': ['format/model', 'format/schema/types.generated'],
-  'shared/surgery/anchor-decoder.ts': ['format/schema/types.generated'],
-  'shared/surgery/checked.ts': ['format/schema/types.generated', 'format/walk'],
-  'shared/surgery/detector.ts': ['format/schema/types.generated'],
-  'shared/surgery/features.ts': ['format/schema/types.generated', 'shapes/features', 'shapes/infer', 'shapes/outputs'],
-  'shared/surgery/labels.ts': ['format/schema/types.generated', 'format/walk', 'layers/registry', 'layers/types'],
-  'shared/surgery/layer-defaults.ts': ['format/schema/types.generated', 'layers/registry'],
-  'shared/surgery/layers.ts': ['format/schema/types.generated', 'format/walk', 'layers/types', 'shapes/infer', 'shapes/outputs'],
-  'shared/surgery/metadata.ts': ['format/schema/types.generated'],
-  'shared/surgery/model-kind.ts': ['format/schema/descriptors.generated', 'format/schema/types.generated', 'format/walk'],
-  'shared/surgery/network.ts': ['format/navigation', 'format/schema/types.generated', 'format/walk'],
-  'shared/surgery/nms-builder.ts': ['format/schema/types.generated'],
-  'shared/surgery/operations.ts': ['format/schema/types.generated', 'format/walk'],
-  'shared/surgery/pipeline.ts': ['format/mlpackage', 'format/model', 'format/schema/types.generated', 'format/walk'],
-  'shared/surgery/preprocessing.ts': ['format/schema/types.generated', 'format/walk', 'shapes/features'],
-  'shared/surgery/quantize.ts': ['format/model', 'format/schema/types.generated', 'format/walk', 'layers/registry'],
-  'shared/surgery/rename.ts': ['format/model', 'format/protobuf/codec', 'format/schema/descriptors.generated', 'format/schema/types.generated', 'format/walk'],
-  'shared/surgery/spec-version.ts': ['format/schema/types.generated'],
-  'shared/surgery/tree.ts': ['format/protobuf/codec', 'format/walk'],
-  'shared/surgery/weights.ts': ['format/model', 'format/schema/types.generated', 'format/walk', 'numeric/float16'],
-  'shared/validate/diagnostic.ts': ['format/walk'],
-  'shared/validate/features.ts': ['format/model', 'format/schema/types.generated', 'format/walk'],
-  'shared/validate/interface.ts': ['format/model', 'format/schema/types.generated', 'format/walk'],
-  'shared/validate/layerParams.ts': ['format/schema/types.generated', 'format/walk', 'shapes/layerTypes'],
-  'shared/validate/neuralNetwork.ts': ['format/navigation', 'format/schema/descriptors.generated', 'format/schema/types.generated', 'format/walk', 'layers/registry', 'shapes/features', 'shapes/infer', 'shapes/layerTypes', 'shapes/outputs', 'shapes/shape'],
-  'shared/validate/nms.ts': ['format/schema/types.generated', 'format/walk', 'shapes/features', 'shapes/shape'],
-  'shared/validate/pipeline.ts': ['format/model', 'format/navigation', 'format/schema/types.generated', 'format/walk'],
-  'shared/validate/validate.ts': ['format/model', 'format/navigation', 'format/schema/types.generated', 'format/walk', 'shapes/infer'],
-  'shared/validate/version.ts': ['format/model', 'format/navigation', 'format/schema/descriptors.generated', 'format/schema/types.generated', 'format/walk', 'shapes/layerTypes'],
-  'shared/validate/weights.ts': ['format/schema/descriptors.generated', 'format/schema/types.generated', 'format/walk', 'layers/registry', 'layers/types'],
-  'shared/weights/elements.ts': ['format/schema/types.generated', 'format/weightfile', 'numeric/float16'],
-  'shared/weights/read.ts': ['format/schema/types.generated', 'numeric/float16'],
-  'shared/weights/storage.ts': ['format/schema/types.generated'],
-};
-
-function internalImportProblems(files: readonly string[]): { added: string[]; stale: string[] } {
-  const actual = new Set(files.flatMap((f) => internalImportsOf(f, readFileSync(f, 'utf8'))));
-  const allowed = new Set(Object.entries(INTERNAL_IMPORTS_ALLOWED).flatMap(([file, targets]) => targets.map((t) => `${file} -> shared/${t}`)));
-  return {
-    added: [...actual].filter((e) => !allowed.has(e)).map((e) => `${e}: import the module (its index.ts), not its internals`),
-    stale: [...allowed].filter((e) => !actual.has(e)).map((e) => `${e}: no longer imported; delete it from INTERNAL_IMPORTS_ALLOWED`),
-  };
+/** "importer -> target: …" for each import of a shared/ module's internals from outside the module. */
+function internalImportProblems(files: readonly string[]): string[] {
+  return files.flatMap((f) => internalImportsOf(f, readFileSync(f, 'utf8'))).map((e) => `${e}: import the module (its index.ts), not its internals`);
 }
 
 const fixture = (p: string): string => join(FIXTURES, p);
@@ -339,6 +186,8 @@ describe('import boundaries', () => {
     expect(checkFile(r('electron/x.ts'), "const m = await import('../renderer/store');")).toHaveLength(1);
     expect(checkFile(r('cli/x.ts'), "import { decodeModel } from '../shared/format/model';")).toEqual([]);
     expect(checkFile(r('renderer/x.ts'), "import '../shared/format/model';\nimport { useStore } from 'zustand';")).toEqual([]);
+    // Text that only looks like an import: a worker's source in a string, a comment.
+    expect(checkFile(r('shared/x.ts'), "const src = `const { parentPort } = require('node:worker_threads');`; // import 'react'")).toEqual([]);
   });
 
   it('no source file imports across the layers or against the order of shared/', () => {
@@ -409,11 +258,17 @@ describe('module internals', () => {
     expect(internalImportsOf(f, readFileSync(f, 'utf8'), FIXTURES)).toEqual(['renderer/imports-internal.ts -> shared/weights/bits']);
     const g = fixture('shared/graph/allowed-imports-format.ts');
     expect(internalImportsOf(g, readFileSync(g, 'utf8'), FIXTURES)).toEqual([]);
+    const r = (p: string) => join(repoRoot, p);
+    expect(internalImportsOf(r('shared/graph/x.ts'), "import { MESSAGES } from '../format/schema/descriptors.generated';")).toEqual([
+      'shared/graph/x.ts -> shared/format/schema/descriptors.generated',
+    ]);
+    expect(internalImportsOf(r('shared/graph/x.ts'), "import { MESSAGES } from '../format';\nimport { nodeId } from './collector';")).toEqual([]);
   });
 
-  it('no caller imports a module\'s internals beyond the recorded list, and the list has no stale entry', () => {
+  it('no caller imports a module\'s internals', () => {
     const files = LAYERS.flatMap((l) => sourceFiles(join(repoRoot, l)));
-    expect(internalImportProblems(files)).toEqual({ added: [], stale: [] });
+    expect(files.length).toBeGreaterThan(10);
+    expect(internalImportProblems(files)).toEqual([]);
   });
 });
 
