@@ -164,12 +164,16 @@ export class KernelThreads implements KernelHelper {
     Atomics.store(c, SEQ, seq);
     Atomics.notify(c, SEQ);
     this.splits++;
-    let ownError: unknown;
+    // However `own` ends, the helper may still be writing into the heap: wait for it first.
     try {
       own();
-    } catch (e) {
-      ownError = e;
+    } finally {
+      this.finish(op, seq, helperArgs);
     }
+  }
+
+  private finish(op: KernelOp, seq: number, helperArgs: number[]): void {
+    const c = this.c;
     let computeHere = false;
     const t0 = clock();
     for (let i = 0, done: number; (done = Atomics.load(c, DONE)) !== seq; i++) {
@@ -187,7 +191,6 @@ export class KernelThreads implements KernelHelper {
         break;
       }
     }
-    if (ownError !== undefined) throw ownError;
     if (computeHere || Atomics.load(c, FAILED)) {
       this.stop();
       callExport(this.kernels.exports, op, helperArgs);
@@ -204,7 +207,8 @@ export class KernelThreads implements KernelHelper {
 const clock = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
 function callExport(exports: KernelExports, op: KernelOp, args: number[]): void {
-  (exports[op] as unknown as (...a: number[]) => void)(...args);
+  const kernel: (...a: number[]) => void = exports[op];
+  kernel(...args);
 }
 
 /**
@@ -218,12 +222,12 @@ export function runSplit(
 ): void {
   const helper = kernels.helper;
   const blocks = helper instanceof KernelThreads && helper.ready && macs >= MIN_SPLIT_MACS && kernels.helperScratch ? splitBlocks(M, N, rowUnit, colUnit) : null;
-  if (!blocks) {
+  if (!blocks || !(helper instanceof KernelThreads)) {
     callExport(kernels.exports, op, argsOf({ m0: 0, m1: M, n0: 0, n1: N }, kernels.scratch));
     return;
   }
   const [own, theirs] = blocks;
-  (helper as KernelThreads).run(op, argsOf(theirs, kernels.helperScratch), () => callExport(kernels.exports, op, argsOf(own, kernels.scratch)));
+  helper.run(op, argsOf(theirs, kernels.helperScratch), () => callExport(kernels.exports, op, argsOf(own, kernels.scratch)));
 }
 
 /** Threads the process-wide kernels use: 2 with a running helper, else 1. */

@@ -98,6 +98,10 @@ test('run SqueezeNetFP16 on a picture: heatmaps of a middle convolution, labelle
 
   const summary = await runAndWait(page);
   assertIncludes(summary, '65 layers', 'every layer (65) ran and was timed');
+  // Served with COOP + COEP (test/e2e/runner.ts, as vite serves `npm run web`): the page is
+  // crossOriginIsolated, so the executor worker shares its memory with a helper worker.
+  assertEqual(await page.evaluate(() => globalThis.crossOriginIsolated), true, 'the page is crossOriginIsolated');
+  assertIncludes(summary, '2 threads', 'the convolutions ran on two threads');
   assertEqual(Number(await page.getByTestId('blob-list').getAttribute('data-count')) > 60, true, 'every blob is listed');
 
   // A middle convolution selected on the canvas: its output, 128 channels of 28×28, as heatmaps.
