@@ -2,10 +2,13 @@
 //
 // How: the kernel heap becomes a shared WebAssembly.Memory and a helper worker instantiates the
 // same kernel module over it (wasm/kernels.ts: the "shared" builds). A large gemm, conv2d or
-// depthwise call is cut in two blocks of its output; this thread writes the call's arguments for
-// the second block into a small control block in the heap, wakes the helper (Atomics.notify),
-// computes the first block, and waits until the helper says it is done (Atomics.wait). Nothing
-// else runs in the helper, and only this thread allocates, so the heap needs no locking.
+// depthwise call is cut in a few blocks of its output (SPLIT_PARTS); this thread writes each
+// block's arguments into a small control block in the heap, wakes the helper (Atomics.notify),
+// and both threads claim blocks from one counter until none is left; then this thread waits for
+// the blocks the helper claimed (Atomics.wait). Claiming rather than a fixed half each evens out
+// blocks of unequal cost, and when the helper is not running (a busy machine took its core) this
+// thread simply computes every block: two threads are never much slower than one. Nothing else
+// runs in the helper, and only this thread allocates, so the heap needs no locking.
 //
 // Results are bit-identical to one thread: the kernels compute every output element with the same
 // operations in the same order whatever block it is in (kernels/assembly/gemm.ts), and the block
@@ -24,29 +27,36 @@ import { createKernels, kernelModule, simdKernels, useKernels, type KernelExport
 
 /** Below this many multiply-adds a call is not split (about 30 µs of work at 15 GMAC/s). */
 export const MIN_SPLIT_MACS = 1 << 19;
+/** Blocks a split call is cut into (each thread claims the next free one). */
+export const SPLIT_PARTS = 4;
 
 /** The kernel entry points a helper can run, by control-block code. */
 const OPS = ['gemm', 'conv2d', 'depthwise3x3'] as const;
 export type KernelOp = (typeof OPS)[number];
 
-// Control block, in Int32 slots: the job's sequence number (written last by this thread), the last
-// sequence the helper finished, whether it is running, whether the last job failed, the op, the
-// argument count, and the last sequence someone took (the helper, or this thread when the helper
-// has not taken a job after HELPER_STALL_MS: whoever swaps it first computes the block, so a
-// helper that died cannot hang a run); the arguments follow as float64 from byte 32 (every argument, pointers up
-// to 4 GiB and f32 clamp bounds alike, is exact as a double, and the helper hands the same
-// numbers to the same export as this thread would).
-const SEQ = 0, DONE = 1, READY = 2, FAILED = 3, OP = 4, NARGS = 5, TAKEN = 6;
-const HELPER_STALL_MS = 2000;
-const ARGS_BYTE = 32;
+// Control block, in Int32 slots: the job's sequence number (written last by this thread, the
+// helper's wake-up word), whether the helper is running, whether a block failed in the helper,
+// the op, the argument count per block, the block count, the claim word and the done word. Claim
+// and done words carry the job's tag (sequence & 0x7fff) in their high half and a count in the
+// low half, so a thread still holding an earlier job can never claim or finish a block of the
+// next one (its tag no longer matches). Per block, the tag of the job it was finished for
+// follows. The arguments follow as float64, MAX_ARGS per block (every argument, pointers up to
+// 4 GiB and f32 clamp bounds alike, is exact as a double, and the helper hands the same numbers to
+// the same export as this thread would).
+const SEQ = 0, READY = 1, FAILED = 2, OP = 3, NARGS = 4, NBLOCKS = 5, CLAIM = 6, DONE = 7, BLOCK_DONE = 8;
 const MAX_ARGS = 32;
-const CONTROL_BYTES = ARGS_BYTE + MAX_ARGS * 8;
+const MAX_BLOCKS = 8;
+const ARGS_BYTE = 64;
+const CONTROL_BYTES = ARGS_BYTE + MAX_BLOCKS * MAX_ARGS * 8;
+/** Waiting this long for blocks the helper claimed without progress means it is gone. */
+const HELPER_STALL_MS = 2000;
 
 /**
- * The helper: waits for a job, runs it, says so. After a job it polls for the next one for half a
- * millisecond before sleeping: the next large layer usually follows within that, and waking a
- * sleeping thread costs more than the poll. A trap (out of bounds) is reported, never thrown away:
- * this thread then computes the helper's block itself and stops using the helper.
+ * The helper: waits for a job, claims and runs blocks while any is left, says so per block. After
+ * a job it polls for the next one for half a millisecond before sleeping: the next large layer
+ * usually follows within that, and waking a sleeping thread costs more than the poll. A trap (out
+ * of bounds) is reported, never thrown away: this thread then computes that block itself and stops
+ * using the helper.
  */
 export const HELPER_SOURCE = `
 'use strict';
@@ -57,7 +67,7 @@ function start(init) {
   const exports = new WebAssembly.Instance(module, { env: { memory, abort() {} } }).exports;
   exports.setTiles(tiles);
   const c = new Int32Array(memory.buffer, control, ${ARGS_BYTE / 4});
-  const args = new Float64Array(memory.buffer, control + ${ARGS_BYTE}, ${MAX_ARGS});
+  const args = new Float64Array(memory.buffer, control + ${ARGS_BYTE}, ${MAX_BLOCKS * MAX_ARGS});
   const now = () => performance.now();
   let seen = Atomics.load(c, ${SEQ});
   Atomics.store(c, ${READY}, 1);
@@ -75,14 +85,22 @@ function start(init) {
       continue;
     }
     seen = seq;
-    if (Atomics.compareExchange(c, ${TAKEN}, (seq - 1) | 0, seq) !== ((seq - 1) | 0)) continue;
-    try {
-      exports[OPS[c[${OP}]]](...Array.from(args.subarray(0, c[${NARGS}])));
-    } catch (e) {
-      Atomics.store(c, ${FAILED}, 1);
+    const tag = seq & 0x7fff;
+    for (;;) {
+      const claim = Atomics.load(c, ${CLAIM});
+      if (claim >>> 16 !== tag || (claim & 0xffff) >= Atomics.load(c, ${NBLOCKS})) break;
+      if (Atomics.compareExchange(c, ${CLAIM}, claim, claim + 1) !== claim) continue;
+      const block = claim & 0xffff;
+      const n = c[${NARGS}];
+      try {
+        exports[OPS[c[${OP}]]](...Array.from(args.subarray(block * ${MAX_ARGS}, block * ${MAX_ARGS} + n)));
+        Atomics.store(c, ${BLOCK_DONE} + block, tag);
+      } catch (e) {
+        Atomics.store(c, ${FAILED}, 1);
+      }
+      Atomics.add(c, ${DONE}, 1);
+      Atomics.notify(c, ${DONE});
     }
-    Atomics.store(c, ${DONE}, seq);
-    Atomics.notify(c, ${DONE});
   }
 }
 if (typeof port.on === 'function') port.once('message', start);
@@ -106,24 +124,24 @@ export interface Block {
 }
 
 /**
- * Cuts an M x N output in two blocks at a multiple of the kernel's tile (4 rows, 8 columns), along
- * columns unless that is clearly less even than along rows: a column cut halves the packing (each
- * thread packs only its own columns of B), a row cut makes both threads pack all of B. So 112²
- * maps are cut by pixels and 7x7 maps (49 columns: 32 + 17) by output channels. Null when the
- * output is a single tile.
+ * Cuts an M x N output in up to `parts` blocks at multiples of the kernel's tile (4 rows, 8
+ * columns), along columns when there are enough of them: a column block packs only its own
+ * columns of B, a row block packs all of B again. So 56x56 maps are cut by pixels and 7x7 maps
+ * (7 panels of 8 columns) by output channels. Null when the output cannot be cut in two.
  */
-export function splitBlocks(M: number, N: number, rowUnit = 4, colUnit = 8): [Block, Block] | null {
+export function splitBlocks(M: number, N: number, rowUnit = 4, colUnit = 8, parts = SPLIT_PARTS): Block[] | null {
   const rows = Math.ceil(M / rowUnit), cols = Math.ceil(N / colUnit);
-  const share = (units: number) => Math.ceil(units / 2) / units;
-  const byCols = cols >= 2 ? share(cols) : Infinity;
-  const byRows = rows >= 2 ? share(rows) : Infinity;
-  if (byCols === Infinity && byRows === Infinity) return null;
-  if (byCols <= byRows + 0.05) {
-    const cut = Math.min(N, Math.ceil(cols / 2) * colUnit);
-    return [{ m0: 0, m1: M, n0: 0, n1: cut }, { m0: 0, m1: M, n0: cut, n1: N }];
+  const byCols = cols >= 2 * parts || cols >= rows;
+  const units = byCols ? cols : rows;
+  const pieces = Math.min(parts, units);
+  if (pieces < 2) return null;
+  const blocks: Block[] = [];
+  for (let k = 0; k < pieces; k++) {
+    const from = Math.floor((k * units) / pieces), to = Math.floor(((k + 1) * units) / pieces);
+    if (byCols) blocks.push({ m0: 0, m1: M, n0: from * colUnit, n1: Math.min(N, to * colUnit) });
+    else blocks.push({ m0: from * rowUnit, m1: Math.min(M, to * rowUnit), n0: 0, n1: N });
   }
-  const cut = Math.min(M, Math.ceil(rows / 2) * rowUnit);
-  return [{ m0: 0, m1: cut, n0: 0, n1: N }, { m0: cut, m1: M, n0: 0, n1: N }];
+  return blocks;
 }
 
 export class KernelThreads implements KernelHelper {
@@ -133,8 +151,9 @@ export class KernelThreads implements KernelHelper {
   private failed = false;
   /** Atomics.wait is refused on a browser's main thread; there we spin. */
   private canWait = true;
-  /** Calls split between the threads since the heap was created (tests and the profile read it). */
+  /** Calls split into blocks since the helper started, and blocks the helper computed (tests and benchmarks read them). */
   splits = 0;
+  helperBlocks = 0;
 
   constructor(
     readonly kernels: WasmKernels,
@@ -143,7 +162,7 @@ export class KernelThreads implements KernelHelper {
   ) {
     const buffer = kernels.heap.memory.buffer;
     this.c = new Int32Array(buffer, control, ARGS_BYTE / 4);
-    this.args = new Float64Array(buffer, control + ARGS_BYTE, MAX_ARGS);
+    this.args = new Float64Array(buffer, control + ARGS_BYTE, MAX_BLOCKS * MAX_ARGS);
   }
 
   get ready(): boolean {
@@ -151,33 +170,55 @@ export class KernelThreads implements KernelHelper {
   }
 
   /**
-   * Runs `op` with `helperArgs` in the helper while `own` runs here, and returns when both are
-   * done. When the helper failed, its block is computed here (same kernel, same result).
+   * Runs `op` on every block, this thread and the helper claiming blocks in turn, and returns when
+   * every block is done. `blockArgs[i]` are the export's arguments for block i with this thread's
+   * scratch, `helperArgs[i]` the same with the helper's. A block the helper failed on, or claimed
+   * and never finished (HELPER_STALL_MS), is computed here (same kernel, same result) and the
+   * helper is stopped.
    */
-  run(op: KernelOp, helperArgs: number[], own: () => void): void {
+  run(op: KernelOp, blockArgs: number[][], helperArgs: number[][]): void {
     const c = this.c;
-    if (helperArgs.length > MAX_ARGS) throw new RangeError(`kernel threads: ${helperArgs.length} arguments (at most ${MAX_ARGS})`);
-    this.args.set(helperArgs);
+    const n = blockArgs.length;
+    const nargs = blockArgs[0].length;
+    if (n > MAX_BLOCKS || nargs > MAX_ARGS) throw new RangeError(`kernel threads: ${n} blocks of ${nargs} arguments (at most ${MAX_BLOCKS} of ${MAX_ARGS})`);
+    for (let i = 0; i < n; i++) this.args.set(helperArgs[i], i * MAX_ARGS);
     c[OP] = OPS.indexOf(op);
-    c[NARGS] = helperArgs.length;
+    c[NARGS] = nargs;
+    c[NBLOCKS] = n;
     const seq = (this.seq = (this.seq + 1) | 0);
+    const tag = seq & 0x7fff;
+    Atomics.store(c, CLAIM, tag << 16);
+    Atomics.store(c, DONE, tag << 16);
     Atomics.store(c, SEQ, seq);
     Atomics.notify(c, SEQ);
     this.splits++;
-    // However `own` ends, the helper may still be writing into the heap: wait for it first.
+    const exports = this.kernels.exports;
+    let mine = 0;
+    // However our blocks end, the helper may still be writing into the heap: wait for it first.
     try {
-      own();
+      for (;;) {
+        const claim = Atomics.load(c, CLAIM);
+        if ((claim & 0xffff) >= n) break;
+        if (Atomics.compareExchange(c, CLAIM, claim, claim + 1) !== claim) continue;
+        mine++;
+        callExport(exports, op, blockArgs[claim & 0xffff]);
+        Atomics.store(c, BLOCK_DONE + (claim & 0xffff), tag);
+        Atomics.add(c, DONE, 1);
+      }
     } finally {
-      this.finish(op, seq, helperArgs);
+      this.helperBlocks += n - mine;
+      this.finish(op, tag, blockArgs);
     }
   }
 
-  private finish(op: KernelOp, seq: number, helperArgs: number[]): void {
+  private finish(op: KernelOp, tag: number, blockArgs: number[][]): void {
     const c = this.c;
-    let computeHere = false;
-    const t0 = clock();
-    for (let i = 0, done: number; (done = Atomics.load(c, DONE)) !== seq; i++) {
-      // The helper's block is as large as ours, so it is nearly done: spin, then sleep.
+    const n = blockArgs.length;
+    const all = (tag << 16) | n;
+    let stalled = false;
+    let t0 = 0;
+    for (let i = 0, done: number; (done = Atomics.load(c, DONE)) !== all; i++) {
+      // The helper's last block is no larger than ours, so it is nearly done: spin, then sleep.
       if (i < 20000) continue;
       if (this.canWait) {
         try {
@@ -186,14 +227,15 @@ export class KernelThreads implements KernelHelper {
           this.canWait = false;
         }
       }
-      if (Atomics.load(c, TAKEN) !== seq && clock() - t0 > HELPER_STALL_MS && Atomics.compareExchange(c, TAKEN, (seq - 1) | 0, seq) === ((seq - 1) | 0)) {
-        computeHere = true;
+      if (t0 === 0) t0 = clock();
+      else if (clock() - t0 > HELPER_STALL_MS) {
+        stalled = true;
         break;
       }
     }
-    if (computeHere || Atomics.load(c, FAILED)) {
+    if (stalled || Atomics.load(c, FAILED)) {
       this.stop();
-      callExport(this.kernels.exports, op, helperArgs);
+      for (let b = 0; b < n; b++) if (Atomics.load(c, BLOCK_DONE + b) !== tag) callExport(this.kernels.exports, op, blockArgs[b]);
     }
   }
 
@@ -212,22 +254,21 @@ function callExport(exports: KernelExports, op: KernelOp, args: number[]): void 
 }
 
 /**
- * Runs one kernel call, in two blocks on two threads when the process has a helper, the call is
- * large enough and the output splits; else as one block here. `argsOf(block, scratch)` gives the
- * export's arguments for a block and a scratch pointer.
+ * Runs one kernel call, in blocks on two threads when the process has a helper, the call is large
+ * enough and the output splits; else as one block here. `argsOf(block, scratch)` gives the
+ * export's arguments for a block and a thread's scratch block.
  */
 export function runSplit(
   kernels: WasmKernels, op: KernelOp, macs: number, M: number, N: number,
   argsOf: (block: Block, scratch: number) => number[], rowUnit = 4, colUnit = 8,
 ): void {
   const helper = kernels.helper;
-  const blocks = helper instanceof KernelThreads && helper.ready && macs >= MIN_SPLIT_MACS && kernels.helperScratch ? splitBlocks(M, N, rowUnit, colUnit) : null;
-  if (!blocks || !(helper instanceof KernelThreads)) {
+  const blocks = helper instanceof KernelThreads && helper.ready && macs >= MIN_SPLIT_MACS ? splitBlocks(M, N, rowUnit, colUnit) : null;
+  if (!blocks || !(helper instanceof KernelThreads) || !kernels.helperScratch) {
     callExport(kernels.exports, op, argsOf({ m0: 0, m1: M, n0: 0, n1: N }, kernels.scratch));
     return;
   }
-  const [own, theirs] = blocks;
-  helper.run(op, argsOf(theirs, kernels.helperScratch), () => callExport(kernels.exports, op, argsOf(own, kernels.scratch)));
+  helper.run(op, blocks.map((b) => argsOf(b, kernels.scratch)), blocks.map((b) => argsOf(b, kernels.helperScratch)));
 }
 
 /** Threads the process-wide kernels use: 2 with a running helper, else 1. */

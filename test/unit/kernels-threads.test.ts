@@ -116,10 +116,15 @@ describe('two kernel threads', () => {
   });
 
   it('cut outputs at tile multiples, by pixels for large maps and by channels for 7x7 ones', () => {
-    expect(splitBlocks(32, 3136)).toEqual([{ m0: 0, m1: 32, n0: 0, n1: 1568 }, { m0: 0, m1: 32, n0: 1568, n1: 3136 }]);
-    expect(splitBlocks(960, 49)).toEqual([{ m0: 0, m1: 480, n0: 0, n1: 49 }, { m0: 480, m1: 960, n0: 0, n1: 49 }]);
+    const cols = (...n: number[]) => n.slice(1).map((n1, i) => ({ m0: 0, m1: 32, n0: n[i], n1 }));
+    expect(splitBlocks(32, 3136)).toEqual(cols(0, 784, 1568, 2352, 3136));
+    expect(splitBlocks(960, 49)).toEqual([0, 240, 480, 720].map((m0) => ({ m0, m1: m0 + 240, n0: 0, n1: 49 })));
     expect(splitBlocks(4, 8)).toBeNull();
-    expect(splitBlocks(37, 1, 1, 1)).toEqual([{ m0: 0, m1: 19, n0: 0, n1: 1 }, { m0: 19, m1: 37, n0: 0, n1: 1 }]);
+    expect(splitBlocks(37, 1, 1, 1)).toEqual([[0, 9], [9, 18], [18, 27], [27, 37]].map(([m0, m1]) => ({ m0, m1, n0: 0, n1: 1 })));
+    // Every block boundary is a whole tile, and the blocks cover the output once.
+    const blocks = splitBlocks(1001, 13)!;
+    expect(blocks.map((b) => b.m0 % 4)).toEqual([0, 0, 0, 0]);
+    expect(blocks.reduce((s, b) => s + (b.m1 - b.m0) * (b.n1 - b.n0), 0)).toBe(1001 * 13);
   });
 
   CONV_CASES.forEach(([name, c], i) => {
@@ -174,9 +179,10 @@ describe.skipIf(!sharedPresent || !existsSync(MOBILENET))('two kernel threads on
       inputs.set(i.name, { kind: 'tensor', tensor: { shape: a.shape, data: a.data } });
     }
     const helper = threaded.helper as KernelThreads;
-    const before = helper.splits;
+    const before = helper.splits, helped = helper.helperBlocks;
     const two = runModel(model, inputs, { blobs: 'all' });
     const splits = helper.splits - before;
+    expect(helper.helperBlocks - helped, 'the helper computed some of the blocks').toBeGreaterThan(0);
     expect(two.threads).toBe(2);
     setSimdKernelsForTesting(single);
     let one;
