@@ -6,49 +6,13 @@ import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { decodeModel } from '../../shared/format/model';
 import { decodeNpy } from '../../shared/executor/npy';
-import { modelFile, needShared, openModel, screenshot, searchAndSelect, waitForCurrentLayout, waitForDocument } from './app';
+import { modelFile, needShared, screenshot, searchAndSelect, waitForCurrentLayout } from './app';
 import { assert, assertEqual, assertIncludes, test } from './harness';
+import { compare, drawPng, openShared as open, runAndWait } from './runPanel';
 
 const SQUEEZENET = 'tucan9389__ImageClassification-CoreML/SqueezeNetFP16.mlmodel';
 const MNIST = 'umerzia-7001__CoreML-Keras_Digit_recognition_app/MNISTClassifier.mlmodel';
 const CPM = 'tucan9389__PoseEstimation-CoreML/model_cpm.mlmodel';
-
-async function open(page: Page, rel: string): Promise<void> {
-  await openModel(page, modelFile(rel));
-  await waitForDocument(page, rel.slice(rel.lastIndexOf('/') + 1));
-}
-
-/**
- * A PNG drawn in the page (gradients, a disc, stripes: a picture with structure, so feature maps
- * are not flat). A string, not a function: tsx's keepNames helper does not exist in the page.
- */
-async function drawPng(page: Page, width: number, height: number): Promise<Buffer> {
-  const bytes = await page.evaluate(`(async () => {
-    const c = new OffscreenCanvas(${width}, ${height});
-    const g = c.getContext('2d');
-    const grad = g.createLinearGradient(0, 0, ${width}, ${height});
-    grad.addColorStop(0, '#1d4ed8'); grad.addColorStop(0.5, '#f59e0b'); grad.addColorStop(1, '#065f46');
-    g.fillStyle = grad; g.fillRect(0, 0, ${width}, ${height});
-    g.fillStyle = '#fafafa'; g.beginPath(); g.arc(${width * 0.6}, ${height * 0.45}, ${Math.min(width, height) * 0.25}, 0, Math.PI * 2); g.fill();
-    g.fillStyle = '#111827';
-    for (let x = 0; x < ${width}; x += 24) g.fillRect(x, ${height * 0.8}, 10, ${height * 0.2});
-    const blob = await c.convertToBlob({ type: 'image/png' });
-    return Array.from(new Uint8Array(await blob.arrayBuffer()));
-  })()`) as number[];
-  return Buffer.from(bytes);
-}
-
-async function runAndWait(page: Page, button = 'run-start'): Promise<string> {
-  const before = await page.getByTestId('run-summary').count() ? await page.getByTestId('run-summary').textContent() : null;
-  await page.getByTestId(button).click();
-  await page.waitForFunction((prev) => {
-    const s = document.querySelector('[data-testid="run-summary"]');
-    return !document.querySelector('[data-testid="run-progress"]') && !!s && (s.textContent !== prev || prev === null);
-  }, before, { timeout: 120_000 });
-  const error = page.getByTestId('run-error');
-  if (await error.count()) throw new Error(`the run failed: ${await error.textContent()}`);
-  return (await page.getByTestId('run-summary').textContent()) ?? '';
-}
 
 /** Per heatmap canvas: how many distinct colours it holds (1 = a flat, uninformative map). */
 async function heatmapColours(page: Page): Promise<number[]> {
@@ -66,19 +30,6 @@ async function quantizeOrFp16(page: Page, action: 'action-quantize' | 'action-fp
   await page.getByTestId(dialog).getByTestId('dialog-apply').click();
   await page.waitForFunction(() => window.__mlsurgeon!.history().current === 1);
   await waitForCurrentLayout(page);
-}
-
-async function compare(page: Page): Promise<{ agreement: string; snr: number; rows: number }> {
-  await page.getByTestId('compare-tab').click();
-  await page.getByTestId('compare-start').click();
-  await page.getByTestId('compare-summary').waitFor({ timeout: 120_000 });
-  const error = page.getByTestId('compare-view').getByTestId('run-error');
-  if (await error.count()) throw new Error(`the comparison failed: ${await error.textContent()}`);
-  return {
-    agreement: (await page.getByTestId('compare-agreement').textContent()) ?? '',
-    snr: Number(await page.getByTestId('compare-snr').textContent()),
-    rows: Number(await page.getByTestId('compare-table').getAttribute('data-rows')),
-  };
 }
 
 test('run SqueezeNetFP16 on a picture: heatmaps of a middle convolution, labelled top-k, .npy export, quantize and compare', async (ctx) => {

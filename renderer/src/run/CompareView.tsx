@@ -175,7 +175,7 @@ export function CompareView() {
       <div className="run-col run-compare-result">
         {record ? (
           <>
-            <div className="muted small">{record.inputSets} input set{record.inputSets === 1 ? '' : 's'}, {record.comparison.rows.length} values compared in {(record.ms / 1000).toFixed(2)} s{record.b.revisionSeq !== doc?.revision.seq ? ' · B is no longer the current revision' : ''}</div>
+            <div className="muted small" data-testid="compare-done" data-ms={record.ms}>{record.inputSets} input set{record.inputSets === 1 ? '' : 's'}, {record.comparison.rows.length} values compared in {(record.ms / 1000).toFixed(2)} s{record.b.revisionSeq !== doc?.revision.seq ? ' · B is no longer the current revision' : ''}</div>
             <Summary record={record} />
             <Unmatched record={record} />
             <RowsTable record={record} />

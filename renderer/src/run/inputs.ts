@@ -1,9 +1,10 @@
 // The Run panel's inputs: what the user chose for each model input (an image file, a .npy file,
 // random values from a seed, zeros, a constant) and how that becomes an executor FeatureValue.
 // Sizes and random values follow `mlsurgeon run` (cli/run.ts): sizes are shared/executor/inputs.ts's
-// defaults (the declared shape, else the first enumerated one, else each range's lower bound), random arrays are uniform in
-// [-1, 1] (integer arrays 0 or 1), random images have uniform pixels, all from the same seeded
-// generator, so a one-input model given seed S here gets what `--random S` gives it there.
+// defaults (the declared shape, else the first enumerated one, else each range's lower bound),
+// random arrays are uniform in [-1, 1] (integer arrays 0 or 1), random images have uniform pixels,
+// all from the same seeded generator, so a one-input model given seed S here gets what
+// `--random S` gives it there.
 import {
   decodeNpy, defaultArrayShape as arrayShape, defaultImageSize as imageSize, seededRandom, type FeatureValue,
   type ImageValue,

@@ -113,9 +113,12 @@ export function fileSizeOf(spec: Model, opened?: OpenedModel): number {
   return n;
 }
 
+/** What a revision adds to a document's name: nothing for the file as opened, else the edit that made it. */
+const revisionDetail = (doc: ModelDocument, r: Revision): { detail?: string } => (r.spec === doc.opened.spec ? {} : { detail: r.label });
+
 /** The document being compared (B): its current revision. */
 export function currentVersion(doc: ModelDocument): CompareVersion {
-  return { label: doc.name, detail: doc.revision.label, spec: doc.spec, revisionSeq: doc.revision.seq, fileBytes: fileSizeOf(doc.spec, doc.opened) };
+  return { label: doc.name, ...revisionDetail(doc, doc.revision), spec: doc.spec, revisionSeq: doc.revision.seq, fileBytes: fileSizeOf(doc.spec, doc.opened) };
 }
 
 /** The reference (A) a target stands for, or why there is none. Sizes are measured here, so only at Compare. */
@@ -124,11 +127,11 @@ export function referenceVersion(target: CompareTarget, doc: ModelDocument): { v
   if (target.kind === 'tab') {
     const other = target.store.getState().document;
     if (!other) return { problem: 'the document chosen to compare with was closed' };
-    return { version: { label: other.name, detail: other.revision.label, spec: other.spec, revisionSeq: other.revision.seq, fileBytes: fileSizeOf(other.spec, other.opened) } };
+    return { version: { label: other.name, ...revisionDetail(other, other.revision), spec: other.spec, revisionSeq: other.revision.seq, fileBytes: fileSizeOf(other.spec, other.opened) } };
   }
   const first = firstRevision();
   if (!first) return { problem: 'the document has no history' };
-  return { version: { label: doc.name, detail: first.label, spec: first.spec, revisionSeq: first.seq, fileBytes: fileSizeOf(first.spec, doc.opened) } };
+  return { version: { label: doc.name, detail: first.spec === doc.opened.spec ? 'as opened' : first.label, spec: first.spec, revisionSeq: first.seq, fileBytes: fileSizeOf(first.spec, doc.opened) } };
 }
 
 /** The spec a target stands for without measuring it (for telling input mismatches as the choice is made). */
