@@ -2,7 +2,7 @@
 // tensors, then SqueezeNetFP16 against its 8-bit quantization on the same input, per blob.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { accumulate, argmax, formatSnr, newAccumulator, RunComparison, seededRandom, snrDb, top1 } from '../../shared/executor/compare';
+import { accumulate, argmax, formatSnr, newAccumulator, RunComparison, seededRandom, snrDb, top1, type Comparison } from '../../shared/executor/compare';
 import { runModel } from '../../shared/executor/index';
 import { defaultArrayShape, defaultImageSize, inputMismatches } from '../../shared/executor/inputs';
 import type { FeatureValue, RunResult } from '../../shared/executor/types';
@@ -71,16 +71,21 @@ describe('results posted from the executor worker', () => {
   });
 });
 
+/** SqueezeNet's 227×227 image input given seeded random pixels, through A and B, every blob compared. */
+function compareOnRandomPicture(a: Model, b: Model, seed: number): Comparison {
+  const rand = seededRandom(seed);
+  const pixels = Uint8Array.from({ length: 227 * 227 * 4 }, () => Math.floor(rand() * 256));
+  const inputs = new Map<string, FeatureValue>([['image', { kind: 'image', image: { width: 227, height: 227, layout: 'rgba', pixels } }]]);
+  const cmp = new RunComparison();
+  cmp.add(runModel(a, inputs, { blobs: 'all' }), runModel(b, inputs, { blobs: 'all' }));
+  return cmp.result();
+}
+
 describe.skipIf(!sharedPresent)('SqueezeNetFP16 against its 8-bit linear quantization', () => {
   it('agrees on the class, and every blob has a finite SNR that falls from the input towards the output', () => {
     const spec = decodeModel(new Uint8Array(readFileSync(`${SHARED}/models/tucan9389__ImageClassification-CoreML/SqueezeNetFP16.mlmodel`)));
     const quantized = quantizeWeights(spec, { bits: 8, mode: 'linear' });
-    const rand = seededRandom(3);
-    const pixels = Uint8Array.from({ length: 227 * 227 * 4 }, () => Math.floor(rand() * 256));
-    const inputs = new Map<string, FeatureValue>([['image', { kind: 'image', image: { width: 227, height: 227, layout: 'rgba', pixels } }]]);
-    const cmp = new RunComparison();
-    cmp.add(runModel(spec, inputs, { blobs: 'all' }), runModel(quantized, inputs, { blobs: 'all' }));
-    const { rows, onlyInA, onlyInB } = cmp.result();
+    const { rows, onlyInA, onlyInB } = compareOnRandomPicture(spec, quantized, 3);
     expect(onlyInA).toEqual([]);
     expect(onlyInB).toEqual([]);
     // The preprocessed input, the 65 layers' outputs (the last is the probabilities output) and the label.
@@ -138,12 +143,7 @@ describe.skipIf(!sharedPresent)('two files: SqueezeNetFP16 against SqueezeNetInt
     const fp16 = decodeModel(new Uint8Array(readFileSync(`${dir}/SqueezeNetFP16.mlmodel`)));
     const lut = decodeModel(new Uint8Array(readFileSync(`${dir}/SqueezeNetInt8LUT.mlmodel`)));
     expect(inputMismatches(fp16, lut)).toEqual([]);
-    const rand = seededRandom(11);
-    const pixels = Uint8Array.from({ length: 227 * 227 * 4 }, () => Math.floor(rand() * 256));
-    const inputs = new Map<string, FeatureValue>([['image', { kind: 'image', image: { width: 227, height: 227, layout: 'rgba', pixels } }]]);
-    const cmp = new RunComparison();
-    cmp.add(runModel(fp16, inputs, { blobs: 'all' }), runModel(lut, inputs, { blobs: 'all' }));
-    const { rows, onlyInA, onlyInB } = cmp.result();
+    const { rows, onlyInA, onlyInB } = compareOnRandomPicture(fp16, lut, 11);
     expect([onlyInA, onlyInB]).toEqual([[], []]);
     expect(rows.length).toBe(1 + 65 + 1);
     const probs = rows.find((r) => r.name === 'classLabelProbs')!;
