@@ -16,8 +16,8 @@ export {
   modelTypeOf, type SpecificationRelease,
 } from './model';
 export {
-  NETWORK_FIELDS, PIPELINE_FIELDS, isNetworkField, isPipelineField, modelBodyOf, networkFieldOf, networkOf, pipelineField,
-  pipelineOf, pipelineStages, type NetworkField, type PipelineField,
+  NETWORK_FIELDS, PIPELINE_FIELDS, isClassicModelType, isNetworkField, isPipelineField, modelBodyOf, networkFieldOf, networkOf,
+  pipelineField, pipelineOf, pipelineStages, type ClassicModelType, type NetworkField, type PipelineField,
 } from './navigation';
 export { describeFeatureType, featureInfo, featureTypeInfo, type FeatureInfo, type FeatureKind, type FeatureTypeInfo, type RangeInfo } from './features';
 export {

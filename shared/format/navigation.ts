@@ -2,7 +2,8 @@
 // them hold a neural network or a pipeline, and the path from a model to its network or to its
 // pipeline's stages. Shape inference, the graph, validation and surgery all navigate with these.
 import type { Model, NeuralNetwork, Pipeline } from './schema/types.generated';
-import { modelTypeOf } from './model';
+import { MESSAGES } from './schema/descriptors.generated';
+import { MODEL_TYPE, modelTypeOf } from './model';
 import type { PathStep } from './walk';
 
 /** Model.Type members holding a NeuralNetwork; the classifier and regressor share its layers. */
@@ -18,6 +19,19 @@ export type PipelineField = (typeof PIPELINE_FIELDS)[number];
 
 export const isNetworkField = (type: string | undefined): type is NetworkField => (NETWORK_FIELDS as readonly (string | undefined)[]).includes(type);
 export const isPipelineField = (type: string | undefined): type is PipelineField => (PIPELINE_FIELDS as readonly (string | undefined)[]).includes(type);
+
+/**
+ * Model.Type members that are one model with its own parameters (GLM, tree ensembles, SVM, the
+ * feature transforms, NonMaximumSuppression, Apple's built-in text, vision and sound models, …):
+ * every member but the networks, the pipelines and the ML Program. The graph draws each as one node.
+ */
+export type ClassicModelType = Exclude<keyof Model, 'specificationVersion' | 'description' | 'isUpdatable' | NetworkField | PipelineField | 'mlProgram'>;
+
+const CLASSIC_MODEL_TYPES: ReadonlySet<string> = new Set(
+  MESSAGES[MODEL_TYPE].oneofs.Type.filter((t) => !isNetworkField(t) && !isPipelineField(t) && t !== 'mlProgram'),
+);
+
+export const isClassicModelType = (type: string | undefined): type is ClassicModelType => type !== undefined && CLASSIC_MODEL_TYPES.has(type);
 
 /** The Model.Type member that holds a neural network, when one does. */
 export function networkFieldOf(model: Model): NetworkField | undefined {

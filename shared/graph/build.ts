@@ -3,12 +3,12 @@
 // pipelines a group per sub-model chained by feature name, and every other model type one node.
 // Nothing is renamed or invented: each node and edge keeps the spec path it came from.
 import {
-  describeFeatureType, featureTypeInfo, isNetworkField, isPipelineField, modelBodyOf, modelTypeOf, networkOf,
-  pipelineField, pipelineOf, type FeatureDescription, type Model, type ModelDescription, type NeuralNetwork,
-  type PathStep,
+  describeFeatureType, featureTypeInfo, isClassicModelType, isNetworkField, isPipelineField, modelBodyOf, modelTypeOf,
+  networkOf, pipelineField, pipelineOf, type ClassicModelType, type FeatureDescription, type Model, type ModelDescription,
+  type NeuralNetwork, type PathStep,
 } from '../format';
-import { classLabelsOf, isClassicModelType, MODEL_DISPLAY_NAMES, summarizeClassicModel, type ClassicModelType } from './classicModels';
-import { GraphCollector, groupId, nodeId, type Scope } from './collector';
+import { classLabelsOf, MODEL_DISPLAY_NAMES, summarizeClassicModel } from './classicModels';
+import { GraphCollector, groupId, nodeId, type Producer, type Scope } from './collector';
 import { buildNeuralNetwork } from './neuralNetwork';
 import { classLabelNotes, preprocessingNotes } from './notes';
 import { buildProgram } from './program';
@@ -91,7 +91,7 @@ function buildModel(ctx: BuildContext, model: Model, path: readonly PathStep[], 
 
   // A model with no type set computes nothing we can draw: its outputs stay unconnected rather
   // than pretending to pass the inputs through.
-  const produced = type ? buildBody(ctx, model, type, path, group, features, description) : new Map();
+  const produced = type ? buildBody(ctx, model, type, path, group, features, description) : new Map<string, readonly Producer[]>();
 
   const outputs: Scope = new Map();
   (description.output ?? []).forEach((f, i) => {

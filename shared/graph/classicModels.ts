@@ -1,16 +1,11 @@
 // Non-neural models (GLM, SVM, tree ensembles, NMS, feature engineering, Apple's built-in text,
 // vision and sound models, …) are one node each on the canvas. This table gives each model type
 // a readable name and the handful of parameters worth reading on the node face.
-import { enumValueName, whichOneof, type Model } from '../format';
+import { enumValueName, whichOneof, type ClassicModelType, type Model } from '../format';
 import { AttributeList, formatList, formatNumber } from '../layers';
 import type { NodeAttribute } from './types';
 
 const SPEC = 'CoreML.Specification.';
-
-/** Model types the builder draws as a single node (everything but networks, programs and pipelines). */
-export type ClassicModelType = Exclude<keyof Model, 'specificationVersion' | 'description' | 'isUpdatable'
-  | 'pipeline' | 'pipelineClassifier' | 'pipelineRegressor' | 'neuralNetwork' | 'neuralNetworkClassifier'
-  | 'neuralNetworkRegressor' | 'mlProgram'>;
 
 export const MODEL_DISPLAY_NAMES: { readonly [T in ClassicModelType]: string } = {
   glmRegressor: 'GLM Regressor',
@@ -193,8 +188,4 @@ function trees(p: NonNullable<Model['treeEnsembleRegressor' | 'treeEnsembleClass
 export function summarizeClassicModel<T extends ClassicModelType>(type: T, params: NonNullable<Model[T]>): readonly NodeAttribute[] {
   const f = SUMMARIES[type] as ((p: NonNullable<Model[T]>) => readonly NodeAttribute[]) | undefined;
   return f ? f(params) : [];
-}
-
-export function isClassicModelType(type: string): type is ClassicModelType {
-  return Object.prototype.hasOwnProperty.call(MODEL_DISPLAY_NAMES, type);
 }

@@ -5,7 +5,9 @@
 import * as fsp from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { MILSpec_Operation, MILSpec_Value, Model, NeuralNetworkLayer } from '../../shared/format/schema/types.generated';
+import { isClassicModelType, MESSAGES } from '../../shared/format';
 import { buildGraph } from '../../shared/graph/build';
+import { MODEL_DISPLAY_NAMES } from '../../shared/graph/classicModels';
 import { resolvePath } from '../../shared/graph/paths';
 import type { GraphEdge, GraphNode, ModelGraph } from '../../shared/graph/types';
 import { openModelFile } from '../../shared/io/document';
@@ -364,5 +366,16 @@ describe('buildGraph on synthetic specs', () => {
     expect(resolvePath(s, ['description', 'input', 1, 'name'])).toBeUndefined();
     expect(resolvePath(s, ['description', 'toString'])).toBeUndefined();
     expect(resolvePath(s, [])).toBe(s);
+  });
+});
+
+describe('classic model types', () => {
+  it("format's isClassicModelType names exactly the Model.Type members the graph has a display name for", () => {
+    const members = MESSAGES['CoreML.Specification.Model'].oneofs.Type;
+    expect(members.filter((t) => isClassicModelType(t))).toEqual(members.filter((t) => Object.hasOwn(MODEL_DISPLAY_NAMES, t)));
+    expect(Object.keys(MODEL_DISPLAY_NAMES).filter((t) => !members.includes(t)), 'display names for no Model.Type member').toEqual([]);
+    // Networks, pipelines and ML Programs are drawn with their insides, not as one node.
+    for (const t of ['neuralNetwork', 'neuralNetworkClassifier', 'pipelineRegressor', 'mlProgram', 'description', undefined]) expect(isClassicModelType(t), String(t)).toBe(false);
+    for (const t of ['glmRegressor', 'nonMaximumSuppression', 'textClassifier', 'identity']) expect(isClassicModelType(t), t).toBe(true);
   });
 });

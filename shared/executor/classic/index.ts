@@ -58,15 +58,6 @@ export function runClassicModel(model: Model, inputs: Map<string, FeatureValue>)
   throw new ExecutorError(`${type ?? 'a model with no type'} is not a classic model`);
 }
 
-/** Whether runClassicModel can run this model type (the UI and the CLI say so before a run). */
-export function isClassicModelType(type: string | undefined): boolean {
-  return type !== undefined && [
-    'glmRegressor', 'glmClassifier', 'treeEnsembleRegressor', 'treeEnsembleClassifier', 'supportVectorRegressor',
-    'supportVectorClassifier', 'kNearestNeighborsClassifier', 'scaler', 'normalizer', 'oneHotEncoder', 'imputer',
-    'arrayFeatureExtractor', 'featureVectorizer', 'dictVectorizer', 'categoricalMapping', 'identity',
-  ].includes(type);
-}
-
 /** Why a model type cannot run on the CPU, or undefined when it can (or is not a classic type). */
 export function notOnCpuReason(type: string | undefined): string | undefined {
   return type ? NOT_ON_CPU[type] : undefined;
