@@ -2,7 +2,7 @@
 // the name, key attributes and notes. Sizes come from nodeSize.ts so layout and drawing agree.
 import { createContext, memo, useContext, useEffect, useRef, type ReactNode } from 'react';
 import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
-import type { GraphNode } from '../../../shared/graph/types';
+import type { GraphNode } from '../../../shared/graph';
 import type { Diagnostic } from '../../../shared/validate';
 import { worstSeverity } from '../document/diagnosticIndex';
 import { renameNode } from '../editing';
@@ -66,13 +66,19 @@ function RenameInput(props: { node: GraphNode }) {
 export type GraphNodeData = { item: ViewItem };
 export type CanvasNode = Node<GraphNodeData, 'graph'> | Node<GraphNodeData, 'group'>;
 
-function Body(props: { node: GraphNode; rename?: ReactNode }) {
+/**
+ * The lines under a node's header (nodeLines). A feature's "type" attribute shows only its value
+ * (the type in words), with the value alone as the tooltip.
+ */
+function Body(props: { node: GraphNode; feature: boolean; rename?: ReactNode }) {
   const l = nodeLines(props.node);
   return (
     <div className="node-body">
       {l.name !== undefined && (props.rename ? <div className="node-name editing">{props.rename}</div> : <div className="node-name" title={l.name}>{l.name}</div>)}
       {l.attributes.map((a) => (
-        <div key={a.name} className="node-attr" title={`${a.name} ${a.value}`}><span className="attr-name">{a.name}</span> <span className="attr-value">{a.value}</span></div>
+        <div key={a.name} className="node-attr" title={props.feature ? a.value : `${a.name} ${a.value}`}>
+          {props.feature && a.name === 'type' ? a.value : <><span className="attr-name">{a.name}</span> <span className="attr-value">{a.value}</span></>}
+        </div>
       ))}
       {l.more > 0 && <div className="node-more">+{l.more} more</div>}
       {l.notes.map((t, i) => <div key={`n${i}`} className="node-note" title={t}>{t}</div>)}
@@ -109,7 +115,7 @@ export const GraphNodeView = memo(function GraphNodeView(props: NodeProps<Node<G
         {renameInHeader ? rename : <span className="node-title" data-testid="node-title">{feature ? n.label : displayType(n)}</span>}
         <FindingsBadge list={findings} />
       </div>
-      {feature ? <FeatureBody node={n} /> : <Body node={n} {...(rename && !renameInHeader ? { rename } : {})} />}
+      <Body node={n} feature={feature} {...(rename && !renameInHeader ? { rename } : {})} />
       {/* Dragging the producer end of an edge onto a node rewires to that node's output: source
           handles accept the end of a reconnection but never start a new connection. */}
       <Handle type="source" position={Position.Bottom} isConnectable isConnectableStart={false} isConnectableEnd={n.kind !== 'output'} />
@@ -117,23 +123,9 @@ export const GraphNodeView = memo(function GraphNodeView(props: NodeProps<Node<G
   );
 });
 
-/** A feature node's body: its type in words (the "type" attribute's value) and its notes. */
-function FeatureBody(props: { node: GraphNode }) {
-  const l = nodeLines(props.node);
-  return (
-    <div className="node-body">
-      {l.attributes.map((a) => <div key={a.name} className="node-attr" title={a.value}>{a.name === 'type' ? a.value : <><span className="attr-name">{a.name}</span> <span className="attr-value">{a.value}</span></>}</div>)}
-      {l.notes.map((t, i) => <div key={`n${i}`} className="node-note" title={t}>{t}</div>)}
-      {l.moreNotes > 0 && <div className="node-more">+{l.moreNotes} more</div>}
-    </div>
-  );
-}
-
 export const GroupNodeView = memo(function GroupNodeView(props: NodeProps<Node<GraphNodeData, 'group'>>) {
   const { item } = props.data;
   const g = item.group!;
-  const toggle = useViewStore((s) => s.toggleCollapsed);
-  const requestCenter = useViewStore((s) => s.requestCenter);
   return (
     <div
       className={`graph-group group-${g.kind}${item.collapsed ? ' collapsed' : ''}${props.selected ? ' selected' : ''}`}
@@ -148,7 +140,7 @@ export const GroupNodeView = memo(function GroupNodeView(props: NodeProps<Node<G
           className="group-toggle nodrag"
           data-testid="group-toggle"
           aria-label={item.collapsed ? `Expand ${g.label}` : `Collapse ${g.label}`}
-          onClick={(e) => { e.stopPropagation(); toggle(g.id); requestCenter(g.id); }}
+          onClick={(e) => { e.stopPropagation(); const view = useViewStore.getState(); view.toggleCollapsed(g.id); view.requestCenter(g.id); }}
         >
           {item.collapsed ? '▸' : '▾'}
         </button>

@@ -1,7 +1,7 @@
 // Search over what the canvas shows: layer and operation names, types and blob names. There is
 // one list of matches per graph and query: the toolbar's count ("3 / 12") and the canvas's
 // selection of the current match both read it from here, so they cannot disagree.
-import type { ModelGraph } from '../../../shared/graph/types';
+import type { ModelGraph } from '../../../shared/graph';
 import { displayType } from './layerInfo';
 
 /** Queries remembered per graph: typing a name produces one per keystroke. */
@@ -23,7 +23,7 @@ export function searchGraph(graph: ModelGraph, query: string): readonly string[]
   const q = query.trim().toLowerCase();
   if (!q) return [];
   let byQuery = lists.get(graph);
-  if (!byQuery) lists.set(graph, byQuery = new Map());
+  if (!byQuery) lists.set(graph, byQuery = new Map<string, readonly string[]>());
   let list = byQuery.get(q);
   if (!list) {
     list = findMatches(graph, q);

@@ -19,10 +19,14 @@ export interface ViewItem {
   readonly contains: number;
 }
 
-export interface ViewEdge {
+/** An edge's id and the ids of the items it joins (a node, or the collapsed group that hides it). */
+export interface EdgeEnds {
   readonly id: string;
   readonly source: string;
   readonly target: string;
+}
+
+export interface ViewEdge extends EdgeEnds {
   /** Blob or feature names the edge carries (more than one when merged). */
   readonly blobs: readonly string[];
   /** Ids of the GraphEdges it stands for. */

@@ -1,0 +1,127 @@
+// React Flow's node and edge objects for a laid-out view graph. Pure: the hooks decide when they
+// are built (once per layout) and patch only the flags that change afterwards.
+import type { NodeHandle } from '@xyflow/react';
+import type { ModelGraph } from '../../../shared/graph';
+import { knownShapesOf } from '../document/analysis';
+import { layerRef } from '../document/editTargets';
+import type { ModelDocument } from '../store/documentStore';
+import { routeKey, type Placements, type Point } from '../layout/types';
+import type { CanvasEdge } from './BlobEdge';
+import type { CanvasNode } from './nodeTypes';
+import { edgeShapeLabels, type ShapeLabel } from './shapeLabels';
+import type { LaidGraph } from './useGraphLayout';
+import type { EdgeEnds, ViewEdge, ViewGraph } from './viewGraph';
+
+/** Absolute position of an item's top-left corner (placements are relative to the parent group). */
+function absoluteOf(view: ViewGraph, positions: Placements, id: string | undefined): Point {
+  let x = 0, y = 0;
+  for (let cur = id; cur !== undefined; cur = view.byId.get(cur)?.parent) {
+    const p = positions.get(cur);
+    if (!p) break;
+    x += p.x; y += p.y;
+  }
+  return { x, y };
+}
+
+/**
+ * Handle positions before a node is first rendered: with onlyRenderVisibleElements an edge to
+ * an off-screen node is drawn from these until the node is measured.
+ */
+function handlesFor(width: number, height: number): NodeHandle[] {
+  return [
+    { type: 'target', position: 'top' as NodeHandle['position'], x: width / 2 - 0.5, y: 0, width: 1, height: 1 },
+    { type: 'source', position: 'bottom' as NodeHandle['position'], x: width / 2 - 0.5, y: height - 1, width: 1, height: 1 },
+  ];
+}
+
+export function toNodes(view: ViewGraph, positions: Placements, selection: string | null): CanvasNode[] {
+  const out: CanvasNode[] = [];
+  for (const item of view.items) {
+    const p = positions.get(item.id);
+    if (!p) continue;
+    const width = item.kind === 'group' && !item.collapsed ? p.width : item.width;
+    const height = item.kind === 'group' && !item.collapsed ? p.height : item.height;
+    const hasHandles = item.kind === 'node' || item.collapsed;
+    out.push({
+      id: item.id,
+      type: item.kind === 'group' ? 'group' : 'graph',
+      position: { x: p.x, y: p.y },
+      data: { item },
+      width,
+      height,
+      // The components render at exactly these sizes (nodeSize.ts). Declaring them as measured
+      // matters with onlyRenderVisibleElements: React Flow otherwise waits for every node to be
+      // measured in the DOM before it fits the view, and off-screen nodes never are.
+      measured: { width, height },
+      ...(item.parent && positions.has(item.parent) ? { parentId: item.parent } : {}),
+      ...(hasHandles ? { handles: handlesFor(width, height) } : {}),
+      ...(item.kind === 'group' && !item.collapsed ? { style: { width, height }, zIndex: -1 } : {}),
+      selected: item.id === selection,
+    });
+  }
+  return out;
+}
+
+/** An edge's CSS classes: selected, next to the selected node, the palette drag's drop target. */
+export function edgeClass(e: EdgeEnds, selection: string | null, edgeSelection: string | null, dropEdge: string | null = null): string {
+  const drop = e.id === dropEdge ? ' drop-target' : '';
+  if (e.id === edgeSelection) return `blob-edge selected${drop}`;
+  return (e.source === selection || e.target === selection ? 'blob-edge adjacent' : 'blob-edge') + drop;
+}
+
+/** One shape per blob of a canvas edge, from the labels of the graph edges it stands for. */
+export function edgeShapes(e: ViewEdge, graphEdges: ReadonlyMap<string, ModelGraph['edges'][number]>, labels: ReadonlyMap<string, ShapeLabel>): { shapes: string[]; shapeTitles: string[] } {
+  const found = e.blobs.map((b) => {
+    const g = e.edges.map((id) => graphEdges.get(id)).find((x) => x?.blob === b);
+    return (g && labels.get(g.id)) ?? { short: '?', full: 'shape not known' };
+  });
+  return { shapes: found.map((l) => l.short), shapeTitles: found.map((l) => l.full) };
+}
+
+/** Edges of a layout; an edge spanning rows follows its route, moved by its container's position. */
+export function toEdges(laid: LaidGraph, positions: Placements, selection: string | null, edgeSelection: string | null, labels: ReadonlyMap<string, ShapeLabel> | null): CanvasEdge[] {
+  const nodes = new Map(laid.doc.graph.nodes.map((n) => [n.id, n]));
+  const graphEdges = new Map(laid.doc.graph.edges.map((g) => [g.id, g]));
+  const offsets = new Map<string | undefined, Point>([[undefined, { x: 0, y: 0 }]]);
+  const routeOf = (e: ViewEdge): Point[] | undefined => {
+    const r = laid.layout.routes.get(routeKey(e.source, e.target));
+    if (!r) return undefined;
+    let o = offsets.get(r.container);
+    if (!o) { o = absoluteOf(laid.view, positions, r.container); offsets.set(r.container, o); }
+    const { x, y } = o;
+    return r.points.map((p) => ({ x: p.x + x, y: p.y + y }));
+  };
+  return laid.view.edges.map((e) => {
+    const target = nodes.get(e.target);
+    const route = routeOf(e);
+    return {
+      id: e.id,
+      source: e.source,
+      target: e.target,
+      type: 'blob',
+      data: { blobs: e.blobs, ...(labels ? edgeShapes(e, graphEdges, labels) : {}), ...(route ? { route } : {}) },
+      className: edgeClass(e, selection, edgeSelection),
+      selectable: false,
+      // The producer end of an edge into a layer can be dragged onto another node to rewire that input.
+      reconnectable: target && layerRef(target) ? 'source' : false,
+    };
+  });
+}
+
+const shapeLabelCache = new WeakMap<ModelDocument['graph'], Map<string, ShapeLabel>>();
+
+/**
+ * Edge id → inferred shape of its blob, for the document's graph, from the shapes inferred once per
+ * revision (document/analysis.ts). Null until they are known: after an open the graph is drawn
+ * first and the labels follow with the worker's analysis.
+ */
+export function shapeLabelsOf(doc: ModelDocument): Map<string, ShapeLabel> | null {
+  let labels = shapeLabelCache.get(doc.graph);
+  if (!labels) {
+    const shapes = knownShapesOf(doc.spec);
+    if (!shapes) return null;
+    labels = edgeShapeLabels(doc.graph, shapes);
+    shapeLabelCache.set(doc.graph, labels);
+  }
+  return labels;
+}
