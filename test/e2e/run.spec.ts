@@ -16,12 +16,12 @@ const CPM = 'tucan9389__PoseEstimation-CoreML/model_cpm.mlmodel';
 
 /** Per heatmap canvas: how many distinct colours it holds (1 = a flat, uninformative map). */
 async function heatmapColours(page: Page): Promise<number[]> {
-  return page.evaluate(`[...document.querySelectorAll('[data-testid="heatmap"]')].map((c) => {
+  return page.evaluate<number[]>(`[...document.querySelectorAll('[data-testid="heatmap"]')].map((c) => {
     const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
     const seen = new Set();
     for (let i = 0; i < d.length; i += 4) seen.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
     return seen.size;
-  })`) as Promise<number[]>;
+  })`);
 }
 
 async function quantizeOrFp16(page: Page, action: 'action-quantize' | 'action-fp16', dialog: 'dialog-quantize' | 'dialog-fp16'): Promise<void> {

@@ -14,14 +14,14 @@ export async function openShared(page: Page, rel: string): Promise<void> {
  * A string, not a function: tsx's keepNames helper does not exist in the page.
  */
 export async function drawPng(page: Page, width: number, height: number, draw = SCENE): Promise<Buffer> {
-  const bytes = await page.evaluate(`(async () => {
+  const bytes = await page.evaluate<number[]>(`(async () => {
     const w = ${width}, h = ${height};
     const c = new OffscreenCanvas(w, h);
     const g = c.getContext('2d');
     ${draw}
     const blob = await c.convertToBlob({ type: 'image/png' });
     return Array.from(new Uint8Array(await blob.arrayBuffer()));
-  })()`) as number[];
+  })()`);
   return Buffer.from(bytes);
 }
 

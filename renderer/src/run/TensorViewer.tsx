@@ -61,7 +61,11 @@ function BoxesView(props: { detections: Detections; image: ImageValue | undefine
 export function TensorViewer(props: { name: string; run: RunRecord }) {
   const { name, run } = props;
   const host = useHost();
-  const value: FeatureValue | undefined = run.outputs.get(name) ?? (run.blobs.has(name) ? { kind: 'tensor', tensor: run.blobs.get(name)! } : undefined);
+  // Memoised: a blob's value object made anew on each render would recompute its statistics every time.
+  const value = useMemo((): FeatureValue | undefined => {
+    const blob = run.blobs.get(name);
+    return run.outputs.get(name) ?? (blob ? { kind: 'tensor', tensor: blob } : undefined);
+  }, [run, name]);
   const tensor = useMemo(() => (value ? numericForm(value) : undefined), [value]);
   const stats = useMemo(() => (tensor ? blobStats(tensor.data) : undefined), [tensor]);
   const labels = useMemo(() => classLabelsOf(run.spec), [run.spec]);
