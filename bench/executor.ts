@@ -605,7 +605,7 @@ async function main(): Promise<void> {
   const node2 = engines.find((e) => e.name === 'onnxruntime-node, 2 threads')!;
   if (ours2) {
     const o2 = median(ours2.wall);
-    console.log(`\nours on 2 threads: ${o2.toFixed(1)} ms wall (1 thread ${median(ours.wall).toFixed(1)} ms: ${(median(ours.wall) / o2).toFixed(2)}x faster); ` +
+    console.log(`\nours on 2 threads: ${o2.toFixed(1)} ms wall (1 thread ${median(ours.wall).toFixed(1)} ms: speed-up ${(median(ours.wall) / o2).toFixed(2)}x; cpu ${median(ours2.cpu).toFixed(1)} vs ${median(ours.cpu).toFixed(1)} ms); ` +
       `vs onnxruntime-node 2 threads ${(o2 / median(node2.wall)).toFixed(2)}, vs onnxruntime-node 1 thread ${(o2 / median(node1.wall)).toFixed(2)}, vs onnxruntime-web 1 thread ${(o2 / median(web1.wall)).toFixed(2)}`);
   }
   if (webThreads === 1 && !process.env.ORT_WEB_THREADS) {

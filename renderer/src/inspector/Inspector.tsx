@@ -2,7 +2,7 @@
 import { useEffect, useMemo, useRef, useState, type ReactNode, type RefObject } from 'react';
 import {
   ImageFeatureType_ColorSpace, MESSAGES, describeFeatureType, featureInfo, formatPath, whichOneof,
-  type FeatureDescription, type MILSpec_Operation, type MlPackage, type Model, type NeuralNetwork,
+  type FeatureDescription, type MILSpec_Operation, type MlPackage, type Model,
   type NeuralNetworkPreprocessing, type PathStep,
 } from '../../../shared/format';
 import type { GraphGroup, GraphNode } from '../../../shared/graph';
@@ -13,7 +13,7 @@ import { SEVERITY_ICON } from '../panels/Dock';
 import { useDocumentStore, type ModelDocument } from '../store/documentStore';
 import { useViewStore } from '../store/viewStore';
 import { FeatureEditor, PreprocessingEditor } from './FeatureEditor';
-import { nnWeightShape } from '../weights/nnShapes';
+import { nnWeightLayout } from '../weights/nnShapes';
 import { tensorFromMilValue } from '../weights/tensor';
 import { FieldTree, InspectorFocusContext, isWithin } from './FieldTree';
 import { constValue, milProducers, milTypeText, milValueText } from './milValues';
@@ -82,7 +82,7 @@ function LayerDetails(props: { node: GraphNode; layer: Readonly<Record<string, u
   const type = whichOneof(LAYER, props.layer, 'layer');
   const paramsField = MESSAGES[LAYER].fields.find((f) => f.name === type);
   const params = type ? (props.layer[type] as Readonly<Record<string, unknown>>) : undefined;
-  const name = String(props.layer.name ?? props.node.label);
+  const name = typeof props.layer.name === 'string' ? props.layer.name : props.node.label;
   const path = props.node.path;
   return (
     <>
@@ -91,7 +91,7 @@ function LayerDetails(props: { node: GraphNode; layer: Readonly<Record<string, u
       {params && paramsField && (
         <div className="inspector-block" data-testid="inspector-params">
           <h3>{type} parameters</h3>
-          <FieldTree typeName={paramsField.type} message={params} ctx={{ exportName: name, weightShape: (f) => nnWeightShape(type!, params, f), path: [...path, type!] }} />
+          <FieldTree typeName={paramsField.type} message={params} ctx={{ exportName: name, weightLayout: (f) => nnWeightLayout(type!, params, f), path: [...path, type!] }} />
         </div>
       )}
       <Section title="Layer fields" summary="name, tensors, updatable">

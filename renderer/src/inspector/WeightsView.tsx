@@ -1,8 +1,8 @@
 // A weight tensor: storage, shape, element count, statistics, histogram and .npy export.
 import { useMemo, useState } from 'react';
+import { encodeNpy } from '../../../shared/numeric';
 import { useHost } from '../hostContext';
 import { useViewStore } from '../store/viewStore';
-import { encodeNpy } from '../weights/npy';
 import { histogram, tensorStats } from '../weights/stats';
 import type { TensorView } from '../weights/tensor';
 import { formatBytes, formatNumber, shapeText } from './format';
@@ -25,7 +25,7 @@ export function WeightsView(props: { name: string; tensor: TensorView; exportNam
     const shape = t.shape && t.shape.every((d) => d >= 0) && t.shape.reduce((a, b) => a * b, 1) === values.length ? t.shape : [values.length];
     const file = `${props.exportName.replace(/[^A-Za-z0-9_.-]+/g, '_')}.npy`;
     try {
-      const where = await host.exportFile(file, encodeNpy(values, shape));
+      const where = await host.exportFile(file, encodeNpy({ shape: [...shape], data: values }));
       if (where) useViewStore.getState().setNotice(`Exported ${where}`);
     } catch (e) {
       useViewStore.getState().report(file, `could not export: ${(e as Error).message}`);

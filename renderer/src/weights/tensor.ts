@@ -6,6 +6,7 @@
 import { resolveModelPath, type MILSpec_TensorType, type MILSpec_Value, type MlPackage, type WeightParams } from '../../../shared/format';
 import { milDataTypeName } from '../../../shared/graph';
 import { decodeMilBytes, readBlob, readWeights, weightsProblem, weightStorage } from '../../../shared/weights';
+import type { WeightLayout } from './nnShapes';
 
 export interface TensorView {
   /** For people: "float16", "8-bit lookup table (256 entries)", "blob file, float16". */
@@ -29,10 +30,15 @@ function readOrUndefined(read: () => Float32Array | undefined): Float32Array | u
   try { return read(); } catch { return undefined; }
 }
 
-/** `shape`, when known, is what the layer parameters imply (the layer registry's weights). */
-export function tensorFromWeightParams(w: WeightParams, shape?: readonly number[]): TensorView | undefined {
+/**
+ * `layout`, when known, is what the layer parameters imply (the layer registry's weights row):
+ * the shape, and the output-channel stride per-channel linear quantization needs, which is not
+ * count / channels for a deconvolution ([C_in, C_out / groups, kH, kW], channels on axis 1).
+ */
+export function tensorFromWeightParams(w: WeightParams, layout?: WeightLayout): TensorView | undefined {
   const s = weightStorage(w);
   if (!s) return undefined;
+  const shape = layout?.shape;
   const known = shape && shape.length ? product(shape) : undefined;
   const base = { storageKind: s.kind, bytes: s.bytes, ...(shape && shape.length ? { shape } : {}) };
   if (w.floatValue?.length) {
@@ -55,8 +61,9 @@ export function tensorFromWeightParams(w: WeightParams, shape?: readonly number[
     const storage = lut ? `${bits}-bit lookup table (${lut.length} entries)`
       : lin ? `${bits}-bit linear (${Math.max(lin.scale?.length ?? 0, lin.bias?.length ?? 0, 1) === 1 ? 'per tensor' : `${Math.max(lin.scale?.length ?? 0, lin.bias?.length ?? 0)} channels`})`
       : `${bits}-bit, no quantization type`;
-    const problem = weightsProblem(w, { count });
-    return { ...base, storage, count, ...(problem ? { problem } : {}), decode: () => readOrUndefined(() => readWeights(w, { count })) };
+    const read = { count, ...(layout && layout.channels.count > 1 ? { channelStride: layout.channels.stride } : {}) };
+    const problem = weightsProblem(w, read);
+    return { ...base, storage, count, ...(problem ? { problem } : {}), decode: () => readOrUndefined(() => readWeights(w, read)) };
   }
   if (w.int8RawValue?.length) {
     const problem = weightsProblem(w);

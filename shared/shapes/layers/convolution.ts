@@ -1,6 +1,6 @@
 // Convolution, deconvolution and pooling (2-D and 3-D). Formulas from NeuralNetwork.proto:
 // ValidPadding, SamePadding, PoolingLayerParams.ValidCompletePadding, Convolution3DLayerParams.
-import type { BorderAmounts } from '../../format';
+import { Convolution3DLayerParams_PaddingType, type BorderAmounts } from '../../format';
 import { UNKNOWN_DIM, dim, formatDim, mapDim, type Dim } from '../shape';
 import { dimsAtLeast, dimsExactly, expectDim, pair, withTail, tail } from './common';
 import type { LayerShapeInput, PartialLayerShapeTable } from './types';
@@ -45,7 +45,10 @@ interface Window3dParams {
   readonly paddingType?: number;
 }
 
-/** Kernel, stride, total custom padding per axis (D, H, W) and padding mode (CUSTOM 0, VALID 1, SAME 2). */
+// Pooling3DLayerParams.Pooling3DPaddingType numbers its modes as Convolution3DLayerParams.PaddingType does.
+const { CUSTOM, SAME } = Convolution3DLayerParams_PaddingType;
+
+/** Kernel, stride, total custom padding per axis (D, H, W) and padding mode (CUSTOM, VALID or SAME). */
 function window3d<P>(x: LayerShapeInput<P>, p: Window3dParams): { k: number[]; s: number[]; pads: number[]; mode: number } | undefined {
   const k = [p.kernelDepth, p.kernelHeight, p.kernelWidth].map((v, i) => positive(x, Number(v ?? 0), ['kernelDepth', 'kernelHeight', 'kernelWidth'][i]));
   const s = [p.strideDepth, p.strideHeight, p.strideWidth].map((v, i) => positive(x, Number(v ?? 0), ['strideDepth', 'strideHeight', 'strideWidth'][i]));
@@ -152,9 +155,9 @@ export const convolutionShapes = {
       const kEff = (k[i]! - 1) * dil[i] + 1;
       if (p.isDeconvolution) {
         if (p.outputShape?.length === 3) { out.push(dim(Number(p.outputShape[i]))); continue; }
-        out.push(mode === 2 ? mapDim(d, (n) => n * s[i]!) : mapDim(d, (n) => (n - 1) * s[i]! + kEff - (mode === 0 ? pads[i] : 0)));
+        out.push(mode === SAME ? mapDim(d, (n) => n * s[i]!) : mapDim(d, (n) => (n - 1) * s[i]! + kEff - (mode === CUSTOM ? pads[i] : 0)));
       } else {
-        out.push(mode === 2 ? windowOut(d, kEff, s[i]!, { kind: 'same' }) : windowOut(d, kEff, s[i]!, { kind: 'valid', total: mode === 0 ? pads[i] : 0 }));
+        out.push(mode === SAME ? windowOut(d, kEff, s[i]!, { kind: 'same' }) : windowOut(d, kEff, s[i]!, { kind: 'valid', total: mode === CUSTOM ? pads[i] : 0 }));
       }
     }
     return [{ dims: out }];
@@ -169,7 +172,7 @@ export const convolutionShapes = {
     const { k, s, pads, mode } = w;
     const out: Dim[] = [dims[0], dims[1]];
     for (let i = 0; i < 3; i++) {
-      out.push(mode === 2 ? windowOut(dims[2 + i], k[i]!, s[i]!, { kind: 'same' }) : windowOut(dims[2 + i], k[i]!, s[i]!, { kind: 'valid', total: mode === 0 ? pads[i] : 0 }));
+      out.push(mode === SAME ? windowOut(dims[2 + i], k[i]!, s[i]!, { kind: 'same' }) : windowOut(dims[2 + i], k[i]!, s[i]!, { kind: 'valid', total: mode === CUSTOM ? pads[i] : 0 }));
     }
     return [{ dims: out }];
   },
