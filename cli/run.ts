@@ -24,7 +24,7 @@ import {
   encodeNpy, numericForm, runModel, seededRandom, startKernelThreads, type FeatureValue, type ImageValue,
   type LayerProfile, type RunOptions, type RunResult, type SpawnHelper,
 } from '../shared/executor';
-import { modelTypeOf, type FeatureDescription, type Model } from '../shared/format';
+import { ArrayFeatureType_ArrayDataType, modelTypeOf, type FeatureDescription, type Model } from '../shared/format';
 import { nodeFileSystem, openModelFile } from '../shared/io';
 import { decodePng, ImageDecodeError, isJpeg, isPng } from './png';
 
@@ -77,7 +77,7 @@ export function nameValue(flag: string, arg: string | undefined): [string, strin
   return [arg.slice(0, i), arg.slice(i + 1)];
 }
 
-const INT32 = 131104;
+const { INT32 } = ArrayFeatureType_ArrayDataType;
 
 /** The shape an array input takes by default (shared/executor/inputs.ts); none declared is a usage problem here. */
 export function defaultArrayShape(d: FeatureDescription): number[] {

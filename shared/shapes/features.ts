@@ -1,6 +1,6 @@
 // Shapes of model features (inputs and outputs as the description declares them) and how a
 // neural network turns an input feature into its first tensor.
-import type { ArrayFeatureType, FeatureType, ImageFeatureType, SizeRange } from '../format';
+import { ImageFeatureType_ColorSpace, type ArrayFeatureType, type FeatureType, type ImageFeatureType, type SizeRange } from '../format';
 import { UNKNOWN_DIM, UNKNOWN_SHAPE, dim, hasRank, type Dim, type Shape } from './shape';
 
 /** SizeRange: a negative upper bound means unbounded (FeatureTypes.proto). */
@@ -13,11 +13,11 @@ export const sizeRangeDim = (r: SizeRange | undefined): Dim => {
 /** Channels of an image by color space: 1 for grayscale, 3 for RGB/BGR (NeuralNetworkImageScaler). */
 export function imageChannels(colorSpace: number | undefined): number | undefined {
   switch (colorSpace) {
-    case 10: // GRAYSCALE
-    case 40: // GRAYSCALE_FLOAT16
+    case ImageFeatureType_ColorSpace.GRAYSCALE:
+    case ImageFeatureType_ColorSpace.GRAYSCALE_FLOAT16:
       return 1;
-    case 20: // RGB
-    case 30: // BGR
+    case ImageFeatureType_ColorSpace.RGB:
+    case ImageFeatureType_ColorSpace.BGR:
       return 3;
     default:
       return undefined;

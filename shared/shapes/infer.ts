@@ -2,7 +2,7 @@
 // branch/loop networks), pipelines feature by feature, ML Programs from their declared value
 // types, other models from their parameters or description.
 import {
-  MESSAGES, modelTypeOf, networkOf, pipelineField, pipelineOf, type MILSpec_Block, type Model, type NeuralNetwork,
+  MESSAGES, NeuralNetworkImageShapeMapping, NeuralNetworkMultiArrayShapeMapping, modelTypeOf, networkOf, pipelineField, pipelineOf, type MILSpec_Block, type Model, type NeuralNetwork,
   type NeuralNetworkLayer, type PathStep,
 } from '../format';
 import { featureShape, networkTensor, type ArrayMapping, type ImageMapping } from './features';
@@ -162,8 +162,8 @@ function inferNeuralNetworkModel(
   spec: Model, nn: NeuralNetwork, nnPath: readonly PathStep[], path: readonly PathStep[],
   inputs: ReadonlyMap<string, Shape>, blobs: Map<string, Shape>, producers: Map<string, readonly PathStep[]>, issues: ShapeIssue[],
 ): ShapeResult {
-  const arrays: ArrayMapping = (nn.arrayInputShapeMapping ?? 0) === 1 ? 'exact' : 'rank5';
-  const images: ImageMapping = (nn.imageInputShapeMapping ?? 0) === 1 ? 'rank4' : 'rank5';
+  const arrays: ArrayMapping = (nn.arrayInputShapeMapping ?? 0) === NeuralNetworkMultiArrayShapeMapping.EXACT_ARRAY_MAPPING ? 'exact' : 'rank5';
+  const images: ImageMapping = (nn.imageInputShapeMapping ?? 0) === NeuralNetworkImageShapeMapping.RANK4_IMAGE_MAPPING ? 'rank4' : 'rank5';
   // Apple's validator: any spec-4 layer or non-default mapping switches the network to N-d tensors.
   const nd = arrays === 'exact' || images === 'rank4' || (nn.layers ?? []).some((l) => ndOnlyReason(l) !== undefined);
   const d = spec.description ?? {};

@@ -1,6 +1,6 @@
 // The NeuralNetwork layer types as the schema defines them (the `layer` oneof of
 // NeuralNetworkLayer), and which of them keep a network in the legacy rank-5 world.
-import { MESSAGES, type NeuralNetworkLayer } from '../format';
+import { MESSAGES, ReorganizeDataLayerParams_ReorganizationType, type NeuralNetworkLayer } from '../format';
 import { LAYER_MESSAGE, layerTypeOf, type LayerType } from '../layers';
 
 /** Field number of each layer type in the oneof (NeuralNetwork.proto groups them by release). */
@@ -31,6 +31,6 @@ export function ndOnlyReason(layer: NeuralNetworkLayer): string | undefined {
     if (u.linearUpsampleMode) return 'upsample with an align-corners mode';
     if (u.fractionalScalingFactor?.length) return 'upsample with fractional scaling factors';
   }
-  if (type === 'reorganizeData' && layer.reorganizeData?.mode === 2) return 'reorganizeData PIXEL_SHUFFLE';
+  if (type === 'reorganizeData' && layer.reorganizeData?.mode === ReorganizeDataLayerParams_ReorganizationType.PIXEL_SHUFFLE) return 'reorganizeData PIXEL_SHUFFLE';
   return undefined;
 }

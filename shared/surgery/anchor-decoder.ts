@@ -9,7 +9,7 @@
 // axis, which is what lets the slices and the concat work on channels. Outputs are what
 // NonMaximumSuppression reads: raw_confidence (N, classes) and raw_coordinates (N, 4) in
 // (x, y, width, height).
-import type { FeatureDescription, Model, NeuralNetworkLayer } from '../format';
+import { ArrayFeatureType_ArrayDataType, type FeatureDescription, type Model, type NeuralNetworkLayer } from '../format';
 import { SurgeryError } from './errors';
 import { newLayer } from './layer-defaults';
 
@@ -17,7 +17,7 @@ export type CoordinateOrder = 'yxhw' | 'xywh';
 export type ArrayDataType = 'double' | 'float32';
 
 /** FeatureTypes.proto ArrayFeatureType.ArrayDataType. */
-export const ARRAY_DATA_TYPE: Readonly<Record<ArrayDataType, number>> = { double: 65600, float32: 65568 };
+export const ARRAY_DATA_TYPE: Readonly<Record<ArrayDataType, number>> = { double: ArrayFeatureType_ArrayDataType.DOUBLE, float32: ArrayFeatureType_ArrayDataType.FLOAT32 };
 
 export interface AnchorArray {
   readonly shape: readonly number[];

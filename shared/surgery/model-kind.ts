@@ -3,7 +3,7 @@
 // The three network messages share field numbers 1–10 (layers, preprocessing, shape mappings,
 // update parameters), so a conversion moves those and adds or drops the classifier's own fields.
 import {
-  MESSAGES, type FeatureDescription, type FeatureType, type Model, type ModelDescription, type NeuralNetwork,
+  ArrayFeatureType_ArrayDataType, MESSAGES, type FeatureDescription, type FeatureType, type Model, type ModelDescription, type NeuralNetwork,
   type NeuralNetworkClassifier, type PathStep,
 } from '../format';
 import { SurgeryError } from './errors';
@@ -11,7 +11,7 @@ import { allLayers, modelAt, networkKeyOf, type NetworkKey } from './network';
 import { setIn, withFields } from './tree';
 
 const SHARED_NETWORK_FIELDS: ReadonlySet<string> = new Set(['layers', 'preprocessing', 'arrayInputShapeMapping', 'imageInputShapeMapping', 'updateParams']);
-const FLOAT32 = 65568;
+const { FLOAT32 } = ArrayFeatureType_ArrayDataType;
 const EMPTY: Readonly<Record<string, unknown>> = Object.freeze({});
 
 /**

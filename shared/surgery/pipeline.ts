@@ -7,7 +7,7 @@
 // Mismatches between stages (a name that does not connect, an extra size-1 dimension, another
 // element type) are found with the edits that would fix them.
 import {
-  MANIFEST, MODEL_TYPE, modelTypeOf, referencedWeightFiles, resolveModelPath, walkMessages, writePackage,
+  ArrayFeatureType_ArrayDataType, enumValueName, MANIFEST, MODEL_TYPE, modelTypeOf, referencedWeightFiles, resolveModelPath, walkMessages, writePackage,
   type FeatureDescription, type FeatureType, type MlPackage, type Model, type ModelDescription, type PackageContents,
   type Pipeline,
 } from '../format';
@@ -303,7 +303,8 @@ export interface StageMismatch {
   readonly fixes: readonly StageFix[];
 }
 
-const DATA_TYPE_NAMES: Readonly<Record<number, string>> = { 65552: 'FLOAT16', 65568: 'FLOAT32', 65600: 'DOUBLE', 131104: 'INT32', 131080: 'INT8' };
+/** An array data type's schema name ("FLOAT32"); INVALID (0) and unknown numbers as the number. */
+const dataTypeLabel = (t: number | undefined): string => (t ? enumValueName('CoreML.Specification.ArrayFeatureType.ArrayDataType', t) : undefined) ?? String(t);
 const typeKind = (t: FeatureType | undefined): string => (t ? Object.keys(t).find((k) => k !== 'isOptional') ?? 'none' : 'none');
 const fixedShape = (t: FeatureType | undefined): number[] | undefined => {
   const a = t?.multiArrayType;
@@ -357,7 +358,7 @@ export function findStageMismatches(spec: Model): StageMismatch[] {
       if (typeKind(src.f.type) !== typeKind(f.type)) { found.push({ stage: i, feature: name, kind: 'type', message: head, fixes: [] }); continue; }
       const a = src.f.type?.multiArrayType, b = f.type?.multiArrayType;
       if (a && b && (a.dataType ?? 0) !== (b.dataType ?? 0)) {
-        const from = DATA_TYPE_NAMES[a.dataType ?? 0] ?? String(a.dataType), to = DATA_TYPE_NAMES[b.dataType ?? 0] ?? String(b.dataType);
+        const from = dataTypeLabel(a.dataType), to = dataTypeLabel(b.dataType);
         found.push({
           stage: i, feature: name, kind: 'dataType', message: head,
           fixes: [
@@ -387,7 +388,8 @@ export function findStageMismatches(spec: Model): StageMismatch[] {
   return found;
 }
 
-const DATA_TYPE_ARG: Readonly<Record<number, 'DOUBLE' | 'FLOAT32' | 'FLOAT16' | 'INT32'>> = { 65600: 'DOUBLE', 65568: 'FLOAT32', 65552: 'FLOAT16', 131104: 'INT32' };
+/** The data types a stage fix may declare (INT8 arrays are not offered: they need specification version 10). */
+const DECLARABLE_DATA_TYPES = ['DOUBLE', 'FLOAT32', 'FLOAT16', 'INT32'] as const;
 
 /** Applies one fix to its stage and re-derives the pipeline's interface. */
 export function applyStageFix(spec: Model, fix: StageFix): Model {
@@ -408,7 +410,7 @@ export function applyStageFix(spec: Model, fix: StageFix): Model {
   } else if (Array.isArray(action.shape)) {
     next = setFeatureType(stage, { name: fix.feature, shape: action.shape as number[] });
   } else if (typeof action.dataType === 'number') {
-    const dt = DATA_TYPE_ARG[action.dataType];
+    const dt = DECLARABLE_DATA_TYPES.find((name) => ArrayFeatureType_ArrayDataType[name] === action.dataType);
     if (!dt) throw new SurgeryError(`data type ${action.dataType} cannot be declared`);
     next = setFeatureType(stage, { name: fix.feature, dataType: dt });
   } else throw new SurgeryError('the fix names no action (rename, shape or dataType)');

@@ -2,15 +2,17 @@
 // InterfaceValidators: names, types, data types by specification version, flexible shapes,
 // image sizes and color spaces, optional inputs by model type.
 import {
-  modelTypeOf, type ArrayFeatureType, type FeatureDescription, type FeatureType, type ImageFeatureType, type Model,
+  ArrayFeatureType_ArrayDataType, enumValueName, ImageFeatureType_ColorSpace, modelTypeOf, type ArrayFeatureType, type FeatureDescription, type FeatureType, type ImageFeatureType, type Model,
   type PathStep, type SizeRange,
 } from '../format';
 import { tuple, type DiagnosticSink } from './diagnostic';
 
 export type FeatureRole = 'input' | 'output' | 'state' | 'trainingInput';
 
-const DATA_TYPE_NAMES: Readonly<Record<number, string>> = { 65568: 'FLOAT32', 65600: 'DOUBLE', 131104: 'INT32', 131080: 'INT8', 65552: 'FLOAT16' };
-export const dataTypeName = (t: number | undefined): string => DATA_TYPE_NAMES[t ?? 0] ?? `invalid (${t ?? 0})`;
+const { DOUBLE, FLOAT16, FLOAT32, INT32, INT8 } = ArrayFeatureType_ArrayDataType;
+const { BGR, GRAYSCALE, GRAYSCALE_FLOAT16, RGB } = ImageFeatureType_ColorSpace;
+/** The schema's name of an array data type ("FLOAT32"); INVALID_ARRAY_DATA_TYPE (0) and unknown numbers are "invalid (n)". */
+export const dataTypeName = (t: number | undefined): string => (t ? enumValueName('CoreML.Specification.ArrayFeatureType.ArrayDataType', t) : undefined) ?? `invalid (${t ?? 0})`;
 
 const upper = (r: SizeRange | undefined): number => Number(r?.upperBound ?? 0);
 const lower = (r: SizeRange | undefined): number => Number(r?.lowerBound ?? 0);
@@ -57,7 +59,7 @@ function validateArray(name: string, a: ArrayFeatureType, role: FeatureRole, ver
   });
   const dt = a.dataType ?? 0;
   switch (dt) {
-    case 65600: case 65568: case 131104:
+    case DOUBLE: case FLOAT32: case INT32:
       break;
     case 65552:
       // InterfaceValidators: FLOAT16 arrays need specification version 7 (iOS 16).
@@ -72,7 +74,7 @@ function validateArray(name: string, a: ArrayFeatureType, role: FeatureRole, ver
   }
   const def = a.intDefaultValue !== undefined ? 'int' : a.floatDefaultValue !== undefined ? 'float' : a.doubleDefaultValue !== undefined ? 'double' : undefined;
   if (def) {
-    const ok = def === 'int' ? dt === 131104 : def === 'float' ? dt === 65568 || dt === 65552 : dt === 65600;
+    const ok = def === 'int' ? dt === INT32 : def === 'float' ? dt === FLOAT32 || dt === FLOAT16 : dt === DOUBLE;
     if (!ok) out.error('default-value', `multi-array ${name}: a ${def} default value does not match its ${dataTypeName(dt)} data type`, [...p, `${def}DefaultValue`]);
   }
 }

@@ -3,7 +3,7 @@
 // topological order, cycles, single producers, produced outputs), tensor ranks, layer arity,
 // preprocessing, weights, and shape findings from inference.
 import {
-  MESSAGES, formatPath, networkOf, type FeatureDescription, type Model, type NeuralNetwork,
+  MESSAGES, NeuralNetworkImageShapeMapping, NeuralNetworkMultiArrayShapeMapping, formatPath, networkOf, type FeatureDescription, type Model, type NeuralNetwork,
   type NeuralNetworkClassifier, type NeuralNetworkLayer, type PathStep,
 } from '../format';
 import {
@@ -323,8 +323,8 @@ export function validateNeuralNetwork(spec: Model, path: readonly PathStep[], ou
   const d = spec.description ?? {};
   const inputs = d.input ?? [];
   const dp = [...path, 'description'];
-  const arraysExact = (nn.arrayInputShapeMapping ?? 0) === 1;
-  const imagesRank4 = (nn.imageInputShapeMapping ?? 0) === 1;
+  const arraysExact = (nn.arrayInputShapeMapping ?? 0) === NeuralNetworkMultiArrayShapeMapping.EXACT_ARRAY_MAPPING;
+  const imagesRank4 = (nn.imageInputShapeMapping ?? 0) === NeuralNetworkImageShapeMapping.RANK4_IMAGE_MAPPING;
   const layers = nn.layers ?? [];
   const ndLayer = layers.map((l, i) => ({ i, reason: ndOnlyReason(l) })).find((x) => x.reason !== undefined);
   const nd = arraysExact || imagesRank4 || ndLayer !== undefined;

@@ -1,7 +1,7 @@
 // NonMaximumSuppression models (NonMaximumSuppression.proto; Apple's
 // NonMaximumSuppressionValidator): feature names, types, thresholds, and 2-D confidence
 // (boxes × classes) and coordinates (boxes × 4) arrays whose counts agree.
-import type { ArrayFeatureType, FeatureDescription, Model, PathStep } from '../format';
+import { ArrayFeatureType_ArrayDataType, type ArrayFeatureType, type FeatureDescription, type Model, type PathStep } from '../format';
 import { arrayShape, formatDim, formatShape, isKnownDim, sameDim, type Dim } from '../shapes';
 import type { DiagnosticSink } from './diagnostic';
 import { dataTypeName } from './features';
@@ -80,9 +80,9 @@ export function validateNms(spec: Model, path: readonly PathStep[], out: Diagnos
   const types = arrays.map((e) => e.x.f.type!.multiArrayType!.dataType ?? 0);
   if (new Set(types).size > 1) {
     out.error('nms-feature-type', `confidence and coordinates must share one data type; they are ${arrays.map((e, i) => `${e.x.f.name} ${dataTypeName(types[i])}`).join(', ')}`, arrPath(0));
-  } else if ((spec.specificationVersion ?? 0) < 5 && types[0] !== 65600) {
+  } else if ((spec.specificationVersion ?? 0) < 5 && types[0] !== ArrayFeatureType_ArrayDataType.DOUBLE) {
     out.error('nms-feature-type', `before specification version 5 NMS arrays must be DOUBLE; they are ${dataTypeName(types[0])}. Use DOUBLE or declare version 5`, [...arrPath(0), 'dataType']);
-  } else if (types[0] !== 65600 && types[0] !== 65568) {
+  } else if (types[0] !== ArrayFeatureType_ArrayDataType.DOUBLE && types[0] !== ArrayFeatureType_ArrayDataType.FLOAT32) {
     out.error('nms-feature-type', `NMS arrays must be DOUBLE or FLOAT32; they are ${dataTypeName(types[0])}`, [...arrPath(0), 'dataType']);
   }
 

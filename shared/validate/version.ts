@@ -3,7 +3,8 @@
 // hasIOS18Features in mlmodel/src/Utils.cpp), looking into pipelines and nested networks, plus
 // what Model.proto and FeatureTypes.proto date: FLOAT16/INT8 arrays, ML Program opsets, states.
 import {
-  MESSAGES, NEWEST_SPECIFICATION_VERSION, SPECIFICATION_RELEASES, modelTypeOf, networkOf, pipelineField, pipelineOf,
+  ArrayFeatureType_ArrayDataType, ImageFeatureType_ColorSpace, MESSAGES, NeuralNetworkImageShapeMapping, NeuralNetworkMultiArrayShapeMapping,
+  NEWEST_SPECIFICATION_VERSION, ReorganizeDataLayerParams_ReorganizationType, SPECIFICATION_RELEASES, modelTypeOf, networkOf, pipelineField, pipelineOf,
   walkMessages, type FeatureDescription, type Model, type NeuralNetwork, type NeuralNetworkLayer, type PathStep,
   type WeightParams,
 } from '../format';
@@ -50,9 +51,9 @@ function featureReasons(f: FeatureDescription, role: 'input' | 'output' | 'state
   const t = f.type;
   if (!t) return;
   const a = t.multiArrayType ?? t.stateType?.arrayType;
-  if (a?.dataType === 65552) out.add(7, `${role} ${f.name} is a FLOAT16 multi-array`, [...path, 'type']);
-  if (a?.dataType === 131080) out.add(10, `${role} ${f.name} is an INT8 multi-array`, [...path, 'type']);
-  if (t.imageType?.colorSpace === 40) out.add(7, `${role} ${f.name} is a GRAYSCALE_FLOAT16 image`, [...path, 'type', 'imageType', 'colorSpace']);
+  if (a?.dataType === ArrayFeatureType_ArrayDataType.FLOAT16) out.add(7, `${role} ${f.name} is a FLOAT16 multi-array`, [...path, 'type']);
+  if (a?.dataType === ArrayFeatureType_ArrayDataType.INT8) out.add(10, `${role} ${f.name} is an INT8 multi-array`, [...path, 'type']);
+  if (t.imageType?.colorSpace === ImageFeatureType_ColorSpace.GRAYSCALE_FLOAT16) out.add(7, `${role} ${f.name} is a GRAYSCALE_FLOAT16 image`, [...path, 'type', 'imageType', 'colorSpace']);
   if (t.sequenceType) out.add(3, `${role} ${f.name} is a sequence`, [...path, 'type', 'sequenceType']);
   if (t.stateType) out.add(9, `${f.name} is a state`, [...path, 'type', 'stateType']);
   // Utils.cpp hasFlexibleShapes looks at inputs only.
@@ -79,7 +80,7 @@ function layerReasons(layer: NeuralNetworkLayer, type: LayerType, path: readonly
       if (layer.upsample?.linearUpsampleMode) out.add(5, 'upsample with an align-corners mode', [...tp, 'linearUpsampleMode']);
       if (layer.upsample?.fractionalScalingFactor?.length) out.add(5, 'upsample with fractional scaling factors', [...tp, 'fractionalScalingFactor']);
       break;
-    case 'reorganizeData': if (layer.reorganizeData?.mode === 2) out.add(5, 'reorganizeData PIXEL_SHUFFLE', [...tp, 'mode']); break;
+    case 'reorganizeData': if (layer.reorganizeData?.mode === ReorganizeDataLayerParams_ReorganizationType.PIXEL_SHUFFLE) out.add(5, 'reorganizeData PIXEL_SHUFFLE', [...tp, 'mode']); break;
     case 'innerProduct': if (layer.innerProduct?.int8DynamicQuantize) out.add(5, 'innerProduct with int8DynamicQuantize', [...tp, 'int8DynamicQuantize']); break;
     case 'batchedMatmul': if (layer.batchedMatmul?.int8DynamicQuantize) out.add(5, 'batchedMatmul with int8DynamicQuantize', [...tp, 'int8DynamicQuantize']); break;
     case 'concatND': if (layer.concatND?.interleave) out.add(5, 'concatND with interleave', [...tp, 'interleave']); break;
@@ -105,8 +106,8 @@ function layerReasons(layer: NeuralNetworkLayer, type: LayerType, path: readonly
 
 function networkReasons(nn: NeuralNetwork, path: readonly PathStep[], out: Reasons, top: boolean): void {
   if (top) {
-    if (nn.arrayInputShapeMapping === 1) out.add(4, 'EXACT_ARRAY_MAPPING', [...path, 'arrayInputShapeMapping']);
-    if (nn.imageInputShapeMapping === 1) out.add(4, 'RANK4_IMAGE_MAPPING', [...path, 'imageInputShapeMapping']);
+    if (nn.arrayInputShapeMapping === NeuralNetworkMultiArrayShapeMapping.EXACT_ARRAY_MAPPING) out.add(4, 'EXACT_ARRAY_MAPPING', [...path, 'arrayInputShapeMapping']);
+    if (nn.imageInputShapeMapping === NeuralNetworkImageShapeMapping.RANK4_IMAGE_MAPPING) out.add(4, 'RANK4_IMAGE_MAPPING', [...path, 'imageInputShapeMapping']);
     if (nn.updateParams) out.add(4, 'on-device update parameters', [...path, 'updateParams']);
   }
   (nn.layers ?? []).forEach((layer, i) => {
@@ -142,7 +143,7 @@ function modelReasons(spec: Model, path: readonly PathStep[], out: Reasons): voi
       out.add(3, 'NonMaximumSuppression model', tp);
       // Utils.cpp hasFloat32InputsOrOutputsForNonmaxSuppression: FLOAT32 arrays are spec 5.
       const f32 = [...(d.input ?? []).map((f, i) => ({ f, p: [...dp, 'input', i] })), ...(d.output ?? []).map((f, i) => ({ f, p: [...dp, 'output', i] }))]
-        .find((x) => x.f.type?.multiArrayType?.dataType === 65568);
+        .find((x) => x.f.type?.multiArrayType?.dataType === ArrayFeatureType_ArrayDataType.FLOAT32);
       if (f32) out.add(5, 'NonMaximumSuppression with FLOAT32 arrays', [...f32.p, 'type', 'multiArrayType', 'dataType']);
       break;
     }

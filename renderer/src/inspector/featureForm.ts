@@ -2,7 +2,7 @@
 // (∞ or -1: unbounded), enumerated shapes "1,3,224,224; 1,3,448,448". Pure, checked in unit tests;
 // the rules on the values themselves (positive sizes, defaults inside ranges) are the surgery
 // operation's, which says what is wrong in the user's terms.
-import type { FeatureDescription } from '../../../shared/format';
+import { ArrayFeatureType_ArrayDataType, ImageFeatureType_ColorSpace, type FeatureDescription } from '../../../shared/format';
 import type { Range } from '../../../shared/surgery';
 
 export type ParseResult<T> = { readonly value: T } | { readonly error: string };
@@ -87,13 +87,13 @@ export function featureForm(f: FeatureDescription, names: { dataType: (v: number
   return {
     kind: a ? 'multiArray' : img ? 'image' : 'other',
     shape: (a?.shape ?? []).map(Number).join(', '),
-    dataType: names.dataType(Number(a?.dataType ?? 65568)),
+    dataType: names.dataType(Number(a?.dataType ?? ArrayFeatureType_ArrayDataType.FLOAT32)),
     flexibility: ranges.length ? 'ranges' : enumerated.length ? 'enumerated' : 'none',
     ranges: ranges.map(formatRange).join(', '),
     enumerated: enumerated.map((s) => (s.shape ?? []).map(Number).join(',')).join('; '),
     width: String(Number(img?.width ?? 0) || ''),
     height: String(Number(img?.height ?? 0) || ''),
-    colorSpace: names.colorSpace(Number(img?.colorSpace ?? 20)),
+    colorSpace: names.colorSpace(Number(img?.colorSpace ?? ImageFeatureType_ColorSpace.RGB)),
     sizeRange: !!img?.imageSizeRange,
     widthRange: img?.imageSizeRange?.widthRange ? formatRange(img.imageSizeRange.widthRange) : '',
     heightRange: img?.imageSizeRange?.heightRange ? formatRange(img.imageSizeRange.heightRange) : '',

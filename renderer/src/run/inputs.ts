@@ -9,10 +9,9 @@ import {
   decodeNpy, defaultArrayShape as arrayShape, defaultImageSize as imageSize, seededRandom, type FeatureValue,
   type ImageValue,
 } from '../../../shared/executor';
-import type { FeatureDescription, Model, NeuralNetworkPreprocessing } from '../../../shared/format';
+import { ArrayFeatureType_ArrayDataType, type FeatureDescription, type Model, type NeuralNetworkPreprocessing } from '../../../shared/format';
 
-/** FeatureTypes.proto: ArrayFeatureType.ArrayDataType.INT32. */
-const INT32 = 131104;
+const { INT32 } = ArrayFeatureType_ArrayDataType;
 /** FeatureTypes.proto: ImageFeatureType.ColorSpace. */
 const GRAYSCALE = 10, RGB = 20, BGR = 30, GRAYSCALE_FLOAT16 = 40;
 

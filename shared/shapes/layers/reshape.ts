@@ -1,5 +1,6 @@
 // Layers that rearrange or reinterpret data without computing on it: reshape (classic and
 // N-d), flatten, permute/transpose, reorganizeData, squeeze/expandDims, getShape.
+import { ReorganizeDataLayerParams_ReorganizationType } from '../../format';
 import { UNKNOWN_DIM, dim, formatDim, isKnownDim, knownDims, mapDim, mulDims, productDims, unknownDims, type Dim } from '../shape';
 import { axisOf, dimsAtLeast, dimsExactly, first, input, tail, withTail } from './common';
 import type { LayerShapeInput, PartialLayerShapeTable } from './types';
@@ -88,7 +89,7 @@ export const reshapeShapes = {
     const c = tail(dims, -3);
     const h = tail(dims, -2);
     const w = tail(dims, -1);
-    if ((x.params.mode ?? 0) === 0) {
+    if ((x.params.mode ?? 0) === ReorganizeDataLayerParams_ReorganizationType.SPACE_TO_DEPTH) {
       // SPACE_TO_DEPTH: [C*b*b, H/b, W/b]; b must divide H and W.
       for (const [d, n] of [[h, 'H'], [w, 'W']] as const) if (isKnownDim(d) && d.min % b !== 0) x.issue(`blockSize ${b} does not divide ${n} = ${d.min}`, ['blockSize']);
       return [withTail(dims, { [-3]: mapDim(c, (n) => n * b * b), [-2]: mapDim(h, (n) => Math.floor(n / b)), [-1]: mapDim(w, (n) => Math.floor(n / b)) })];
