@@ -61,11 +61,11 @@ function validateArray(name: string, a: ArrayFeatureType, role: FeatureRole, ver
   switch (dt) {
     case DOUBLE: case FLOAT32: case INT32:
       break;
-    case 65552:
+    case FLOAT16:
       // InterfaceValidators: FLOAT16 arrays need specification version 7 (iOS 16).
       if (version < 7) out.error('array-data-type', `multi-array ${name} is FLOAT16, which needs specification version ≥ 7; this model declares ${version}`, [...p, 'dataType']);
       break;
-    case 131080:
+    case INT8:
       // INT8 arrays arrived with the newest specification version (10).
       if (version < 10) out.error('array-data-type', `multi-array ${name} is INT8, which needs specification version ≥ 10; this model declares ${version}`, [...p, 'dataType']);
       break;
@@ -105,9 +105,9 @@ function validateImage(name: string, img: ImageFeatureType, version: number, pat
   if (w <= 0) out.error('image-size', `image ${name} has width ${img.width ?? 0}; set a positive width`, [...p, 'width']);
   if (h <= 0) out.error('image-size', `image ${name} has height ${img.height ?? 0}; set a positive height`, [...p, 'height']);
   switch (img.colorSpace ?? 0) {
-    case 10: case 20: case 30:
+    case GRAYSCALE: case RGB: case BGR:
       break;
-    case 40:
+    case GRAYSCALE_FLOAT16:
       if (version < 7) out.error('image-color-space', `image ${name} is GRAYSCALE_FLOAT16, which needs specification version ≥ 7; this model declares ${version}`, [...p, 'colorSpace']);
       break;
     default:
@@ -154,7 +154,7 @@ export function validateFeature(f: FeatureDescription, role: FeatureRole, versio
       if (t.isOptional) out.error('state-type', `state ${label} cannot be optional`, [...tp, 'isOptional']);
       if (!a || !(a.shape ?? []).length) out.error('state-type', `state ${label} has no shape; states need a fixed shape`, [...sp, 'arrayType', 'shape']);
       else {
-        if ((a.dataType ?? 0) !== 65552) out.error('state-type', `state ${label} is ${dataTypeName(a.dataType)}; states must be FLOAT16`, [...sp, 'arrayType', 'dataType']);
+        if ((a.dataType ?? 0) !== FLOAT16) out.error('state-type', `state ${label} is ${dataTypeName(a.dataType)}; states must be FLOAT16`, [...sp, 'arrayType', 'dataType']);
         if (a.shapeRange || a.enumeratedShapes) out.error('state-type', `state ${label} cannot have a flexible shape`, [...sp, 'arrayType']);
         if (a.intDefaultValue !== undefined || a.floatDefaultValue !== undefined || a.doubleDefaultValue !== undefined) out.error('state-type', `state ${label} cannot have a default value`, [...sp, 'arrayType']);
       }
