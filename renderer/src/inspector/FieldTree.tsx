@@ -5,6 +5,7 @@
 // each row carries its path, so a validation finding can bring its field into view.
 import { createContext, useContext, type ReactNode } from 'react';
 import { MESSAGES, enumValueName, formatPath, type FieldDescriptor, type MlPackage, type PathStep, type WeightParams } from '../../../shared/format';
+import type { WeightLayout } from '../weights/nnShapes';
 import { tensorFromWeightParams } from '../weights/tensor';
 import { EditableValue } from './EditableValue';
 import { isEditable } from './fieldEdit';
@@ -16,8 +17,8 @@ const WEIGHT_PARAMS = 'CoreML.Specification.WeightParams';
 const MAX_ITEMS = 50;
 
 export interface FieldContext {
-  /** Shape of a WeightParams field of this message, when known. */
-  readonly weightShape?: (field: string) => readonly number[] | undefined;
+  /** Shape and output channels of a WeightParams field of this message, when known. */
+  readonly weightLayout?: (field: string) => WeightLayout | undefined;
   /** Name used for exported files ("conv1.weights"). */
   readonly exportName: string;
   readonly pkg?: MlPackage;
@@ -56,12 +57,12 @@ const sub = (ctx: FieldContext, exportName: string, ...steps: PathStep[]): Field
   ...(ctx.path ? { path: [...ctx.path, ...steps] } : {}),
 });
 
-function MessageValue(props: { typeName: string; name: string; message: Readonly<Record<string, unknown>>; depth: number; ctx: FieldContext; shape?: readonly number[] }) {
+function MessageValue(props: { typeName: string; name: string; message: Readonly<Record<string, unknown>>; depth: number; ctx: FieldContext; layout?: WeightLayout | undefined }) {
   const { typeName, name, message, depth, ctx } = props;
   const focusSeq = useFocusWithin(ctx.path);
   const dataPath = ctx.path ? formatPath(ctx.path) : undefined;
   if (typeName === WEIGHT_PARAMS) {
-    const t = tensorFromWeightParams(message as WeightParams, props.shape);
+    const t = tensorFromWeightParams(message as WeightParams, props.layout);
     if (!t) return <div className="field" data-path={dataPath}><span className="field-name">{name}</span><span className="field-value muted">empty</span></div>;
     return <div data-path={dataPath}><WeightsView key={dataPath} name={name} tensor={t} exportName={ctx.exportName} /></div>;
   }
@@ -130,7 +131,7 @@ function ScalarField(props: { f: FieldDescriptor; v: unknown; ctx: FieldContext 
 function renderField(f: FieldDescriptor, v: unknown, depth: number, ctx: FieldContext): ReactNode {
   if (f.kind === 'message') {
     if (!f.repeated) {
-      return <MessageValue key={f.name} typeName={f.type} name={f.name} message={v as Readonly<Record<string, unknown>>} depth={depth} ctx={sub(ctx, `${ctx.exportName}.${f.name}`, f.name)} shape={ctx.weightShape?.(f.name)} />;
+      return <MessageValue key={f.name} typeName={f.type} name={f.name} message={v as Readonly<Record<string, unknown>>} depth={depth} ctx={sub(ctx, `${ctx.exportName}.${f.name}`, f.name)} layout={ctx.weightLayout?.(f.name)} />;
     }
     return <RepeatedMessages key={f.name} f={f} items={v as readonly Readonly<Record<string, unknown>>[]} depth={depth} ctx={ctx} />;
   }
