@@ -105,7 +105,7 @@ export function applyEditFlags(spec: Model, flags: readonly string[], textFiles:
     const r = applyOperationChecked(from, name, args, options);
     s = r.spec;
     applied.push(r.applied);
-    steps.push(r as CheckedOperation);
+    steps.push(r);
   };
   for (let i = 0; i < flags.length; i++) {
     const flag = flags[i];

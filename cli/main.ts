@@ -188,7 +188,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
       io.err(`mlsurgeon: ${(e as Error).message}`);
       return EXIT_UNREADABLE;
     }
-    io.err(`mlsurgeon: internal error: ${(e as Error).stack ?? e}`);
+    io.err(`mlsurgeon: internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
     return 1;
   }
 }

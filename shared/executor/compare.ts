@@ -30,7 +30,7 @@ export function numericForm(v: FeatureValue): Tensor | undefined {
       return { shape: [3, height, width], data: planes };
     }
     case 'dictionary': return { shape: [v.value.size], data: Float32Array.from(v.value.values()) };
-    case 'sequence': return v.value.every((x) => typeof x === 'number') ? { shape: [v.value.length], data: Float32Array.from(v.value as number[]) } : undefined;
+    case 'sequence': return v.value.every((x) => typeof x === 'number') ? { shape: [v.value.length], data: Float32Array.from(v.value) } : undefined;
     default: return undefined;
   }
 }

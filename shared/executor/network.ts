@@ -256,12 +256,12 @@ class Runtime implements NetworkRunner {
     const type = layerTypeOf(layer);
     if (!type) throw new ExecutorError('the layer has no type (an empty or unknown `layer` oneof)', name);
     const params = layer[type] as object;
-    let kernel: Kernel<object> = KERNELS[type] as Kernel<object>;
+    let kernel: Kernel<object> = KERNELS[type];
     if (type === 'custom') {
       const cls = layer.custom?.className ?? '';
       const k = customKernels.get(cls);
       if (!k) throw new ExecutorError(`custom layer ${name} (class ${cls}) has no CPU implementation`);
-      kernel = k as Kernel<object>;
+      kernel = k;
     }
     const inputs = (layer.input ?? []).map((n) => {
       const t = this.scope.get(n);
@@ -312,8 +312,8 @@ interface NetworkModel {
 
 export function networkOfModel(model: Model): NetworkModel | undefined {
   if (model.neuralNetwork) return { nn: model.neuralNetwork };
-  if (model.neuralNetworkRegressor) return { nn: model.neuralNetworkRegressor as NeuralNetwork };
-  if (model.neuralNetworkClassifier) return { nn: model.neuralNetworkClassifier as NeuralNetwork, classifier: model.neuralNetworkClassifier };
+  if (model.neuralNetworkRegressor) return { nn: model.neuralNetworkRegressor };
+  if (model.neuralNetworkClassifier) return { nn: model.neuralNetworkClassifier, classifier: model.neuralNetworkClassifier };
   return undefined;
 }
 

@@ -70,7 +70,7 @@ export function transferableResult(result: Pick<RunResult, 'outputs' | 'blobs'>)
     let out = data;
     const buf = data.buffer;
     const whole = buf instanceof ArrayBuffer && data.byteOffset === 0 && data.byteLength === buf.byteLength;
-    if (!whole || seen.has(buf as ArrayBuffer)) out = data.slice();
+    if (!whole || seen.has(buf)) out = data.slice();
     seen.add(out.buffer as ArrayBuffer);
     transfer.push(out.buffer as ArrayBuffer);
     owned.set(data, out);

@@ -72,7 +72,7 @@ export function referencedWeightFiles(spec: Model): string[] {
   const names = new Set<string>();
   const programs: MILSpec_Program[] = [];
   for (const v of walkMessages('CoreML.Specification.Model', spec)) {
-    if (v.typeName === 'CoreML.Specification.MILSpec.Program') programs.push(v.message as MILSpec_Program);
+    if (v.typeName === 'CoreML.Specification.MILSpec.Program') programs.push(v.message);
   }
   for (const p of programs) {
     for (const v of walkMessages('CoreML.Specification.MILSpec.Program', p)) {

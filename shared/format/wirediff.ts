@@ -94,7 +94,7 @@ export function diffWire(a: Uint8Array, b: Uint8Array, limit = 1000): WireDiffer
         else if (vx.wt !== vy.wt) out.push({ path: p, kind: 'changed', before: `wire type ${vx.wt}`, after: `wire type ${vy.wt}` });
         else if (typeof vx.value === 'bigint' || typeof vy.value === 'bigint') {
           if (vx.value !== vy.value) out.push({ path: p, kind: 'changed', before: preview(vx.value), after: preview(vy.value) });
-        } else walk(vx.value, vy.value as Uint8Array, p, depth + 1);
+        } else walk(vx.value, vy.value, p, depth + 1);
       }
     }
   };

@@ -186,6 +186,6 @@ function trees(p: NonNullable<Model['treeEnsembleRegressor' | 'treeEnsembleClass
 
 /** Node-face attributes of a non-neural model. */
 export function summarizeClassicModel<T extends ClassicModelType>(type: T, params: NonNullable<Model[T]>): readonly NodeAttribute[] {
-  const f = SUMMARIES[type] as ((p: NonNullable<Model[T]>) => readonly NodeAttribute[]) | undefined;
+  const f = SUMMARIES[type];
   return f ? f(params) : [];
 }

@@ -25,7 +25,7 @@ export function buildNeuralNetwork(
 ): Scope {
   const scope: Scope = new Map(features);
   addLayers(c, network.layers ?? [], [...path, 'layers'], group, scope);
-  if (isClassifier) linkClassifierOutputs(network as NeuralNetworkClassifier, description, scope);
+  if (isClassifier) linkClassifierOutputs(network, description, scope);
   return scope;
 }
 

@@ -263,8 +263,8 @@ const arityOf = (list: PortList): [number, number] => [list.required, list.repea
 
 function makeEntry<T extends LayerType>(type: T, [short, displayName, category, [inputs, outputs]]: Row): LayerEntry<T> {
   const paramsType = `CoreML.Specification.${short}`;
-  const own = SUMMARIES[type] as ((params: LayerParams<T>) => readonly NodeAttribute[]) | undefined;
-  const weights = WEIGHTS[type] as LayerWeightsFn<T> | undefined;
+  const own = SUMMARIES[type];
+  const weights = WEIGHTS[type];
   const [minInputs, maxInputs] = arityOf(inputs);
   const [minOutputs, maxOutputs] = arityOf(outputs);
   return Object.freeze({
@@ -325,5 +325,5 @@ export function layerWeights(layer: NeuralNetworkLayer): readonly LayerWeight[] 
   const params = type && layer[type];
   if (!type || !params) return [];
   const entry: LayerEntry = layerEntry(type);
-  return entry.weights(params as never, { inputs: layer.input?.length ?? 0 });
+  return entry.weights(params, { inputs: layer.input?.length ?? 0 });
 }

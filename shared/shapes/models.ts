@@ -61,7 +61,7 @@ export function parameterOutputShapes(spec: Model, inputs: ReadonlyMap<string, S
       if (firstInput && outputs[0]?.type?.multiArrayType) set(outputs[0], firstInput);
       break;
     case 'identity':
-      outputs.forEach((o, i) => set(o, inputs.get(o.name ?? '') ?? (ins[i]?.name ? inputs.get(ins[i].name!) : undefined)));
+      outputs.forEach((o, i) => set(o, inputs.get(o.name ?? '') ?? (ins[i]?.name ? inputs.get(ins[i].name) : undefined)));
       break;
     case 'nonMaximumSuppression': {
       // NonMaximumSuppression.proto: confidence (boxes × classes) and coordinates (boxes × 4) in;

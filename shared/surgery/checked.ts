@@ -97,6 +97,6 @@ export function checkEdit<K extends OperationName>(spec: Model, out: Model, appl
     ...result,
     applied: { ...applied, forced: true, label: `${applied.label} (applied despite ${introduced.length} validation error${introduced.length === 1 ? '' : 's'})` },
   };
-  if (!options.force) throw new EditIntroducesErrors(applied.label, introduced, forced as CheckedOperation);
+  if (!options.force) throw new EditIntroducesErrors(applied.label, introduced, forced);
   return forced;
 }

@@ -6,7 +6,7 @@
 //  - buildSsdDetector: SSD network + generated anchor decoder + NMS.
 //  - addNmsStage: a model that already ends in decoded scores (N, C) and boxes (N, 4), such as an
 //    ML Program, followed by NMS (Ultralytics' yolov8n layout).
-import type { FeatureDescription, Metadata, Model } from '../format';
+import type { FeatureDescription, Model } from '../format';
 import { ARRAY_DATA_TYPE, anchorRows, buildAnchorDecoder, type AnchorDecoderOptions } from './anchor-decoder';
 import { SurgeryError } from './errors';
 import { setFeatureType } from './features';
@@ -44,7 +44,7 @@ function outputNamed(model: Model, name: string, what: string): FeatureDescripti
 
 /** The user-defined metadata the walkthrough adds, on top of the upstream model's metadata. */
 function detectorMetadata(spec: Model, upstream: Model, labels: readonly string[] | undefined, iou: number, confidence: number, choices: NmsChoices): Model {
-  const base = upstream.description?.metadata as Metadata | undefined;
+  const base = upstream.description?.metadata;
   let out = base ? withFields(spec, { description: withFields(spec.description ?? {}, { metadata: base }) }) : spec;
   out = setMetadata(out, {
     ...(choices.metadata ?? {}),

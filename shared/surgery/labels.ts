@@ -9,7 +9,7 @@ import { NETWORK_KEYS } from './network';
 import type { SetPreprocessingArgs } from './preprocessing';
 import { getIn } from './tree';
 
-const isLayer = (v: unknown): v is NeuralNetworkLayer => !!v && typeof v === 'object' && layerTypeOf(v as NeuralNetworkLayer) !== undefined;
+const isLayer = (v: unknown): v is NeuralNetworkLayer => !!v && typeof v === 'object' && layerTypeOf(v) !== undefined;
 
 /** "input image", "output scores", or the bare name when it is neither. */
 export function featureLabel(spec: Model | undefined, name: string): string {

@@ -8,5 +8,5 @@ export function newLayer<T extends LayerType>(type: T, name: string, input: read
 /** Callers holding a type name from outside (the palette, the CLI) check it first; unknown names get empty parameters. */
 export function newLayer(type: string, name: string, input: readonly string[], output: readonly string[], params?: object): NeuralNetworkLayer;
 export function newLayer(type: string, name: string, input: readonly string[], output: readonly string[], params?: object): NeuralNetworkLayer {
-  return Object.freeze({ name, input: Object.freeze([...input]), output: Object.freeze([...output]), [type]: params ?? layerEntry(type)?.defaults ?? {} }) as NeuralNetworkLayer;
+  return Object.freeze({ name, input: Object.freeze([...input]), output: Object.freeze([...output]), [type]: params ?? layerEntry(type)?.defaults ?? {} });
 }

@@ -3,7 +3,7 @@
 // overridable at prediction time through two double inputs), per-class suppression, class
 // labels, and outputs whose box count is flexible (0 to unbounded), as the MobileNetV2 + SSDLite
 // walkthrough and Ultralytics' exported detectors declare them.
-import type { FeatureDescription, FeatureType, Metadata, Model } from '../format';
+import type { FeatureDescription, Model } from '../format';
 import { ARRAY_DATA_TYPE, type ArrayDataType } from './anchor-decoder';
 import { SurgeryError } from './errors';
 
@@ -83,7 +83,7 @@ function copyAs(f: FeatureDescription, name: string): FeatureDescription {
   return f.name === name ? f : freeze({ ...f, name });
 }
 
-const doubleInput = (name: string, shortDescription: string): FeatureDescription => freeze({ name, shortDescription, type: freeze({ doubleType: freeze({}) }) as FeatureType });
+const doubleInput = (name: string, shortDescription: string): FeatureDescription => freeze({ name, shortDescription, type: freeze({ doubleType: freeze({}) }) });
 
 /** Columns of a 2-D array declaration (fixed shape, or equal bounds of its second range). */
 function columnsOf(f: FeatureDescription): number | undefined {
@@ -100,7 +100,7 @@ export function buildNms(options: NmsOptions): Model {
   // Reading upstream outputs, the inputs carry their names unless renamed explicitly.
   const upstreamNames = options.upstream ? { confidenceInput: options.upstream.confidence.name ?? '', coordinatesInput: options.upstream.coordinates.name ?? '' } : {};
   const names: NmsFeatureNames = { ...DEFAULT_NMS_NAMES, ...upstreamNames, ...(options.names ?? {}) };
-  for (const [k, v] of Object.entries(names)) if (!v || v !== v.trim()) throw new SurgeryError(`${k}: "${v}" is not a usable feature name`);
+  for (const [k, v] of Object.entries(names)) if (typeof v !== 'string' || !v || v !== v.trim()) throw new SurgeryError(`${k}: "${String(v)}" is not a usable feature name`);
   const used = [names.confidenceInput, names.coordinatesInput, names.confidenceOutput, names.coordinatesOutput, ...(options.overrideInputs ? [names.iouThresholdInput, names.confidenceThresholdInput] : [])];
   const dup = used.find((n, i) => used.indexOf(n) !== i);
   if (dup) throw new SurgeryError(`the feature name "${dup}" is used twice; inputs and outputs of the NMS model need distinct names`);
@@ -155,7 +155,7 @@ export function buildNms(options: NmsOptions): Model {
   // NonMaximumSuppression is a specification 3 model type; FLOAT32 arrays need 5
   // (Utils.cpp hasFloat32InputsOrOutputsForNonmaxSuppression).
   const specificationVersion = dataType === ARRAY_DATA_TYPE.double ? 3 : 5;
-  return freeze({ specificationVersion, description: freeze({ input: freeze(inputs), output: freeze(outputs) }), nonMaximumSuppression: nms }) as Model;
+  return freeze({ specificationVersion, description: freeze({ input: freeze(inputs), output: freeze(outputs) }), nonMaximumSuppression: nms });
 }
 
 /**
@@ -164,7 +164,7 @@ export function buildNms(options: NmsOptions): Model {
  * labels of a NonMaximumSuppression stage or classifier inside it. Undefined when there are none.
  */
 export function labelsFromModel(model: Model): string[] | undefined {
-  const ud = (model.description?.metadata as Metadata | undefined)?.userDefined;
+  const ud = model.description?.metadata?.userDefined;
   const classes = ud?.get('classes');
   if (classes) return classes.split(',');
   const dict = ud?.get('names');

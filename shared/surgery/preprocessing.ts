@@ -109,7 +109,8 @@ export function setPreprocessing(spec: Model, args: SetPreprocessingArgs): Model
   }
   const colorSpaceName = args.colorSpace ?? preset?.colorSpace;
   if (colorSpaceName !== undefined && colorSpaceName !== 'RGB' && colorSpaceName !== 'BGR') {
-    throw new SurgeryError(`colorSpace: "${colorSpaceName}" is not a channel order; use RGB or BGR`);
+    // Typed 'RGB' | 'BGR', but the CLI and the inspector pass what the user typed.
+    throw new SurgeryError(`colorSpace: "${String(colorSpaceName)}" is not a channel order; use RGB or BGR`);
   }
   const channels = imageChannels(image.colorSpace);
   if (channels === undefined) throw new SurgeryError(`input: "${args.input}" has no valid colour space; set RGB, BGR or GRAYSCALE first`);

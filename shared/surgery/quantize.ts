@@ -81,7 +81,7 @@ const PER_TENSOR: WeightChannels = { axis: 0, count: 1, stride: 1 };
 function getBelow(params: unknown, field: readonly PathStep[]): WeightParams | undefined {
   let cur = params as Record<PathStep, unknown> | undefined;
   for (const k of field) cur = cur?.[k] as Record<PathStep, unknown> | undefined;
-  return cur as WeightParams | undefined;
+  return cur;
 }
 
 export function quantizeWeights(spec: Model, args: QuantizeArgs): Model {

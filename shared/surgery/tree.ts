@@ -5,6 +5,10 @@ import { copyUnknownFields, type PathStep } from '../format';
 
 type Node = Record<string, unknown> | readonly unknown[] | ReadonlyMap<unknown, unknown>;
 
+// `instanceof Map` and Array.isArray narrow to Map<any, any> and any[]; these keep `unknown`.
+const isMap = (node: Node): node is ReadonlyMap<unknown, unknown> => node instanceof Map;
+const isList = (node: Node): node is readonly unknown[] => Array.isArray(node);
+
 export function getIn(root: unknown, path: readonly PathStep[]): unknown {
   let cur: unknown = root;
   for (const step of path) {
@@ -16,17 +20,17 @@ export function getIn(root: unknown, path: readonly PathStep[]): unknown {
 }
 
 function replaceChild(node: Node, key: PathStep, value: unknown): Node {
-  if (node instanceof Map) {
+  if (isMap(node)) {
     const m = new Map(node);
     if (value === undefined) m.delete(key); else m.set(key, value);
     return m;
   }
-  if (Array.isArray(node)) {
+  if (isList(node)) {
     const a = [...node];
     if (value === undefined) a.splice(key as number, 1); else a[key as number] = value;
     return Object.freeze(a);
   }
-  const o: Record<string, unknown> = { ...(node as Record<string, unknown>) };
+  const o: Record<string, unknown> = { ...node };
   if (value === undefined) delete o[key as string]; else o[key as string] = value;
   return Object.freeze(copyUnknownFields(node, o));
 }
@@ -39,7 +43,7 @@ export function updateIn<T>(root: T, path: readonly PathStep[], fn: (old: unknow
   if (path.length === 0) return fn(root) as T;
   const [head, ...rest] = path;
   const node = (root ?? {}) as Node;
-  const child = node instanceof Map ? node.get(head) : (node as Record<string | number, unknown>)[head];
+  const child = isMap(node) ? node.get(head) : (node as Record<string | number, unknown>)[head];
   const next = updateIn(child, rest, fn);
   if (next === child) return root;
   return replaceChild(node, head, next) as T;

@@ -15,7 +15,7 @@ export function weightBytes(spec: Model): WeightBytes {
   let total = 0;
   for (const v of walkMessages(MODEL_TYPE, spec)) {
     if (v.typeName !== 'CoreML.Specification.WeightParams') continue;
-    const s = weightStorage(v.message as WeightParams);
+    const s = weightStorage(v.message);
     if (!s) continue;
     byKind[s.kind] = (byKind[s.kind] ?? 0) + s.bytes;
     total += s.bytes;

@@ -103,7 +103,7 @@ const layerLabel = (layer: NeuralNetworkLayer, type: string): string => `layer $
 
 /** All weight rules for one layer; `layerPath` points at the NeuralNetworkLayer. */
 export function validateLayerWeights(layer: NeuralNetworkLayer, type: LayerType, layerPath: readonly PathStep[], out: DiagnosticSink): void {
-  const params = layer[type] as object | undefined;
+  const params = layer[type];
   if (!params) return;
   const paramsPath = [...layerPath, type];
   const paramsType = MESSAGES[LAYER_MESSAGE]?.fields.find((f) => f.name === type)?.type;

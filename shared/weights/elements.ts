@@ -41,7 +41,7 @@ export function decodeElements(type: string, data: Uint8Array, count?: number): 
   const size = BYTES[type];
   if (size === undefined) return undefined;
   // Copy into an aligned buffer: blob data sits at 64-byte offsets, immediate bytes anywhere.
-  const aligned = data.slice(0, data.length - (data.length % size)).buffer as ArrayBuffer;
+  const aligned = data.slice(0, data.length - (data.length % size)).buffer;
   switch (type) {
     case 'float16': return decodeFloat16(data);
     case 'bfloat16': return decodeBfloat16(data);

@@ -87,14 +87,14 @@ export async function settled(page: Page): Promise<void> {
  * of the canvas shows (off-screen nodes are either not in the page or outside the pane).
  */
 export async function nodesInView(page: Page): Promise<string[]> {
-  return page.evaluate(`(() => {
+  return page.evaluate<string[]>(`(() => {
     const pane = document.querySelector('[data-testid="canvas"]').getBoundingClientRect();
     return [...document.querySelectorAll('[data-testid="graph-node"]')]
       .map((n) => ({ label: n.getAttribute('data-label'), r: n.getBoundingClientRect() }))
       .filter(({ r }) => r.width > 0 && r.height > 0 && r.top >= pane.top - 1 && r.bottom <= pane.bottom + 1 && r.left >= pane.left - 1 && r.right <= pane.right + 1)
       .sort((a, b) => a.r.top - b.r.top || a.r.left - b.r.left)
       .map(({ label }) => label);
-  })()`) as Promise<string[]>;
+  })()`);
 }
 
 /** Every file below a folder, for sanity checks on packages. */

@@ -136,7 +136,7 @@ test('model actions and panel editors: fp16 (bytes before → after), metadata, 
   const saved = await saveAndDecode(page, ctx.artifacts, 'NeuralMcNeuralNet.mlmodel');
   const conv = nn(saved).layers![0].convolution!;
   assert(conv.weights?.float16Value && !conv.weights.floatValue, 'convolution weights are fp16');
-  assertEqual(conv.weights!.float16Value!.length, nn(original).layers![0].convolution!.weights!.floatValue!.length * 2, 'two bytes per weight');
+  assertEqual(conv.weights.float16Value.length, nn(original).layers![0].convolution!.weights!.floatValue!.length * 2, 'two bytes per weight');
   assertEqual(saved.description!.metadata!.author, 'Ada', 'author saved');
   assertEqual([...(saved.description!.metadata!.userDefined ?? new Map())], [['source', 'ML Surgeon test']], 'user-defined metadata saved');
   const pre = nn(saved).preprocessing!;

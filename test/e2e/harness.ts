@@ -45,7 +45,7 @@ export class AssertionError extends Error {
   }
 }
 
-const show = (v: unknown): string => JSON.stringify(v, (_, x) => (typeof x === 'bigint' ? x.toString() : x));
+const show = (v: unknown): string => JSON.stringify(v, (_, x: unknown) => (typeof x === 'bigint' ? x.toString() : x));
 
 export function assertEqual<T>(actual: T, expected: T, what: string): void {
   if (show(actual) !== show(expected)) throw new AssertionError(`${what}: expected ${show(expected)}, got ${show(actual)}`);

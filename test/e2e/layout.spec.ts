@@ -14,11 +14,11 @@ const SQUEEZENET = 'tucan9389__ImageClassification-CoreML/SqueezeNetFP16.mlmodel
 
 /** Rendered nodes by label (layer or feature name): their position in graph coordinates. */
 async function renderedPositions(page: Page): Promise<Map<string, { x: number; y: number }>> {
-  const list = await page.evaluate(`[...document.querySelectorAll('.react-flow__node')].map((n) => {
+  const list = await page.evaluate<[string, number, number][]>(`[...document.querySelectorAll('.react-flow__node')].map((n) => {
     const g = n.querySelector('[data-testid="graph-node"]');
     const m = /translate\\(([-\\d.]+)px, ?([-\\d.]+)px\\)/.exec(n.style.transform);
     return g && m ? [g.getAttribute('data-kind') + ':' + g.getAttribute('data-label'), Number(m[1]), Number(m[2])] : null;
-  }).filter(Boolean)`) as [string, number, number][];
+  }).filter(Boolean)`);
   return new Map(list.map(([k, x, y]) => [k, { x, y }]));
 }
 
@@ -58,10 +58,10 @@ test('layout: a 10,000-layer chain is laid out without the fallback, as one stra
   assertEqual(await page.getByTestId('canvas').getAttribute('data-layout-status'), 'done', 'the real layout, not the fallback');
   // Every layer of a chain is centred on one vertical line, each in its own row (widths differ:
   // compare centres; offsetWidth is the node's unscaled width).
-  const nodes = await page.evaluate(`[...document.querySelectorAll('.react-flow__node')].map((n) => {
+  const nodes = await page.evaluate<{ centre: number; y: number }[]>(`[...document.querySelectorAll('.react-flow__node')].map((n) => {
     const m = /translate\\(([-\\d.]+)px, ?([-\\d.]+)px\\)/.exec(n.style.transform);
     return { centre: Number(m[1]) + n.offsetWidth / 2, y: Number(m[2]) };
-  })`) as { centre: number; y: number }[];
+  })`);
   assert(nodes.length >= 3, `several nodes are drawn at the top (got ${nodes.length})`);
   const centres = nodes.map((n) => n.centre);
   assert(Math.max(...centres) - Math.min(...centres) <= 1, `one vertical line (centres ${centres.join(', ')})`);

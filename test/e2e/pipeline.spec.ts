@@ -138,12 +138,12 @@ async function stubDirectoryPicker(page: Page): Promise<void> {
 
 /** The files written under the stub's root: relative path → bytes. */
 async function pickedFiles(page: Page): Promise<Map<string, Uint8Array>> {
-  const listed = await page.evaluate(`(() => {
+  const listed = await page.evaluate<[string, number[] | null][]>(`(() => {
     const out = [];
     const walk = (d, prefix) => { for (const [n, e] of d.entries) { if (e.kind === 'directory') { out.push([prefix + n + '/', null]); walk(e, prefix + n + '/'); } else out.push([prefix + n, Array.from(e.data)]); } };
     walk(window.__pickedRoot, '');
     return out;
-  })()`) as [string, number[] | null][];
+  })()`);
   return new Map(listed.filter(([, d]) => d).map(([p, d]) => [p, Uint8Array.from(d!)]));
 }
 

@@ -121,7 +121,7 @@ export async function main(args: readonly string[]): Promise<number> {
         await import(pathToFileURL(join(specDir, f)).href);
       } catch (e) {
         if (!filter || f.includes(filter)) {
-          console.log(`✗ ${f} failed to load: ${(e as Error).stack ?? e}`);
+          console.log(`✗ ${f} failed to load: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
           failed++;
         }
       }
@@ -135,7 +135,7 @@ export async function main(args: readonly string[]): Promise<number> {
       if (r === 'passed') passed++; else if (r === 'failed') failed++; else skipped++;
     }
   } catch (e) {
-    console.log(`e2e setup failed: ${(e as Error).stack ?? e}`);
+    console.log(`e2e setup failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
     failed++;
   } finally {
     await browser?.close().catch(() => undefined);

@@ -40,7 +40,7 @@ export interface ManifestModel {
 
 export function manifest(): ManifestModel[] {
   if (!sharedPresent) return [];
-  return JSON.parse(readFileSync(join(SHARED, 'models', 'manifest.json'), 'utf8')).models;
+  return (JSON.parse(readFileSync(join(SHARED, 'models', 'manifest.json'), 'utf8')) as { models: ManifestModel[] }).models;
 }
 
 export const modelPath = (m: ManifestModel): string => join(SHARED, 'models', m.file);

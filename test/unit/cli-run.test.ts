@@ -14,6 +14,8 @@ import { manifest, modelPath, repoRoot, sharedPresent } from '../support/shared-
 import { CLI_BIN, mlsurgeon } from '../support/cli';
 
 const FLOAT32 = 65568, DOUBLE = 65600;
+/** What `run` writes for a classifier: out/<label feature>.json. */
+type ClassifierJson = { label: string; probabilities: Record<string, number> };
 let dir = '';
 const path = (name: string) => join(dir, name);
 const saveModel = async (name: string, m: Model) => { await writeFile(path(name), encodeModel(m)); return path(name); };
@@ -91,7 +93,7 @@ describe('mlsurgeon run on models built here', () => {
     await writeFile(path('xy.npy'), encodeNpy({ shape: [2], data: Float32Array.of(0.5, -1) }));
     const r = await mlsurgeon('run', model, '--input', `x=${path('xy.npy')}`, '--out', path('cls'), '--profile');
     expect(r.code).toBe(0);
-    const json = JSON.parse(await readFile(path('cls/label.json'), 'utf8'));
+    const json = JSON.parse(await readFile(path('cls/label.json'), 'utf8')) as ClassifierJson;
     expect(json.label).toBe('yes');
     expect(json.probabilities.yes).toBeCloseTo(1 / (1 + Math.exp(-1.5)), 7);
     expect(Array.from((await npy(path('cls/probs.npy'))).data)).toEqual([1 - 1 / (1 + Math.exp(-1.5)), 1 / (1 + Math.exp(-1.5))].map(Math.fround));
@@ -283,8 +285,8 @@ describe.skipIf(!sharedPresent)('mlsurgeon run and compare on real models', () =
     const r = await mlsurgeon('run', file('tucan9389__ImageClassification-CoreML/SqueezeNetFP16.mlmodel'), '--image', `image=${path('gradient.png')}`, '--out', path('squeeze'));
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const json = JSON.parse(await readFile(path('squeeze/classLabel.json'), 'utf8'));
-    const probs = Object.values(json.probabilities) as number[];
+    const json = JSON.parse(await readFile(path('squeeze/classLabel.json'), 'utf8')) as ClassifierJson;
+    const probs = Object.values(json.probabilities);
     // ImageNet's 1000 labels hold three repeated names ("crane", "maillot", …): a dictionary keeps 997 keys.
     const spec = decodeModel(await readFile(file('tucan9389__ImageClassification-CoreML/SqueezeNetFP16.mlmodel')));
     const labels = spec.neuralNetworkClassifier!.stringClassLabels!.vector!;
@@ -328,7 +330,7 @@ describe.skipIf(!sharedPresent)('mlsurgeon run and compare on real models', () =
   it('a classic pipeline runs from --random; a text classifier is refused in one line', async () => {
     const tab = await mlsurgeon('run', file('Nehanth__EOG/MyTabularClassifier 1.mlmodel'), '--random', '1', '--out', path('tab'));
     expect(tab.code).toBe(0);
-    expect(Object.keys(JSON.parse(await readFile(path('tab/DRILL_BIT_NAME.json'), 'utf8')).probabilities)).toEqual(['AstroBit', 'Buzz Drilldrin', 'ChallengDriller']);
+    expect(Object.keys((JSON.parse(await readFile(path('tab/DRILL_BIT_NAME.json'), 'utf8')) as ClassifierJson).probabilities)).toEqual(['AstroBit', 'Buzz Drilldrin', 'ChallengDriller']);
     await writeFile(path('review.txt'), 'great movie\n');
     const text = await mlsurgeon('run', file('MoonAndEye__CreateMLDemo/SentimentClassifer.mlmodel'), '--input', `text=${path('review.txt')}`, '--out', path('txt'));
     expect(text.code).toBe(1);

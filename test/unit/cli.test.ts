@@ -55,9 +55,9 @@ describe('mlsurgeon command', () => {
     const m = manifest().find((x) => x.file.endsWith('yolov8n.mlpackage'))!;
     const r = await mlsurgeon('inspect', modelPath(m), '--json');
     expect(r.code).toBe(0);
-    const j = JSON.parse(r.stdout);
+    const j = JSON.parse(r.stdout) as { format: string; models: { modelType: string }[]; weights: { counts: Record<string, number> }; mlProgram: { opCount: number } };
     expect(j.format).toBe('mlpackage');
-    expect(j.models.map((x: { modelType: string }) => x.modelType)).toEqual(['mlProgram', 'nonMaximumSuppression']);
+    expect(j.models.map((x) => x.modelType)).toEqual(['mlProgram', 'nonMaximumSuppression']);
     expect(j.weights.counts.blobFile).toBe(193);
     expect(j.mlProgram.opCount).toBe(647);
   });
@@ -70,7 +70,7 @@ describe.skipIf(!sharedPresent)('mlsurgeon validate', () => {
     expect(ok.stdout.trim().split('\n').at(-1)).toMatch(/model_cpm\.mlmodel: 0 errors/);
     const iris = await mlsurgeon('validate', modelPath(manifest().find((x) => x.file.endsWith('iris.mlmodel'))!), '--json');
     expect(iris.code).toBe(1);
-    const j = JSON.parse(iris.stdout);
+    const j = JSON.parse(iris.stdout) as { errors: number; diagnostics: unknown[] };
     expect(j.errors).toBe(1);
     expect(j.diagnostics[0]).toMatchObject({ severity: 'error', path: ['description', 'input', 0, 'type', 'multiArrayType', 'dataType'] });
   });

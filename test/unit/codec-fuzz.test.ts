@@ -410,20 +410,23 @@ function hashBytes(b: Uint8Array): string {
 }
 
 const INT64 = new Set(['int64', 'uint64', 'sint64', 'fixed64', 'sfixed64']);
+// protobufjs makes 64-bit values with the `long` package (installed with it), whose objects print
+// their decimal value; protobufjs's own Long type declares only the bits.
+type LongValue = protobuf.Long & { toString(): string };
 
 function normScalar(t: ScalarType, v: unknown): unknown {
   if (t === 'float' || t === 'double') {
     const x = v as number;
     return Number.isNaN(x) ? 'NaN' : Object.is(x, -0) ? '-0' : x;
   }
-  if (INT64.has(t)) return `${typeof v === 'object' && v !== null ? (v as protobuf.Long).toString() : String(v)}n`;
+  if (INT64.has(t)) return `${typeof v === 'object' && v !== null ? (v as LongValue).toString() : String(v)}n`;
   if (t === 'bytes') return hashBytes(v as Uint8Array);
   return v;
 }
 
 function normMapKey(t: ScalarType, k: unknown, ref: boolean): string {
   if (ref && INT64.has(t) && typeof k === 'string') {
-    return protobuf.util.LongBits.fromHash(k).toLong(t === 'uint64' || t === 'fixed64').toString();
+    return (protobuf.util.LongBits.fromHash(k).toLong(t === 'uint64' || t === 'fixed64') as LongValue).toString();
   }
   return String(k);
 }
@@ -437,7 +440,7 @@ function norm(typeName: string, msg: Record<string, unknown> | null, ref: boolea
     const v = msg[f.name];
     if (v === undefined || v === null) continue;
     if (f.kind === 'map') {
-      const entries = v instanceof Map ? [...v] : Object.entries(v as object);
+      const entries = v instanceof Map ? [...v] : Object.entries(v);
       if (entries.length === 0) continue;
       const valueType = f.valueKind === 'enum' ? 'int32' : (f.type as ScalarType);
       out[f.name] = entries

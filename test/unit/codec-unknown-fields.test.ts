@@ -63,7 +63,7 @@ interface Case<K extends OperationName = OperationName> {
   readonly args: OperationArgs[K];
   readonly moved?: PathMap;
 }
-const c = <K extends OperationName>(op: K, args: OperationArgs[K], moved?: PathMap): Case => ({ op, args, moved } as Case);
+const c = <K extends OperationName>(op: K, args: OperationArgs[K], moved?: PathMap): Case => ({ op, args, moved });
 
 const under = (p: readonly PathStep[], prefix: readonly PathStep[]) => prefix.every((s, i) => p[i] === s);
 /** Layer indices of `net` renumbered by `index` (null: the layer is gone). */

@@ -465,7 +465,7 @@ describe('recent files', () => {
     }
     writeFileSync(store, '{not json');
     expect(await new RecentFilesStore(fs, store).add(a)).toEqual([a]);
-    expect(JSON.parse(readFileSync(store, 'utf8')).files).toEqual([a]);
+    expect((JSON.parse(readFileSync(store, 'utf8')) as { files: unknown }).files).toEqual([a]);
   });
 
   it('dedupes a hand-edited store, keeping the first mention', async () => {
@@ -734,6 +734,7 @@ function runBundle(file: string, electron: unknown): void {
   const real = createRequire(file);
   const module = { exports: {} };
   const require = (id: string): unknown => (id === 'electron' ? electron : real(id));
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval, @typescript-eslint/no-unsafe-call -- runs the built bundle as Node wraps a CommonJS module
   new Function('exports', 'require', 'module', '__filename', '__dirname', readFileSync(file, 'utf8'))(module.exports, require, module, file, join(file, '..'));
 }
 

@@ -389,9 +389,9 @@ describe.skipIf(!sharedPresent)('real GLM regressor (Boston housing, 13 features
     const spec = decodeModel(readFileSync(modelPath(m)));
     const w = spec.glmRegressor!.weights![0].value!;
     const b = spec.glmRegressor!.offset![0];
-    expect(num(run(spec, { input: vec(...new Array(13).fill(0)) }).get('prediction'))).toBe(b);
+    expect(num(run(spec, { input: vec(...new Array<number>(13).fill(0)) }).get('prediction'))).toBe(b);
     for (let i = 0; i < 13; i++) {
-      const e = new Array(13).fill(0);
+      const e = new Array<number>(13).fill(0);
       e[i] = 1;
       expect(num(run(spec, { input: vec(...e) }).get('prediction'))).toBeCloseTo(b + w[i], 12);
     }
@@ -409,7 +409,7 @@ describe.skipIf(!sharedPresent)('real GLM classifier (FruitClassifier\'s stage a
     expect(w.length).toBe(2048);
     // x = e_k: z = w_k + offset; P(Banana) = sigmoid(z).
     for (const k of [0, 1000, 2047]) {
-      const x = new Array(2048).fill(0);
+      const x = new Array<number>(2048).fill(0);
       x[k] = 1;
       const z = w[k] + glm.offset![0];
       const o = run(stage, { sceneprint: vec(...x) });

@@ -31,7 +31,7 @@ describe.skipIf(!sharedPresent)('executor conformance (../shared/conformance)', 
   for (const name of cases) {
     it(name, () => {
       const dir = join(DIR, name);
-      const spec: CaseJson = JSON.parse(readFileSync(join(dir, 'case.json'), 'utf8'));
+      const spec = JSON.parse(readFileSync(join(dir, 'case.json'), 'utf8')) as CaseJson;
       const model = decodeModel(new Uint8Array(readFileSync(join(dir, 'model.mlmodel'))));
       const inputs = new Map<string, FeatureValue>();
       for (const i of spec.inputs) {

@@ -195,7 +195,7 @@ describe('packages from several sources', () => {
         { type: 'mul', inputs: new Map([['x', { arguments: [{ name: input }] }], ['y', { arguments: [{ name: `${output}_w` }] }]]), outputs: [{ name: output, type: { tensorType: { dataType: 13, rank: 1, dimensions: [{ constant: { size: 3 } }] } } }] },
       ] }]]),
     }]]) },
-  } as unknown as Model);
+  });
   const withWeights = (spec: Model, fill: number): MlPackage => {
     const base = emptyPackage(`pkg${fill}`);
     const files = new Map(base.contents.files);

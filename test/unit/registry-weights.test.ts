@@ -68,7 +68,7 @@ describe("registry weights against the schema's WeightParams fields", () => {
     const listed = new Set<string>();
     for (let k = 0; k < choices; k++) {
       for (const flag of [true, false]) {
-        for (const w of entry.weights(sampleMessage(paramsType, k, flag) as never)) listed.add(template(w.field));
+        for (const w of entry.weights(sampleMessage(paramsType, k, flag))) listed.add(template(w.field));
       }
     }
     expect([...listed].sort(), `${type}: weight fields the row lists vs. WeightParams fields of ${paramsType}`).toEqual(inSchema);

@@ -50,6 +50,7 @@ describe('SSDLite clean-up from the command line', () => {
     ]);
     const nn = spec.neuralNetwork!;
     expect(nn.preprocessing![0].featureName).toBe('image');
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- vitest types its asymmetric matchers as any
     expect(nn.preprocessing![0].scaler).toEqual({ channelScale: expect.closeTo(0.007843, 6), redBias: -1, greenBias: -1, blueBias: -1 });
     expect(nn.layers![0].input).toEqual(['image']);
     expect(nn.layers!.find((l) => l.name === 'Postprocessor/convert_scores')!.output).toEqual(['scores']);

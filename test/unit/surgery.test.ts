@@ -93,6 +93,7 @@ describe.skipIf(!sharedPresent)('operations change only what they name', () => {
     const c = changes(spec, out);
     expect(c).toContain('changed description.input[0].name');
     expect(c.some((x) => x.includes('mlProgram.functions[0]'))).toBe(true);
+    // eslint-disable-next-line no-control-regex -- 0x04 "text" is the old name as a length-prefixed protobuf string
     expect(new TextDecoder('latin1').decode(encodeModel(out))).not.toMatch(/\x04text/);
   });
 

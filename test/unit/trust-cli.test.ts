@@ -75,7 +75,7 @@ describe.skipIf(!sharedPresent)('mlsurgeon edit refuses what would damage the mo
     const r = await cli('edit', model('SqueezeNetFP16.mlmodel'), '-o', out, '--expose', 'pool10');
     expect(r.code).toBe(0);
     expect(r.out).toContain('  Expose blob pool10 as an output\n');
-    const j = JSON.parse((await cli('inspect', out, '--json')).out);
+    const j: unknown = JSON.parse((await cli('inspect', out, '--json')).out);
     expect(JSON.stringify(j)).toContain('pool10');
     expect((await cli('validate', out)).out).toBe(`${out}: 0 errors, 0 other findings\n`);
   });

@@ -21,6 +21,7 @@ describe.skipIf(!sharedPresent)('setPreprocessing refuses what the scaler cannot
   it('an unknown preset is refused and the scaler keeps its biases (SqueezeNetFP16)', async () => {
     const spec = await open('SqueezeNetFP16.mlmodel');
     const before = nnOf(spec).preprocessing![0].scaler;
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- vitest types its asymmetric matchers as any
     expect(before).toMatchObject({ blueBias: expect.any(Number) });
     expect(refusal(() => setPreprocessing(spec, { input: 'image', preset: 'foo' as never }))).toBe('preset: "foo" is not a preprocessing preset; use zeroToOne, minusOneToOne, caffe, imagenet');
     expect(nnOf(spec).preprocessing![0].scaler).toBe(before);

@@ -57,7 +57,7 @@ export async function writePackageFolder(parent: DirectoryHandle, name: string, 
     if (await exists(parent, name)) await parent.removeEntry(name, { recursive: true });
     await writeTree(await parent.getDirectoryHandle(name, { create: true }), contents);
   } catch (e) {
-    throw new Error(`${(e as Error).message}; a complete copy of the package is in ${parent.name}/${temp}`);
+    throw new Error(`${(e as Error).message}; a complete copy of the package is in ${parent.name}/${temp}`, { cause: e });
   }
   await parent.removeEntry(temp, { recursive: true });
   return true;

@@ -1,6 +1,6 @@
 // A collapsible group whose contents are rendered only while open: a nested message can hold a
 // whole network, and <details> would build all of it up front.
-import { useEffect, useState, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 
 export function Section(props: {
   title: ReactNode; summary?: ReactNode; defaultOpen?: boolean; testId?: string;
@@ -11,7 +11,13 @@ export function Section(props: {
   children: () => ReactNode;
 }) {
   const [open, setOpen] = useState(!!props.defaultOpen || props.openFor !== undefined);
-  useEffect(() => { if (props.openFor !== undefined) setOpen(true); }, [props.openFor]);
+  // Opened during render when openFor changes (React's "adjusting state when a prop changes"):
+  // an effect would first paint the section closed, then render again.
+  const [openedFor, setOpenedFor] = useState(props.openFor);
+  if (props.openFor !== openedFor) {
+    setOpenedFor(props.openFor);
+    if (props.openFor !== undefined) setOpen(true);
+  }
   return (
     <div className={`section ${open ? 'open' : ''}`} data-testid={props.testId} data-path={props.dataPath}>
       <button type="button" className="section-toggle" aria-expanded={open} onClick={() => setOpen(!open)}>

@@ -35,7 +35,7 @@ export function numbersOf(value: FeatureValue, name: string, kind: string): Floa
     case 'tensor': return Float64Array.from(value.tensor.data);
     case 'double': case 'int64': return Float64Array.of(value.value);
     case 'sequence':
-      if (value.value.every((v) => typeof v === 'number')) return Float64Array.from(value.value as number[]);
+      if (value.value.every((v) => typeof v === 'number')) return Float64Array.from(value.value);
       break;
     default: break;
   }

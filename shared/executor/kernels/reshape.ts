@@ -132,11 +132,11 @@ const edges = (b: BorderAmounts | undefined): [number, number, number, number] =
 };
 
 /** Pads a shape on the left with 1s to rank 5 (the rank-5 layers on a smaller blob). */
-const toRank5 = (shape: readonly number[]): number[] => [...new Array(Math.max(0, 5 - shape.length)).fill(1), ...shape];
+const toRank5 = (shape: readonly number[]): number[] => [...new Array<number>(Math.max(0, 5 - shape.length)).fill(1), ...shape];
 
 function tile(x: Tensor, reps: readonly number[]): Tensor {
   const r = x.shape.length;
-  const full = [...new Array(Math.max(0, r - reps.length)).fill(1), ...reps];
+  const full = [...new Array<number>(Math.max(0, r - reps.length)).fill(1), ...reps];
   if (full.length !== r) throw new Error(`reps [${reps}] are longer than the rank ${r}`);
   const shape = x.shape.map((d, i) => d * full[i]);
   const out = makeTensor(shape);
@@ -340,7 +340,7 @@ export const RESHAPE_KERNELS = {
     if (!sizes.length) {
       const n = Number(ctx.params.numSplits ?? 0) || ctx.layer.output?.length || 1;
       if (x.shape[axis] % n) throw new Error(`axis of ${x.shape[axis]} does not split into ${n} equal parts`);
-      sizes = new Array(n).fill(x.shape[axis] / n);
+      sizes = new Array<number>(n).fill(x.shape[axis] / n);
     }
     return splitAxis(x, axis, sizes);
   },

@@ -191,7 +191,7 @@ export const slicingShapes = {
     const reps = (x.params.reps ?? []).map(Number);
     if (reps.length < 1 || reps.length > dims.length) { x.issue(`reps has ${reps.length} values; it needs 1 to rank = ${dims.length}`, ['reps']); return []; }
     // TileLayerParams: shorter reps are padded with leading 1s.
-    const full = [...Array(dims.length - reps.length).fill(1), ...reps];
+    const full = [...Array<number>(dims.length - reps.length).fill(1), ...reps];
     return [{ dims: dims.map((d, i) => mapDim(d, (n) => n * full[i])) }];
   },
 
