@@ -16,12 +16,9 @@ import { RunComparison } from '../../../shared/executor/compare';
 import { runModel, startKernelThreads, type SpawnHelper } from '../../../shared/executor/index';
 import { ExecutorError, type RunOptions } from '../../../shared/executor/types';
 import { transferableResult, type ExecutorRequest, type ExecutorResponse, type ModelRef } from '../../../shared/executor/worker-protocol';
+import { serveRequests, workerScope } from './workerPort';
 
-/** The worker global, typed structurally: the project compiles against the DOM library, not WebWorker. */
-const scope = self as unknown as {
-  postMessage(message: ExecutorResponse, transfer?: Transferable[]): void;
-  onmessage: ((ev: MessageEvent<ExecutorRequest>) => void) | null;
-};
+const scope = workerScope<ExecutorRequest, ExecutorResponse>();
 
 const spawnHelper: SpawnHelper = (source, onMessage, onError) => {
   const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
@@ -81,14 +78,11 @@ function failure(requestId: number, e: unknown): ExecutorResponse {
   return { type: 'error', requestId, kind: 'failed', message: e instanceof ExecutorError || e instanceof RangeError ? message : `${(e as Error).name ?? 'Error'}: ${message}` };
 }
 
-scope.onmessage = async (ev: MessageEvent<ExecutorRequest>) => {
-  const req = ev.data;
-  await threadsStarted;
-  if (req.type === 'forget') {
-    for (const k of [...models.keys()]) if (!req.keep.includes(k)) models.delete(k);
-    return;
-  }
-  try {
+serveRequests(scope, {
+  held: models,
+  failure,
+  ready: threadsStarted,
+  handle(req) {
     const signal = signalOf(req.cancel);
     if (req.type === 'run') {
       const { model, decodeMs } = modelFor(req.model);
@@ -115,7 +109,5 @@ scope.onmessage = async (ev: MessageEvent<ExecutorRequest>) => {
       comparison.add(ra, rb);
     });
     scope.postMessage({ type: 'compared', requestId: req.requestId, comparison: comparison.result(), ms: performance.now() - t0 });
-  } catch (e) {
-    scope.postMessage(failure(req.requestId, e));
-  }
-};
+  },
+});
