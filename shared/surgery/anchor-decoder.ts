@@ -100,7 +100,8 @@ export function buildAnchorDecoder(options: AnchorDecoderOptions): Model {
   if (order !== 'yxhw' && order !== 'xywh') throw new SurgeryError(`order: expected yxhw or xywh, got ${String(order)}`);
   if (!Number.isInteger(classes) || classes < 1) throw new SurgeryError(`classes: expected a positive integer, got ${classes}`);
   const scales = options.scales ?? [10, 10, 5, 5];
-  if (scales.length !== 4 || scales.some((s) => !Number.isFinite(s) || s === 0)) throw new SurgeryError(`scales: expected four non-zero numbers, got ${scales.join(', ')}`);
+  // A prediction is divided by its factor: zero has no quotient and a negative one mirrors the box.
+  if (scales.length !== 4 || scales.some((s) => !Number.isFinite(s) || s <= 0)) throw new SurgeryError(`scales: expected four positive numbers, got ${scales.join(', ')}`);
   const { rows, count: n } = anchorRows(options.anchors, options.anchorsLayout);
   const names = {
     scores: options.scoresName ?? 'scores',

@@ -95,6 +95,10 @@ describe('mlsurgeon decoder', () => {
     const ragged = await mlsurgeon('decoder', '--anchors', path('ragged.json'), '--order', 'yxhw', '--classes', '3', '-o', out);
     expect(ragged.code).toBe(1);
     expect(ragged.stderr.trim()).toBe(`mlsurgeon decoder: refused: ${path('ragged.json')}: expected a JSON array of equal-length arrays of numbers; nothing written`);
+    // The builder refuses a scale factor the dialog would refuse too (a negative one mirrors the boxes).
+    const mirrored = await mlsurgeon('decoder', '--anchors', path('anchors.npy'), '--order', 'yxhw', '--scales', '10,10,-5,5', '--classes', '3', '-o', out);
+    expect(mirrored.code).toBe(1);
+    expect(mirrored.stderr.trim()).toBe('mlsurgeon decoder: refused: scales: expected four positive numbers, got 10, 10, -5, 5; nothing written');
     expect(await exists(out)).toBe(false);
   });
 });

@@ -89,7 +89,8 @@ describe('anchor decoder', () => {
     expect(build([3, 5])).toThrow('expected an array of shape (4, N) or (N, 4), got (3, 5)');
     expect(build([4, 4])).toThrow('ambiguous');
     expect(build([4, 4], { anchorsLayout: 'Nx4' })).not.toThrow();
-    expect(build([4, 9], { scales: [10, 0, 5, 5] })).toThrow('scales');
+    expect(build([4, 9], { scales: [10, 0, 5, 5] })).toThrow('scales: expected four positive numbers, got 10, 0, 5, 5');
+    expect(build([4, 9], { scales: [10, 10, -5, 5] })).toThrow('scales: expected four positive numbers, got 10, 10, -5, 5');
     expect(build([4, 9], { classes: 0 })).toThrow('classes');
     expect(build([4, 9], { scoresName: 'x', boxesName: 'x' })).toThrow('must differ');
   });

@@ -23,9 +23,10 @@ export function parseLabelsText(text: string): string[] {
 
 const reasonOf = (e: unknown): string => (e instanceof SurgeryError ? e.reason : `internal error: ${(e as Error).message}`);
 
+/** Four numbers; buildAnchorDecoder refuses the values it cannot use, as it does for the CLI. */
 function parseScales(text: string): [number, number, number, number] {
-  const v = text.split(',').map((x) => Number(x.trim()));
-  if (v.length !== 4 || v.some((x) => !Number.isFinite(x) || x <= 0)) throw new SurgeryError(`scales: four positive numbers separated by commas, not "${text}"`);
+  const v = text.split(',').map((x) => (x.trim() === '' ? Number.NaN : Number(x)));
+  if (v.length !== 4 || v.some((x) => !Number.isFinite(x))) throw new SurgeryError(`scales: four numbers separated by commas, not "${text}"`);
   return v as [number, number, number, number];
 }
 
