@@ -1,16 +1,14 @@
 // What the toolbar, menus and drops do: open, rebuild the graph with other options, save.
-import type { PackageContents } from '../../shared/format/mlpackage';
-import type { FilePayload } from '../../shared/host/api';
-import { buildGraph } from '../../shared/graph/build';
-import { baseName } from '../../shared/io/filesystem';
-import { fromTransferable, serializeModel } from '../../shared/io/document';
-import { specificationVersionForSave } from '../../shared/surgery/spec-version';
-import type { InspectResult } from '../../shared/inspect/inspect';
-import type { Model } from '../../shared/format/schema/types.generated';
+import { ModelReadError, type Model, type PackageContents } from '../../shared/format';
+import type { FilePayload } from '../../shared/host';
+import { buildGraph } from '../../shared/graph';
+import { baseName, openModelContents, serializeModel } from '../../shared/io';
+import { specificationVersionForSave } from '../../shared/surgery';
+import type { InspectResult } from '../../shared/inspect';
 import type { Diagnostic } from '../../shared/validate';
 import { adoptShapes } from './document/analysis';
 import type { Host, SaveRequest } from './host/host';
-import { openDocumentIds, useDocumentStore, withoutHistory } from './store/documentStore';
+import { documentStoreFor, useDocumentStore, withoutHistory } from './store/documentStore';
 import { useViewStore } from './store/viewStore';
 import { decodeClient, UnreadableModelError } from './worker/decodeClient';
 
@@ -31,16 +29,16 @@ function pendingInspect(spec: Model, format: 'mlmodel' | 'mlpackage'): InspectRe
 }
 
 /**
- * Opens a model. The worker decodes it and builds the graph, so a large model never blocks the
- * window; a file that does not decode is reported and the open document stays as it was.
- * The graph comes first and is laid out and drawn while the worker infers shapes, gathers the
- * model panel's facts and validates; those land on the same revision without moving anything.
+ * Opens a model. This thread decodes it and builds the graph, which the canvas lays out and draws
+ * at once; meanwhile the decode worker decodes its own copy of the bytes and infers shapes, gathers
+ * the model panel's facts and validates (the slow part, off this thread), and those land on the
+ * same revision without moving anything (the toolbar spinner lasts until then). A file that does
+ * not decode is reported and the open documents stay as they were.
  *
- * The worker also posts the decoded spec. Structured cloning drops what the codec remembers about
- * each message (its original bytes, which make a save of an untouched or lightly edited model
- * byte-exact), so the worker sends those as offsets and fromTransferable re-attaches them to this
- * thread's own copy of the input: the window never decodes, and saves stay lossless.
- * Every edit is applied to this thread's document (documentStore.ts), never to a worker's copy.
+ * Decoding here rather than posting the worker's decoded spec across: a structured clone of every
+ * message, plus re-attaching what the codec remembers about each one's bytes (which makes a save
+ * of an untouched or lightly edited model byte-exact), cost more than the decode itself, and the
+ * two decodes run at once. Every edit is applied to this thread's document (documentStore.ts).
  */
 export async function openPayload(payload: FilePayload): Promise<void> {
   // Another document opens in a tab of its own (documentStore.ts): nothing open is discarded.
@@ -50,57 +48,45 @@ export async function openPayload(payload: FilePayload): Promise<void> {
   const foldConstants = view.foldConstants;
   view.setLoading({ name: payload.name });
   const input: Uint8Array | PackageContents = payload.kind === 'file' ? payload.bytes : payload.contents;
+  performance.mark('mlsurgeon:open', { detail: payload.name });
+  // Posted first, so the worker decodes while this thread does.
+  const analysis = decodeClient.analyze(payload.name, input);
+  analysis.catch(() => undefined); // a file this thread cannot read is reported below, once
   try {
-    const summary = await decodeClient.open(docId, payload.name, input, foldConstants);
-    if (latestOpen !== docId) return; // a later open superseded this one
-    const opened = fromTransferable(summary.document, input);
+    const opened = openModelContents(payload.name, input);
+    const graph = buildGraph(opened.spec, { foldConstants });
+    performance.mark('mlsurgeon:graph-built');
     withoutHistory(() => useDocumentStore.getState().open({
       id: docId,
       name: payload.name,
       ...(payload.path ? { path: payload.path } : {}),
       opened,
-      analysis: { graph: summary.graph, inspect: pendingInspect(opened.spec, opened.format), diagnostics: [] },
+      analysis: { graph, inspect: pendingInspect(opened.spec, opened.format), diagnostics: [] },
       foldConstants,
     }), true);
     useViewStore.getState().resetForDocument();
-    for (const w of summary.warnings) useViewStore.getState().report(payload.name, w);
-    const analysis = await summary.analysis;
-    adoptShapes(opened.spec, analysis.shapes);
-    const d = useDocumentStore.getState().document;
-    if (d?.id === docId && d.spec === opened.spec) {
-      // setGraph with the same graph re-derives the document (diagnostic index, the analysis kept
-      // for undo) from the findings just set: nothing on the canvas moves.
-      withoutHistory(() => {
-        useDocumentStore.setState({
-          document: {
-            ...d, inspect: analysis.inspect, diagnostics: analysis.diagnostics,
-            ...(analysis.validationFailure ? { validationFailure: analysis.validationFailure } : {}),
-          },
-        });
-        useDocumentStore.getState().setGraph(docId, d.graph, d.foldConstants);
-      });
-    }
-    decodeClient.release(openDocumentIds());
-    if (analysis.validationFailure) useViewStore.getState().report(payload.name, analysis.validationFailure);
+    for (const w of opened.warnings) useViewStore.getState().report(payload.name, w);
+    const found = await analysis;
+    performance.mark('mlsurgeon:analysis-received', { detail: { decodeMs: found.decodeMs, analysisMs: found.analysisMs } });
+    adoptShapes(opened.spec, found.shapes);
+    // On the document's own tab, shown or not; an edit made meanwhile keeps its own analysis.
+    const { shapes: _shapes, decodeMs: _decodeMs, analysisMs: _analysisMs, ...findings } = found;
+    documentStoreFor(docId)?.getState().setFindings(docId, opened.spec, findings);
+    if (found.validationFailure) useViewStore.getState().report(payload.name, found.validationFailure);
   } catch (e) {
-    const reason = e instanceof UnreadableModelError ? e.reason : `could not open: ${(e as Error).message}`;
+    const reason = e instanceof ModelReadError || e instanceof UnreadableModelError ? e.reason : `could not open: ${(e as Error).message}`;
     useViewStore.getState().report(payload.name, reason);
-    decodeClient.release(openDocumentIds());
   } finally {
     if (latestOpen === docId) useViewStore.getState().setLoading(null);
   }
 }
 
-export async function setFoldConstants(on: boolean): Promise<void> {
+export function setFoldConstants(on: boolean): void {
   useViewStore.getState().setFoldConstants(on);
   const doc = useDocumentStore.getState().document;
   if (!doc || doc.foldConstants === on) return;
   try {
-    // The worker holds the spec as opened; once edited, the graph is built here from the edited one.
-    const graph = doc.spec === doc.opened.spec
-      ? (await decodeClient.graph(doc.id, on)).graph
-      : buildGraph(doc.spec, { foldConstants: on });
-    if (useViewStore.getState().foldConstants !== on) return;
+    const graph = buildGraph(doc.spec, { foldConstants: on });
     withoutHistory(() => useDocumentStore.getState().setGraph(doc.id, graph, on));
     useViewStore.getState().select(null);
   } catch (e) {

@@ -2,7 +2,7 @@
 import {
   MESSAGES, MODEL_TYPE, SPECIFICATION_RELEASES, describeRelease, featureInfo, formatPath, isPipelineField, modelTypeOf,
   pipelineOf, resolveModelPath, walkMessages, whichOneof, type FeatureInfo, type MILSpec_Operation, type MlPackage,
-  type Model, type NeuralNetworkLayer, type PathStep, type WeightParams,
+  type Model, type NeuralNetworkLayer, type PathStep,
 } from '../format';
 import { formatShape, inferShapes, type Shape, type ShapeResult } from '../shapes';
 import { weightStorage } from '../weights';
@@ -83,7 +83,7 @@ function layerType(layer: NeuralNetworkLayer): string {
 /** Names an operation's outputs, and its inputs as the names they bind (MIL arguments by name). */
 function opInfo(op: MILSpec_Operation, path: readonly PathStep[]): LayerInfo {
   const inputs: string[] = [];
-  for (const [, arg] of op.inputs ?? new Map()) for (const b of arg.arguments ?? []) if (b.name !== undefined) inputs.push(b.name);
+  for (const [, arg] of op.inputs ?? []) for (const b of arg.arguments ?? []) if (b.name !== undefined) inputs.push(b.name);
   const outputs = (op.outputs ?? []).map((o) => o.name ?? '');
   const nameAttr = op.attributes?.get('name')?.immediateValue?.tensor?.strings?.values?.[0];
   return { name: nameAttr ?? outputs[0] ?? '', type: op.type ?? '', inputs, outputs, path: formatPath(path) };
@@ -93,7 +93,12 @@ function add(rec: Record<string, number>, k: string, n: number): void {
   rec[k] = (rec[k] ?? 0) + n;
 }
 
-export function inspectModel(spec: Model, format: 'mlmodel' | 'mlpackage', pkg?: MlPackage): InspectResult {
+/**
+ * `inferred`: the spec's shapes when the caller has inferred them already (the editor infers once
+ * per revision and hands the same result to validation and the canvas); null when inference
+ * failed. Omitted, they are inferred here.
+ */
+export function inspectModel(spec: Model, format: 'mlmodel' | 'mlpackage', pkg?: MlPackage, inferred?: ShapeResult | null): InspectResult {
   const d = spec.description ?? {};
   const md = d.metadata ?? {};
   const layers: LayerInfo[] = [];
@@ -122,7 +127,7 @@ export function inspectModel(spec: Model, format: 'mlmodel' | 'mlpackage', pkg?:
         break;
       }
       case 'CoreML.Specification.WeightParams': {
-        const s = weightStorage(m as WeightParams);
+        const s = weightStorage(m);
         if (s) { add(bytes, s.kind, s.bytes); add(counts, s.kind, 1); }
         break;
       }
@@ -137,7 +142,7 @@ export function inspectModel(spec: Model, format: 'mlmodel' | 'mlpackage', pkg?:
         break;
       }
       case 'CoreML.Specification.MILSpec.Operation': {
-        const info = opInfo(m as MILSpec_Operation, v.path);
+        const info = opInfo(m, v.path);
         layers.push(info);
         add(layerTypes, info.type, 1);
         opCount++;
@@ -176,7 +181,10 @@ export function inspectModel(spec: Model, format: 'mlmodel' | 'mlpackage', pkg?:
   // Every blob's inferred shape, pipeline sub-models included.
   const shapes = new Map<string, Shape>();
   const collect = (r: ShapeResult) => { for (const [k, v] of r.blobs) if (!shapes.has(k)) shapes.set(k, v); r.models?.forEach(collect); };
-  try { collect(inferShapes(spec)); } catch { /* shapes are a convenience here; validation reports why they fail */ }
+  if (inferred) collect(inferred);
+  else if (inferred === undefined) {
+    try { collect(inferShapes(spec)); } catch { /* shapes are a convenience here; validation reports why they fail */ }
+  }
   const withShapes = layers.map((l) => ({ ...l, outputShapes: l.outputs.map((o) => { const sh = shapes.get(o); return sh ? formatShape(sh) : '?'; }) }));
 
   const userDefined: Record<string, string> = {};

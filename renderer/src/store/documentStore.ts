@@ -5,17 +5,15 @@
 // positions, layout, zoom) lives in viewStore.ts. Undo and redo restore a revision; a subscription
 // below then re-derives the document from it, so every way of reaching a revision (an edit, undo,
 // redo, a jump in the History list) shows that revision with its validation findings at once.
+// After an open, the findings come a moment later from the decode worker (setFindings) and land on
+// the revision as opened.
 //
-// Deriving runs on the UI thread, synchronously. Measured on model_cpm (757 layers, the most of
-// the real models): in Node 20, warm, buildGraph 7 ms, inferShapes 5 ms, validateModel 22 ms,
-// inspectModel 17 ms; in Chromium (browser build), renaming the input from the canvas takes 32–49 ms
-// from Enter to the new revision with its graph and findings, and undo/redo about 1 ms (analyses are
-// kept per spec below). The ELK relayout that follows runs in its worker (360–620 ms) while the
-// previous drawing stays on screen. Sending each edited spec to the decode worker instead would add
-// a structured clone of the spec per edit and make the graph arrive later than the findings; the
-// spec itself must stay here anyway (see actions.ts: the codec's memory of original bytes lives on
-// this thread's objects). Opening a file still decodes, builds and validates in the worker, where a
-// large model cannot block the window.
+// Deriving after an edit runs on the UI thread, synchronously. Measured on model_cpm (757 layers,
+// the most of the real models): in Node 20, warm, buildGraph 7 ms, inferShapes 5 ms, validateModel
+// 22 ms, inspectModel 17 ms; undo/redo about 1 ms (analyses are kept per spec below). Sending each
+// edited spec to the decode worker instead would add a structured clone of the spec per edit and
+// make the graph arrive later than the findings; the spec itself must stay here anyway (see
+// actions.ts: the codec's memory of original bytes lives on this thread's objects).
 import { createStore, useStore, type StoreApi } from 'zustand';
 import { temporal, type TemporalState } from 'zundo';
 import type { MlPackage, Model } from '../../../shared/format';
@@ -62,6 +60,9 @@ export interface ModelDocument {
   readonly dirty: boolean;
 }
 
+/** An analysis without its graph: what the decode worker sends after an open. */
+export type Findings = Omit<Analysis, 'graph'>;
+
 export interface OpenDocument {
   readonly id: number;
   readonly name: string;
@@ -74,7 +75,7 @@ export interface OpenDocument {
 }
 
 /** What a document made in this window counts as having been saved as: never any spec. */
-const NEVER_SAVED: Model = Object.freeze({}) as Model;
+const NEVER_SAVED: Model = Object.freeze({});
 
 interface DocumentState {
   readonly document: ModelDocument | null;
@@ -86,6 +87,11 @@ interface DocumentState {
   commit(spec: Model, label: string): void;
   /** A graph rebuilt with other view options; not an edit, so not recorded for undo. */
   setGraph(docId: number, graph: ModelGraph, foldConstants: boolean): void;
+  /**
+   * The open's analysis, worked out by the decode worker while the graph was drawn: `spec`'s model
+   * facts and findings. Not an edit; the graph and everything laid out from it stay as they are.
+   */
+  setFindings(docId: number, spec: Model, findings: Findings): void;
   /** The current spec was written (to `where`, when the host names a new place). */
   markSaved(docId: number, spec: Model, where?: { name: string; path?: string }): void;
   close(): void;
@@ -145,6 +151,15 @@ export function createDocumentStore() {
           if (!registry.getState().tabs.includes(store)) registry.setState((r) => ({ tabs: [...r.tabs, store], active: store }));
         },
         commit: (spec, label) => set((s) => (s.document ? { revision: { seq: nextSeq++, spec, label } } : {})),
+        setFindings: (docId, spec, f) => set((s) => {
+          const found = { inspect: f.inspect, diagnostics: f.diagnostics, ...(f.validationFailure ? { validationFailure: f.validationFailure } : {}) };
+          // Kept for undo and redo back to this spec, whichever revision is shown now.
+          const kept = analyses.get(spec);
+          if (kept) analyses.set(spec, { graph: kept.graph, foldConstants: kept.foldConstants, ...found });
+          const d = s.document;
+          if (d?.id !== docId || d.spec !== spec) return {};
+          return { document: derive(baseOf(d), d.revision, { graph: d.graph, ...found }) };
+        }),
         setGraph: (docId, graph, foldConstants) => set((s) => {
           const d = s.document;
           if (d?.id !== docId) return {};
@@ -313,11 +328,6 @@ export function historyView(past: readonly Partial<{ revision: Revision | null }
   // zundo keeps the next redo last in futureStates.
   const entries = [...past.map((p) => entry(p.revision)), entry(current), ...[...future].reverse().map((f) => entry(f.revision))];
   return { entries, current: past.length };
-}
-
-/** Ids of the documents open in tabs (the decode worker keeps these). */
-export function openDocumentIds(): number[] {
-  return registry.getState().tabs.flatMap((t) => { const d = t.getState().document; return d ? [d.id] : []; });
 }
 
 /** The store of the tab holding document `id` (an open's late results land on its own tab, shown or not). */
