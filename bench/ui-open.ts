@@ -12,8 +12,9 @@
 // new revision: rename the output (target < 100 ms) and insert a layer (target < 1 s).
 //
 // Usage: tsx bench/ui-open.ts   Env: NETRON_DIR=<netron checkout> (serves its source/ folder),
-// BENCH_NO_BUILD=1 (reuse dist/), BENCH_RUNS (default 5), BENCH_ONLY=<name part> (one model, no
-// edits), CHROMIUM=path.
+// BENCH_DIST=folder (where the production build goes; default bench/out/dist, so a run never
+// overwrites the dist/ that others serve), BENCH_NO_BUILD=1 (reuse that build), BENCH_RUNS (default 5), BENCH_ONLY=<name part> (one model, no
+// edits; "edits": the edits only), CHROMIUM=path.
 // Exits 1 when a target is missed: open ≤ 0.5× Netron on each model, the two edit times.
 import { execFileSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
@@ -22,11 +23,12 @@ import { loadavg } from 'node:os';
 import { basename, extname, join, resolve, dirname, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { encodeModel } from '../shared/format/model';
+import { decodeModel, encodeModel } from '../shared/format/model';
 import { buildChainModel } from './synthetic';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'bench', 'out');
+const distDir = process.env.BENCH_DIST ? resolve(process.env.BENCH_DIST) : join(outDir, 'dist');
 const models = join(root, '..', 'shared', 'models');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const TYPES: Record<string, string> = {
@@ -134,9 +136,11 @@ const median = (xs: readonly number[]): number => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-/** Rename model_cpm's output from the canvas (search, F2, type, Enter); ms from Enter to the new name drawn. */
-async function renameOutput(page: Page): Promise<number> {
-  const output = await page.evaluate(() => window.__mlsurgeon!.document()!.nodes.find((n) => n.kind === 'output')!.label);
+/**
+ * Rename model_cpm's output from the canvas (search, F2, type, Enter); ms from Enter to the new name
+ * drawn. The production build has no store access: the output's name comes from the file itself.
+ */
+async function renameOutput(page: Page, output: string): Promise<number> {
   await page.keyboard.press('Control+f');
   await page.getByTestId('search-input').fill(output);
   await page.getByTestId('search-input').press('Escape');
@@ -155,16 +159,17 @@ async function renameOutput(page: Page): Promise<number> {
 /** Insert a bias layer on the first edge in view (click the edge, then the palette type); ms from the click to the layer drawn. */
 async function insertLayer(page: Page): Promise<number> {
   const id = 'neuralNetwork.layers[0][0]->neuralNetwork.layers[1][0]';
-  const at = await page.evaluate(`(() => {
+  const at = await page.evaluate<{ x: number; y: number } | null>(`(() => {
     const g = [...document.querySelectorAll('.react-flow__edge')].find((e) => e.getAttribute('data-id') === ${JSON.stringify(id)});
     const path = g && g.querySelector('path.react-flow__edge-path');
     if (!path) return null;
     const pt = path.getPointAtLength(path.getTotalLength() / 2).matrixTransform(path.getScreenCTM());
     return { x: pt.x, y: pt.y };
-  })()`) as { x: number; y: number } | null;
+  })()`);
   if (!at) throw new Error(`edge ${id} is not drawn`);
   await page.mouse.click(at.x, at.y);
-  await page.waitForFunction(() => window.__mlsurgeon!.view().edgeSelection !== null);
+  // The selected edge carries the class "selected" (Canvas.tsx edgeClass).
+  await page.waitForFunction(`!!document.querySelector('.react-flow__edge.selected[data-id=${JSON.stringify(JSON.stringify(id)).slice(1, -1)}]')`);
   await page.getByTestId('left-tab-layers').click();
   const item = page.locator('[data-testid="palette-item"][data-type="bias"]');
   await item.waitFor();
@@ -179,7 +184,9 @@ interface OpenRow { name: string; layers: number; ours: number[]; netron: number
 
 async function main(): Promise<void> {
   mkdirSync(outDir, { recursive: true });
-  if (process.env.BENCH_NO_BUILD !== '1') execFileSync('npm', ['run', '-s', 'build:renderer'], { cwd: root, stdio: 'inherit' });
+  if (process.env.BENCH_NO_BUILD !== '1') {
+    execFileSync('npx', ['vite', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn', '--outDir', distDir, '--emptyOutDir'], { cwd: root, stdio: 'inherit' });
+  }
   const chain = (n: number): string => {
     const f = join(outDir, `chain-${n}.mlmodel`);
     writeFileSync(f, encodeModel(buildChainModel(n)));
@@ -195,7 +202,9 @@ async function main(): Promise<void> {
   ];
   const netronDir = process.env.NETRON_DIR ? resolve(process.env.NETRON_DIR, 'source') : undefined;
   if (netronDir && !existsSync(join(netronDir, 'index.html'))) throw new Error(`NETRON_DIR: no source/index.html in ${process.env.NETRON_DIR}`);
-  const ours = await serve(join(root, 'dist'));
+  const cpmOutput = decodeModel(readFileSync(cpm)).description?.output?.[0]?.name;
+  if (!cpmOutput) throw new Error('model_cpm: no output named in its description');
+  const ours = await serve(distDir);
   const netron = netronDir ? await serve(netronDir) : undefined;
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
@@ -229,9 +238,10 @@ async function main(): Promise<void> {
       rows.push({ name: s.name, layers: s.layers, ours: mine, netron: measured ? theirs : null, netronMs, ratio, pass: ratio <= RATIO_TARGET });
       process.stderr.write(`${s.name}: ours ${mine.map(Math.round).join(', ')} ms; Netron ${measured ? theirs.map(Math.round).join(', ') : `${netronMs} (issue 9)`} ms\n`);
     }
-    for (let i = 0; i < (process.env.BENCH_ONLY ? 0 : RUNS); i++) {
+    const editRuns = !process.env.BENCH_ONLY || process.env.BENCH_ONLY === 'edits' ? RUNS : 0;
+    for (let i = 0; i < editRuns; i++) {
       const { page } = await openOurs(browser, ours.url, cpm);
-      renames.push(await renameOutput(page));
+      renames.push(await renameOutput(page, cpmOutput));
       await page.close();
       const second = await openOurs(browser, ours.url, cpm);
       inserts.push(await insertLayer(second.page));
