@@ -654,6 +654,8 @@ describe('window.mlsurgeon (preload API)', () => {
 interface FakeEvent { defaultPrevented: boolean; preventDefault(): void }
 const fakeEvent = (): FakeEvent => ({ defaultPrevented: false, preventDefault() { this.defaultPrevented = true; } });
 
+type HeadersHandler = (details: { url: string; responseHeaders?: Record<string, string[]> }, callback: (response: { responseHeaders?: Record<string, string[]> }) => void) => void;
+
 function fakeElectron(userData: string) {
   const handles = new Map<string, (event: unknown, ...args: unknown[]) => Promise<unknown>>();
   const listeners = new Map<string, (event: unknown, ...args: unknown[]) => void>();
@@ -696,7 +698,10 @@ function fakeElectron(userData: string) {
     static getFocusedWindow(): FakeWindow | null { return null; }
     static getAllWindows(): FakeWindow[] { return [...windows]; }
   }
+  const switches: string[][] = [];
+  const headerHandlers: HeadersHandler[] = [];
   const app = Object.assign(new EventEmitter(), {
+    commandLine: { appendSwitch: (...args: string[]) => { switches.push(args); } },
     setName() {},
     requestSingleInstanceLock: () => true,
     whenReady: () => Promise.resolve(),
@@ -723,10 +728,15 @@ function fakeElectron(userData: string) {
       showOpenDialog: async () => ({ canceled: true, filePaths: [] }),
       showSaveDialog: async () => ({ canceled: true }),
     },
-    session: { defaultSession: { setPermissionRequestHandler() {} } },
+    session: {
+      defaultSession: {
+        setPermissionRequestHandler() {},
+        webRequest: { onHeadersReceived: (f: HeadersHandler) => { headerHandlers.push(f); } },
+      },
+    },
     shell: { openExternal: async () => {} },
   };
-  return { electron, handles, listeners, menus, errorBoxes, messageBoxes, messageBoxAnswers, windows };
+  return { electron, handles, listeners, menus, errorBoxes, messageBoxes, messageBoxAnswers, windows, switches, headerHandlers };
 }
 
 /** Runs a CommonJS bundle with `require('electron')` answered by `electron`. */
@@ -789,6 +799,13 @@ describe('the built bundles', () => {
     }
 
     expect(fake.errorBoxes).toEqual([]);
+    // The executor's two kernel threads need shared memory in the file:// app.
+    expect(fake.switches).toContainEqual(['enable-features', 'SharedArrayBuffer']);
+    // Without a dev server, no response gets its headers rewritten (file:// pages cannot be isolated).
+    expect(fake.headerHandlers).toHaveLength(1);
+    let answered: unknown;
+    fake.headerHandlers[0]({ url: 'file:///app/index.html', responseHeaders: {} }, (r) => { answered = r; });
+    expect(answered).toEqual({});
     expect([...fake.handles.keys()].sort()).toEqual(Object.values(INVOKE).sort());
     expect([...fake.listeners.keys()].sort()).toEqual(Object.values(NOTIFY).sort());
     expect(fake.menus.at(-1)!.map((m) => m.label)).toEqual(['File', 'Edit', 'View', 'Window']);
