@@ -277,8 +277,10 @@ function makeEntry<T extends LayerType>(type: T, [short, displayName, category, 
   });
 }
 
-const REGISTRY = Object.freeze(
-  Object.fromEntries(Object.entries(ROWS).map(([type, row]) => [type, makeEntry(type as LayerType, row)])),
+// Marked pure so a bundle that imports only layerTypeOf from layers/ (the executor worker) can
+// drop the table: the bundler cannot tell on its own that building it has no side effects.
+const REGISTRY = /* @__PURE__ */ Object.freeze(
+  /* @__PURE__ */ Object.fromEntries(/* @__PURE__ */ Object.entries(ROWS).map(([type, row]) => [type, makeEntry(type as LayerType, row)])),
 ) as { readonly [T in LayerType]: LayerEntry<T> };
 
 /** Every layer type, in schema order. */
