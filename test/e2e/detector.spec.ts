@@ -7,14 +7,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeModel } from '../../shared/format/model';
-import type { Model } from '../../shared/format/schema/types.generated';
+import { ArrayFeatureType_ArrayDataType, ImageFeatureType_ColorSpace, PoolingLayerParams_PoolingType, type Model } from '../../shared/format/schema/types.generated';
 import { addNmsStage } from '../../shared/surgery/detector';
 import { openModel, screenshot, waitForDocument } from './app';
 import { assert, assertEqual, test } from './harness';
 import { chooseImage, drawPng, runAndWait } from './runPanel';
 
-/** FeatureTypes.proto: ArrayDataType.FLOAT32, ImageFeatureType.ColorSpace.RGB; NeuralNetwork.proto: PoolingType.AVERAGE. */
-const FLOAT32 = 65568, RGB = 20, AVERAGE = 1;
+const { FLOAT32 } = ArrayFeatureType_ArrayDataType;
+const { RGB } = ImageFeatureType_ColorSpace;
+const { AVERAGE } = PoolingLayerParams_PoolingType;
 const SIZE = 128, CELL = 32, GRID = SIZE / CELL, CELLS = GRID * GRID;
 
 /** One box per cell, normalised (centre x, centre y, width, height), row by row. */

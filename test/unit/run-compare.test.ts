@@ -8,7 +8,7 @@ import { defaultArrayShape, defaultImageSize, inputMismatches } from '../../shar
 import type { FeatureValue, RunResult } from '../../shared/executor/types';
 import { transferableResult } from '../../shared/executor/worker-protocol';
 import { decodeModel } from '../../shared/format/model';
-import type { FeatureDescription, Model } from '../../shared/format/schema/types.generated';
+import { ArrayFeatureType_ArrayDataType, ImageFeatureType_ColorSpace, type FeatureDescription, type Model } from '../../shared/format/schema/types.generated';
 import { quantizeWeights } from '../../shared/surgery/quantize';
 import { SHARED, sharedPresent } from '../support/shared-data';
 
@@ -104,10 +104,10 @@ describe.skipIf(!sharedPresent)('SqueezeNetFP16 against its 8-bit linear quantiz
 });
 
 describe('inputs two models can share', () => {
-  const FLOAT32 = 65568, INT32 = 131104;
+  const { FLOAT32, INT32 } = ArrayFeatureType_ArrayDataType;
   const model = (...input: FeatureDescription[]): Model => ({ specificationVersion: 4, description: { input, output: [] } });
-  const image = (name: string, width: number, height: number, colorSpace = 20): FeatureDescription => ({ name, type: { imageType: { width, height, colorSpace } } });
-  const array = (name: string, shape: number[], dataType = FLOAT32): FeatureDescription => ({ name, type: { multiArrayType: { shape, dataType } } });
+  const image = (name: string, width: number, height: number, colorSpace: number = ImageFeatureType_ColorSpace.RGB): FeatureDescription => ({ name, type: { imageType: { width, height, colorSpace } } });
+  const array = (name: string, shape: number[], dataType: number = FLOAT32): FeatureDescription => ({ name, type: { multiArrayType: { shape, dataType } } });
 
   it('default sizes: the declared one, else the first enumerated, else the ranges\' lower bounds', () => {
     expect(defaultArrayShape(array('x', [3, 4]))).toEqual([3, 4]);
@@ -122,7 +122,7 @@ describe('inputs two models can share', () => {
   });
 
   it('refuses other names, kinds, sizes and shapes with the input named; colour spaces and element types may differ', () => {
-    expect(inputMismatches(model(image('image', 227, 227, 30), array('x', [3])), model(image('image', 227, 227, 20), array('x', [3], INT32)))).toEqual([]);
+    expect(inputMismatches(model(image('image', 227, 227, ImageFeatureType_ColorSpace.BGR), array('x', [3])), model(image('image', 227, 227, ImageFeatureType_ColorSpace.RGB), array('x', [3], INT32)))).toEqual([]);
     expect(inputMismatches(model(image('image', 227, 227)), model(image('image', 224, 224)), { a: 'SqueezeNet.mlmodel', b: 'MobileNet.mlmodel' }))
       .toEqual(['input image is an image of 227×227 in SqueezeNet.mlmodel but an image of 224×224 in MobileNet.mlmodel']);
     expect(inputMismatches(model(array('x', [1, 3])), model(array('x', [3, 1])))).toEqual(['input x is an array of shape (1, 3) in A but an array of shape (3, 1) in B']);
