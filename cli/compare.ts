@@ -2,9 +2,9 @@
 // quantization) and, per output, the largest absolute difference, the signal-to-noise ratio and
 // how often the top-1 class agrees, as WWDC18's "model size versus agreement" table reports.
 import { openModelFile } from '../shared/io';
-import { accumulate, newAccumulator, runModel, seededRandom, snrDb, type Accumulator } from '../shared/executor';
+import { accumulate, inputMismatches, newAccumulator, runModel, seededRandom, snrDb, type Accumulator } from '../shared/executor';
 import {
-  buildInputs, EXIT_OK, fs, nameValue, parseSeed, reportFailure, RunUsageError,
+  buildInputs, EXIT_OK, fs, nameValue, parseSeed, reportFailure, RunInputError, RunUsageError,
   type CommandIo, type InputFlags,
 } from './run';
 
@@ -32,9 +32,9 @@ export async function compareCommand(args: string[], io: CommandIo): Promise<num
     }
     if (files.length !== 2) throw new RunUsageError('compare needs two models');
     const [a, b] = await Promise.all(files.map((f) => openModelFile(fs, f)));
-    const namesA = (a.spec.description?.input ?? []).map((d) => d.name).join(', ');
-    const namesB = (b.spec.description?.input ?? []).map((d) => d.name).join(', ');
-    if (namesA !== namesB) io.err(`warning: the models' inputs differ (${namesA} vs ${namesB}); B gets A's inputs by name`);
+    // The Run panel's Compare refuses the same pairs: inputs that differ in name, kind, size or shape.
+    const mismatches = inputMismatches(a.spec, b.spec, { a: `A (${files[0]})`, b: `B (${files[1]})` });
+    if (mismatches.length) throw new RunInputError(`the models cannot take the same inputs: ${mismatches.join('; ')}`);
     const accs = new Map<string, Accumulator>();
     const onlyIn = { a: new Set<string>(), b: new Set<string>() };
     const count = runs ?? 1;

@@ -327,6 +327,15 @@ describe.skipIf(!sharedPresent)('mlsurgeon run and compare on real models', () =
     expect(r.stdout).toMatch(/^classLabel\s+n\/a\s+n\/a\s+\d\/2/m);
   });
 
+  it('compare refuses two models that cannot take the same inputs, naming each input, as the Run panel does', async () => {
+    const a = file('tucan9389__ImageClassification-CoreML/SqueezeNetFP16.mlmodel');
+    const b = file('umerzia-7001__CoreML-Keras_Digit_recognition_app/MNISTClassifier.mlmodel');
+    const r = await mlsurgeon('compare', a, b);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^mlsurgeon compare: the models cannot take the same inputs: input image of A \(.*SqueezeNetFP16\.mlmodel\) is not an input of B \(.*MNISTClassifier\.mlmodel\) \(B .*'s inputs: imageInput\); input imageInput of B .* is not an input of A .*\n$/);
+  });
+
   it('a classic pipeline runs from --random; a text classifier is refused in one line', async () => {
     const tab = await mlsurgeon('run', file('Nehanth__EOG/MyTabularClassifier 1.mlmodel'), '--random', '1', '--out', path('tab'));
     expect(tab.code).toBe(0);
