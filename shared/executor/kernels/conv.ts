@@ -178,19 +178,16 @@ export function gemmGeneralReference(g: GemmArgs): void {
   }
 }
 
+/** The positional form of a GEMM (callers that have no per-row bias or transposed B). */
+export type PositionalGemm = (
+  M: number, N: number, K: number, A: Float32Array, B: Float32Array, C: Float32Array, bias?: Float32Array, activation?: Clamp,
+) => void;
+
+const positional = (run: (args: GemmArgs) => void): PositionalGemm =>
+  (M, N, K, A, B, C, bias, activation) => run({ M, N, K, A, B, C, bias, activation });
+
 /** C[M x N] = A[M x K] * B[K x N] (+ bias[N] on each row), row-major; C is overwritten. */
-export function gemmReference(
-  M: number,
-  N: number,
-  K: number,
-  A: Float32Array,
-  B: Float32Array,
-  C: Float32Array,
-  bias?: Float32Array,
-  activation?: Clamp,
-): void {
-  gemmGeneralReference({ M, N, K, A, B, C, bias, activation });
-}
+export const gemmReference: PositionalGemm = positional(gemmGeneralReference);
 
 /** Convolution for one batch item; SIMD when available (see the module comment). */
 export function conv2d(args: Conv2dArgs): void {
@@ -200,18 +197,7 @@ export function conv2d(args: Conv2dArgs): void {
 }
 
 /** C = A * B (+ bias[N] on each row) (clamped); SIMD when available. */
-export function gemm(
-  M: number,
-  N: number,
-  K: number,
-  A: Float32Array,
-  B: Float32Array,
-  C: Float32Array,
-  bias?: Float32Array,
-  activation?: Clamp,
-): void {
-  gemmGeneral({ M, N, K, A, B, C, bias, activation });
-}
+export const gemm: PositionalGemm = positional(gemmGeneral);
 
 /** GEMM with a transposed B and/or a per-row bias (innerProduct, batchedMatMul); SIMD when available. */
 export function gemmGeneral(args: GemmArgs): void {
