@@ -29,6 +29,7 @@ import { startKernelThreads } from '../shared/executor/parallel';
 import { Worker } from 'node:worker_threads';
 import type { HeapF32 } from '../shared/executor/wasm/heap';
 import { decodeModel } from '../shared/format/model';
+import type { Model } from '../shared/format';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const caseDir = resolve(root, '..', 'shared', 'conformance', 'convert_mobilenet_v2');
@@ -204,54 +205,59 @@ type Layer =
   | { kind: 'reshape'; name: string; input: string; output: string; shape: number[] }
   | { kind: 'dense'; name: string; input: string; output: string; inC: number; outC: number; weights: Float32Array; bias?: Float32Array };
 
+/** runModel's output values as this benchmark reads them (a tensor's data, or the value's own). */
+type OutputValue = { kind: string; tensor?: { data: Float32Array }; data?: Float32Array };
+
 function floats(w: { floatValue?: ArrayLike<number> } | undefined, what: string): Float32Array {
   const v = w?.floatValue;
   if (!v || v.length === 0) throw new Error(`${what}: only float32 weights are handled by this benchmark`);
   return Float32Array.from(v);
 }
 
-function readNetwork(spec: Record<string, any>): { layers: Layer[]; input: string; inputShape: number[]; output: string } {
+function readNetwork(spec: Model): { layers: Layer[]; input: string; inputShape: number[]; output: string } {
   const nn = spec.neuralNetwork;
+  if (!nn) throw new Error('only a NeuralNetwork model is handled by this benchmark');
   const layers: Layer[] = [];
-  for (const l of nn.layers as Record<string, any>[]) {
-    const [input, output] = [l.input[0] as string, l.output[0] as string];
+  for (const l of nn.layers ?? []) {
+    const name = l.name ?? '';
+    const [input, output] = [l.input?.[0] ?? '', l.output?.[0] ?? ''];
     if (l.convolution) {
       const p = l.convolution;
-      if (p.same || p.isDeconvolution) throw new Error(`${l.name}: only explicit (valid) padding is handled`);
+      if (p.same || p.isDeconvolution) throw new Error(`${name}: only explicit (valid) padding is handled`);
       const b = p.valid?.paddingAmounts?.borderAmounts ?? [];
       const groups = Number(p.nGroups ?? 1) || 1;
       layers.push({
-        kind: 'conv', name: l.name, input, output,
+        kind: 'conv', name, input, output,
         inC: Number(p.kernelChannels) * groups, outC: Number(p.outputChannels), groups,
-        k: [Number(p.kernelSize[0]), Number(p.kernelSize[1])],
-        stride: [Number(p.stride[0]), Number(p.stride[1])],
+        k: [Number(p.kernelSize?.[0]), Number(p.kernelSize?.[1])],
+        stride: [Number(p.stride?.[0]), Number(p.stride?.[1])],
         dilation: [Number(p.dilationFactor?.[0] ?? 1) || 1, Number(p.dilationFactor?.[1] ?? 1) || 1],
         pad: [Number(b[0]?.startEdgeSize ?? 0), Number(b[0]?.endEdgeSize ?? 0), Number(b[1]?.startEdgeSize ?? 0), Number(b[1]?.endEdgeSize ?? 0)],
-        weights: floats(p.weights, l.name),
-        bias: p.hasBias ? floats(p.bias, l.name) : undefined,
+        weights: floats(p.weights, name),
+        bias: p.hasBias ? floats(p.bias, name) : undefined,
       });
     } else if (l.clip) {
-      layers.push({ kind: 'clip', name: l.name, input, output, min: Number(l.clip.minVal ?? 0), max: Number(l.clip.maxVal ?? 0) });
+      layers.push({ kind: 'clip', name, input, output, min: Number(l.clip.minVal ?? 0), max: Number(l.clip.maxVal ?? 0) });
     } else if (l.add) {
-      if (l.input.length !== 2 || l.add.alpha) throw new Error(`${l.name}: only a two-input add is handled`);
-      layers.push({ kind: 'add', name: l.name, inputs: [l.input[0], l.input[1]], output });
+      if (l.input?.length !== 2 || l.add.alpha) throw new Error(`${name}: only a two-input add is handled`);
+      layers.push({ kind: 'add', name, inputs: [l.input[0], l.input[1]], output });
     } else if (l.pooling) {
-      if (!l.pooling.globalPooling || Number(l.pooling.type) !== 1) throw new Error(`${l.name}: only global average pooling is handled`);
-      layers.push({ kind: 'globalAvgPool', name: l.name, input, output });
+      if (!l.pooling.globalPooling || Number(l.pooling.type) !== 1) throw new Error(`${name}: only global average pooling is handled`);
+      layers.push({ kind: 'globalAvgPool', name, input, output });
     } else if (l.reshapeStatic) {
-      layers.push({ kind: 'reshape', name: l.name, input, output, shape: (l.reshapeStatic.targetShape as unknown[]).map(Number) });
+      layers.push({ kind: 'reshape', name, input, output, shape: (l.reshapeStatic.targetShape ?? []).map(Number) });
     } else if (l.innerProduct) {
       const p = l.innerProduct;
       layers.push({
-        kind: 'dense', name: l.name, input, output, inC: Number(p.inputChannels), outC: Number(p.outputChannels),
-        weights: floats(p.weights, l.name), bias: p.hasBias ? floats(p.bias, l.name) : undefined,
+        kind: 'dense', name, input, output, inC: Number(p.inputChannels), outC: Number(p.outputChannels),
+        weights: floats(p.weights, name), bias: p.hasBias ? floats(p.bias, name) : undefined,
       });
     } else {
-      throw new Error(`${l.name}: layer type ${Object.keys(l).join(',')} is not handled by this benchmark`);
+      throw new Error(`${name}: layer type ${Object.keys(l).join(',')} is not handled by this benchmark`);
     }
   }
-  const inp = spec.description.input[0];
-  return { layers, input: inp.name, inputShape: (inp.type.multiArrayType.shape as unknown[]).map(Number), output: spec.description.output[0].name };
+  const inp = spec.description?.input?.[0];
+  return { layers, input: inp?.name ?? '', inputShape: (inp?.type?.multiArrayType?.shape ?? []).map(Number), output: spec.description?.output?.[0]?.name ?? '' };
 }
 
 function onnxFromNetwork(net: ReturnType<typeof readNetwork>): Uint8Array {
@@ -455,7 +461,7 @@ async function main(): Promise<void> {
     console.log(`bench:executor skipped: ${modelPath} is absent`);
     return;
   }
-  const spec = decodeModel(new Uint8Array(readFileSync(modelPath))) as unknown as Record<string, any>;
+  const spec = decodeModel(new Uint8Array(readFileSync(modelPath)));
   const net = readNetwork(spec);
   const image = decodeNpy(new Uint8Array(readFileSync(join(caseDir, 'inputs', 'image.npy')))).data;
   const expected = decodeNpy(new Uint8Array(readFileSync(join(caseDir, 'expected', 'logits.npy')))).data;
@@ -487,7 +493,7 @@ async function main(): Promise<void> {
 
   // Our executor (shared/executor/index.ts runModel), when it exists.
   const executorPath = join(root, 'shared', 'executor', 'index.ts');
-  let runModel: ((model: unknown, inputs: Map<string, unknown>, options?: { blobs?: 'all'; blobViews?: boolean }) => { outputs: Map<string, any>; blobs: Map<string, { data: Float32Array }>; release?(): void }) | undefined;
+  let runModel: ((model: unknown, inputs: Map<string, unknown>, options?: { blobs?: 'all'; blobViews?: boolean }) => { outputs: Map<string, OutputValue>; blobs: Map<string, { data: Float32Array }>; release?(): void }) | undefined;
   if (existsSync(executorPath)) {
     try {
       const mod = (await import(executorPath)) as Record<string, unknown>;
@@ -498,9 +504,11 @@ async function main(): Promise<void> {
   }
   if (!runModel) console.log('no runModel in shared/executor yet: the target is checked on the kernels path');
   const feed = () => new Map([[net.input, { kind: 'tensor', tensor: { shape: net.inputShape, data: image.slice() } }]]);
-  const outputOf = (r: { outputs: Map<string, any> }): Float32Array => {
+  const outputOf = (r: { outputs: Map<string, OutputValue> }): Float32Array => {
     const v = r.outputs.get(net.output);
-    return v.kind === 'tensor' ? v.tensor.data : v.data;
+    const data = v?.kind === 'tensor' ? v.tensor?.data : v?.data;
+    if (!data) throw new Error(`${net.output}: no float output`);
+    return data;
   };
   if (runModel) {
     const rm = runModel;
@@ -632,7 +640,7 @@ async function main(): Promise<void> {
 }
 
 async function webOnly(): Promise<void> {
-  const spec = decodeModel(new Uint8Array(readFileSync(join(caseDir, 'model.mlmodel')))) as unknown as Record<string, any>;
+  const spec = decodeModel(new Uint8Array(readFileSync(join(caseDir, 'model.mlmodel'))));
   const net = readNetwork(spec);
   const image = decodeNpy(new Uint8Array(readFileSync(join(caseDir, 'inputs', 'image.npy')))).data;
   const ortWeb = await import('onnxruntime-web');

@@ -55,9 +55,12 @@ const asc = (await import('assemblyscript/asc')).default;
 
 async function compile(extraArgs) {
   let wasm;
-  const { error, stderr } = await asc.main(
+  // Our own stream, so its text is ours to print (asc's result types stderr as write-only).
+  const stderr = asc.createMemoryStream();
+  const { error } = await asc.main(
     ['assembly/index.ts', '--baseDir', kernelsDir, '--config', 'asconfig.json', '--outFile', 'kernels.wasm', ...extraArgs],
     {
+      stderr,
       readFile: (name, baseDir) => {
         try {
           return readFileSync(join(baseDir, name), 'utf8');

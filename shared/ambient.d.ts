@@ -57,6 +57,7 @@ declare namespace WebAssembly {
     new (descriptor: MemoryDescriptor): Memory;
   };
   type BufferSource = ArrayBufferView | ArrayBuffer;
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- opaque compiled code, as lib.dom declares WebAssembly.Module
   interface Module {}
   var Module: {
     prototype: Module;
