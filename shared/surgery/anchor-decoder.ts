@@ -163,5 +163,5 @@ export function buildAnchorDecoder(options: AnchorDecoderOptions): Model {
       metadata: Object.freeze({ shortDescription: `Decodes ${n} SSD box predictions with their anchor boxes (scale factors ${scales.join(', ')})` }),
     }),
     neuralNetwork: Object.freeze({ layers: Object.freeze(layers) }),
-  }) as Model;
+  });
 }

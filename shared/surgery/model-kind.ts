@@ -31,7 +31,7 @@ function networkBody(net: Record<string, unknown>, fields: Record<string, unknow
 function featureType(old: FeatureType | undefined, member: string, value: object): FeatureType {
   const clear: Record<string, unknown> = {};
   for (const m of MESSAGES['CoreML.Specification.FeatureType'].oneofs.Type) clear[m] = undefined;
-  return withFields(old ?? EMPTY, { ...clear, [member]: value }) as FeatureType;
+  return withFields(old ?? EMPTY, { ...clear, [member]: value });
 }
 
 /** A new message (no unknown fields to carry), frozen like every message of a document. */
@@ -69,7 +69,7 @@ export function convertModelKind(spec: Model, args: ConvertModelKindArgs): Model
     const labels = args.labels ?? [];
     if (labels.length === 0) throw new SurgeryError('a classifier needs class labels');
     const labelName = args.labelName ?? 'classLabel';
-    if (outputs.some((o) => o.name === labelName) || allLayers(net as NeuralNetwork, []).some((l) => l.layer.output?.includes(labelName))) {
+    if (outputs.some((o) => o.name === labelName) || allLayers(net, []).some((l) => l.layer.output?.includes(labelName))) {
       throw new SurgeryError(`the name "${labelName}" is already in use in this model`);
     }
     const strings = typeof labels[0] === 'string';

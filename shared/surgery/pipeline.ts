@@ -65,7 +65,7 @@ function reuse(f: FeatureDescription, previous: readonly FeatureDescription[] | 
 
 /** The parts of a type the pipeline's declaration must repeat exactly (shape and flexibility included). */
 function typeKey(t: FeatureType | undefined): unknown {
-  return JSON.parse(JSON.stringify(t ?? {}, (_k, v) => (ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : typeof v === 'bigint' ? String(v) : v instanceof Map ? [...v] : v)));
+  return JSON.parse(JSON.stringify(t ?? {}, (_k, v: unknown) => (ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : typeof v === 'bigint' ? String(v) : v instanceof Map ? [...(v as Map<unknown, unknown>)] : v)));
 }
 
 export interface PipelineInterface {

@@ -428,7 +428,7 @@ export function validateNeuralNetwork(spec: Model, path: readonly PathStep[], ou
   }
   checkDeadLayers(spec, nn, nnPath, field, out);
   if (field === 'neuralNetworkClassifier') {
-    checkClassifier(spec, nn as NeuralNetworkClassifier, nnPath, shapes, ctx.produced, new Set(inputs.map((f) => f.name ?? '')), out);
-    checkProbabilitySource(nn as NeuralNetworkClassifier, nnPath, out);
+    checkClassifier(spec, nn, nnPath, shapes, ctx.produced, new Set(inputs.map((f) => f.name ?? '')), out);
+    checkProbabilitySource(nn, nnPath, out);
   }
 }

@@ -90,7 +90,7 @@ function layerReasons(layer: NeuralNetworkLayer, type: LayerType, path: readonly
     default: break;
   }
   const message = MESSAGES[LAYER_MESSAGE]?.fields.find((f) => f.name === type)?.type;
-  const params = layer[type] as object | undefined;
+  const params = layer[type];
   if (!message || !params) return;
   for (const v of walkMessages(message, params, [...tp])) {
     if (v.typeName === 'CoreML.Specification.WeightParams') {
@@ -99,7 +99,7 @@ function layerReasons(layer: NeuralNetworkLayer, type: LayerType, path: readonly
       if (w.rawValue?.length && w.quantization) out.add(3, 'quantized weights', v.path);
       if (w.int8RawValue?.length) out.add(5, 'int8 weights', v.path);
     } else if (v.typeName === 'CoreML.Specification.NeuralNetwork' && v.path.length > tp.length) {
-      networkReasons(v.message as NeuralNetwork, v.path, out, false);
+      networkReasons(v.message, v.path, out, false);
     }
   }
 }
@@ -149,7 +149,7 @@ function modelReasons(spec: Model, path: readonly PathStep[], out: Reasons): voi
     }
     case 'textClassifier':
     case 'wordTagger': {
-      const rev = Number((spec[type] as { revision?: number } | undefined)?.revision ?? 0);
+      const rev = Number(spec[type]?.revision ?? 0);
       out.add(3, type === 'textClassifier' ? 'Apple text classifier' : 'Apple word tagger', tp);
       const v = REVISIONS[type][rev];
       if (v) out.add(v, `${type} revision ${rev}`, [...tp, 'revision']);
@@ -174,7 +174,7 @@ function modelReasons(spec: Model, path: readonly PathStep[], out: Reasons): voi
     case 'classConfidenceThresholding': out.add(8, 'class confidence thresholding', tp); break;
     case 'mlProgram': {
       out.add(6, 'ML Program', tp);
-      for (const [name, fn] of spec.mlProgram!.functions ?? new Map()) {
+      for (const [name, fn] of spec.mlProgram!.functions ?? []) {
         // Opset CoreMLn ships with iOS 10+n, which is specification version n+1.
         const m = /^CoreML(\d+)$/.exec(fn.opset ?? '');
         if (m && Number(m[1]) + 1 > 6) out.add(Number(m[1]) + 1, `ML Program opset ${fn.opset}`, [...tp, 'functions', name, 'opset']);

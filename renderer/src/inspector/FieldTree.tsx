@@ -4,7 +4,7 @@
 // message's spec path is known, scalar fields are editable in place (editField on that path) and
 // each row carries its path, so a validation finding can bring its field into view.
 import { createContext, useContext, type ReactNode } from 'react';
-import { MESSAGES, enumValueName, formatPath, type FieldDescriptor, type MlPackage, type PathStep, type WeightParams } from '../../../shared/format';
+import { MESSAGES, enumValueName, formatPath, type FieldDescriptor, type MlPackage, type PathStep } from '../../../shared/format';
 import type { WeightLayout } from '../weights/nnShapes';
 import { tensorFromWeightParams } from '../weights/tensor';
 import { EditableValue } from './EditableValue';
@@ -62,7 +62,7 @@ function MessageValue(props: { typeName: string; name: string; message: Readonly
   const focusSeq = useFocusWithin(ctx.path);
   const dataPath = ctx.path ? formatPath(ctx.path) : undefined;
   if (typeName === WEIGHT_PARAMS) {
-    const t = tensorFromWeightParams(message as WeightParams, props.layout);
+    const t = tensorFromWeightParams(message, props.layout);
     if (!t) return <div className="field" data-path={dataPath}><span className="field-name">{name}</span><span className="field-value muted">empty</span></div>;
     return <div data-path={dataPath}><WeightsView key={dataPath} name={name} tensor={t} exportName={ctx.exportName} /></div>;
   }
@@ -115,7 +115,7 @@ function ScalarField(props: { f: FieldDescriptor; v: unknown; ctx: FieldContext 
     return (
       <div className="field" data-field={f.name} data-path={dataPath}>
         <span className="field-name">{f.name}</span>
-        {editable ? <EditableValue key={dataPath} field={f} value={v} path={path!} display={text} {...(title ? { title: `${title}\nClick to edit` } : {})} /> : <span className="field-value" title={title}>{text}</span>}
+        {editable ? <EditableValue key={dataPath} field={f} value={v} path={path} display={text} {...(title ? { title: `${title}\nClick to edit` } : {})} /> : <span className="field-value" title={title}>{text}</span>}
         {!(v instanceof Uint8Array) && arr.length > 8 && <span className="field-count">{arr.length} values</span>}
       </div>
     );
@@ -123,7 +123,7 @@ function ScalarField(props: { f: FieldDescriptor; v: unknown; ctx: FieldContext 
   return (
     <div className="field" data-field={f.name} data-path={dataPath}>
       <span className="field-name">{f.name}</span>
-      {editable ? <EditableValue key={dataPath} field={f} value={v} path={path!} display={scalarText(f, v)} /> : <span className="field-value">{scalarText(f, v)}</span>}
+      {editable ? <EditableValue key={dataPath} field={f} value={v} path={path} display={scalarText(f, v)} /> : <span className="field-value">{scalarText(f, v)}</span>}
     </div>
   );
 }

@@ -166,7 +166,7 @@ function MilValue(props: { name: string; value: NonNullable<ReturnType<typeof co
 
 /** The preprocessing entry of an image input: the one naming it, or the unnamed one when it is the only image input. */
 function preprocessingFor(spec: Model, input: string): { entry?: NeuralNetworkPreprocessing; network: boolean } {
-  const net = (spec.neuralNetwork ?? spec.neuralNetworkClassifier ?? spec.neuralNetworkRegressor) as NeuralNetwork | undefined;
+  const net = spec.neuralNetwork ?? spec.neuralNetworkClassifier ?? spec.neuralNetworkRegressor;
   if (!net) return { network: false };
   const images = (spec.description?.input ?? []).filter((f) => f.type?.imageType);
   const entry = (net.preprocessing ?? []).find((p) => p.featureName === input || (!p.featureName && images.length === 1));
@@ -187,7 +187,7 @@ function FeatureDetails(props: { node: GraphNode; feature: FeatureDescription; d
     <>
       <div className="field"><span className="field-name">type</span><span className="field-value" data-testid="inspector-feature-type">{describeFeatureType(info.type)}</span></div>
       {info.shortDescription && <p className="description">{info.shortDescription}</p>}
-      {topLevel && <FeatureEditor key={`feature ${key}`} feature={props.feature} kind={ref!.kind} />}
+      {topLevel && <FeatureEditor key={`feature ${key}`} feature={props.feature} kind={ref.kind} />}
       {pre?.network && <PreprocessingEditor key={`preprocessing ${key}`} input={info.name} entry={pre.entry} gray={gray} />}
       <Section title="Feature fields">
         {() => <FieldTree typeName="CoreML.Specification.FeatureDescription" message={props.feature as Readonly<Record<string, unknown>>} ctx={{ exportName: info.name, path: props.node.path }} />}
@@ -336,8 +336,8 @@ function InspectorBody({ doc, node, group, edgeSelection }: { doc: ModelDocument
   let body: ReactNode;
   if (!resolved) body = <div className="muted">The spec has nothing at this path.</div>;
   else if (resolved.typeName === LAYER) body = <LayerDetails node={n} layer={resolved.message} />;
-  else if (resolved.typeName === 'CoreML.Specification.MILSpec.Operation') body = <OperationDetails spec={doc.spec} op={resolved.message as MILSpec_Operation} name={n.label} {...(doc.package ? { pkg: doc.package } : {})} />;
-  else if (resolved.typeName === 'CoreML.Specification.FeatureDescription') body = <FeatureDetails node={n} feature={resolved.message as FeatureDescription} doc={doc} />;
+  else if (resolved.typeName === 'CoreML.Specification.MILSpec.Operation') body = <OperationDetails spec={doc.spec} op={resolved.message} name={n.label} {...(doc.package ? { pkg: doc.package } : {})} />;
+  else if (resolved.typeName === 'CoreML.Specification.FeatureDescription') body = <FeatureDetails node={n} feature={resolved.message} doc={doc} />;
   else {
     body = (
       <Section title="Fields" summary={resolved.typeName.slice(resolved.typeName.lastIndexOf('.') + 1)} defaultOpen>

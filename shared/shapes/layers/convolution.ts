@@ -152,12 +152,12 @@ export const convolutionShapes = {
     const out: Dim[] = [dims[0], dim(Number(p.outputChannels ?? 0))];
     for (let i = 0; i < 3; i++) {
       const d = dims[2 + i];
-      const kEff = (k[i]! - 1) * dil[i] + 1;
+      const kEff = (k[i] - 1) * dil[i] + 1;
       if (p.isDeconvolution) {
         if (p.outputShape?.length === 3) { out.push(dim(Number(p.outputShape[i]))); continue; }
-        out.push(mode === SAME ? mapDim(d, (n) => n * s[i]!) : mapDim(d, (n) => (n - 1) * s[i]! + kEff - (mode === CUSTOM ? pads[i] : 0)));
+        out.push(mode === SAME ? mapDim(d, (n) => n * s[i]) : mapDim(d, (n) => (n - 1) * s[i] + kEff - (mode === CUSTOM ? pads[i] : 0)));
       } else {
-        out.push(mode === SAME ? windowOut(d, kEff, s[i]!, { kind: 'same' }) : windowOut(d, kEff, s[i]!, { kind: 'valid', total: mode === CUSTOM ? pads[i] : 0 }));
+        out.push(mode === SAME ? windowOut(d, kEff, s[i], { kind: 'same' }) : windowOut(d, kEff, s[i], { kind: 'valid', total: mode === CUSTOM ? pads[i] : 0 }));
       }
     }
     return [{ dims: out }];
@@ -172,7 +172,7 @@ export const convolutionShapes = {
     const { k, s, pads, mode } = w;
     const out: Dim[] = [dims[0], dims[1]];
     for (let i = 0; i < 3; i++) {
-      out.push(mode === SAME ? windowOut(dims[2 + i], k[i]!, s[i]!, { kind: 'same' }) : windowOut(dims[2 + i], k[i]!, s[i]!, { kind: 'valid', total: mode === CUSTOM ? pads[i] : 0 }));
+      out.push(mode === SAME ? windowOut(dims[2 + i], k[i], s[i], { kind: 'same' }) : windowOut(dims[2 + i], k[i], s[i], { kind: 'valid', total: mode === CUSTOM ? pads[i] : 0 }));
     }
     return [{ dims: out }];
   },
