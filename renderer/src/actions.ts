@@ -8,9 +8,10 @@ import type { InspectResult } from '../../shared/inspect';
 import type { Diagnostic } from '../../shared/validate';
 import { adoptShapes } from './document/analysis';
 import type { Host, SaveRequest } from './host/host';
-import { documentStoreFor, useDocumentStore, withoutHistory } from './store/documentStore';
+import { documentStoreFor, useDocumentStore, withoutHistory, type Findings } from './store/documentStore';
 import { useViewStore } from './store/viewStore';
 import { decodeClient, UnreadableModelError } from './worker/decodeClient';
+import type { OpenedAnalysis } from './worker/protocol';
 
 let nextDocId = 1;
 let latestOpen = 0;
@@ -28,11 +29,29 @@ function pendingInspect(spec: Model, format: 'mlmodel' | 'mlpackage'): InspectRe
   };
 }
 
+/** How long an open waits for the worker's analysis before drawing without it: a few times what decoding and building the graph took here. */
+function waitForAnalysisMs(decodeAndGraphMs: number): number {
+  return Math.min(300, Math.max(100, 3 * decodeAndGraphMs));
+}
+
+/** The promise's value if it resolves within `ms`; undefined if it takes longer or fails. */
+function settledWithin<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(undefined), ms);
+    p.then((v) => { clearTimeout(timer); resolve(v); }, () => { clearTimeout(timer); resolve(undefined); });
+  });
+}
+
+function findingsOf(a: OpenedAnalysis): Findings {
+  return { inspect: a.inspect, diagnostics: a.diagnostics, ...(a.validationFailure ? { validationFailure: a.validationFailure } : {}) };
+}
+
 /**
- * Opens a model. This thread decodes it and builds the graph, which the canvas lays out and draws
- * at once; meanwhile the decode worker decodes its own copy of the bytes and infers shapes, gathers
- * the model panel's facts and validates (the slow part, off this thread), and those land on the
- * same revision without moving anything (the toolbar spinner lasts until then). A file that does
+ * Opens a model. This thread decodes it and builds the graph, which the canvas lays out and draws;
+ * meanwhile the decode worker decodes its own copy of the bytes and infers shapes, gathers the
+ * model panel's facts and validates (the slow part, off this thread). When the worker is done soon
+ * after, the window is drawn once with all of it; otherwise the graph is drawn first and the rest
+ * lands on the same revision without moving anything (the toolbar spinner lasts until then). A file that does
  * not decode is reported and the open documents stay as they were.
  *
  * Decoding here rather than posting the worker's decoded spec across: a structured clone of every
@@ -53,25 +72,32 @@ export async function openPayload(payload: FilePayload): Promise<void> {
   const analysis = decodeClient.analyze(payload.name, input);
   analysis.catch(() => undefined); // a file this thread cannot read is reported below, once
   try {
+    const start = performance.now();
     const opened = openModelContents(payload.name, input);
     const graph = buildGraph(opened.spec, { foldConstants });
     performance.mark('mlsurgeon:graph-built');
+    // The worker is usually a few tens of milliseconds behind (it decodes too, then analyses):
+    // waiting that long draws the window once, complete, instead of drawing it and then drawing
+    // the model panel, the canvas's edge labels and badges again when the findings land.
+    const early = await settledWithin(analysis, waitForAnalysisMs(performance.now() - start));
+    if (early) adoptShapes(opened.spec, early.shapes);
     withoutHistory(() => useDocumentStore.getState().open({
       id: docId,
       name: payload.name,
       ...(payload.path ? { path: payload.path } : {}),
       opened,
-      analysis: { graph, inspect: pendingInspect(opened.spec, opened.format), diagnostics: [] },
+      analysis: { graph, ...(early ? findingsOf(early) : { inspect: pendingInspect(opened.spec, opened.format), diagnostics: [] }) },
       foldConstants,
     }), true);
     useViewStore.getState().resetForDocument();
     for (const w of opened.warnings) useViewStore.getState().report(payload.name, w);
-    const found = await analysis;
-    performance.mark('mlsurgeon:analysis-received', { detail: { decodeMs: found.decodeMs, analysisMs: found.analysisMs } });
-    adoptShapes(opened.spec, found.shapes);
-    // On the document's own tab, shown or not; an edit made meanwhile keeps its own analysis.
-    const { shapes: _shapes, decodeMs: _decodeMs, analysisMs: _analysisMs, ...findings } = found;
-    documentStoreFor(docId)?.getState().setFindings(docId, opened.spec, findings);
+    const found = early ?? await analysis;
+    performance.mark('mlsurgeon:analysis-received', { detail: { decodeMs: found.decodeMs, analysisMs: found.analysisMs, early: !!early } });
+    if (!early) {
+      adoptShapes(opened.spec, found.shapes);
+      // On the document's own tab, shown or not; an edit made meanwhile keeps its own analysis.
+      documentStoreFor(docId)?.getState().setFindings(docId, opened.spec, findingsOf(found));
+    }
     if (found.validationFailure) useViewStore.getState().report(payload.name, found.validationFailure);
   } catch (e) {
     const reason = e instanceof ModelReadError || e instanceof UnreadableModelError ? e.reason : `could not open: ${(e as Error).message}`;

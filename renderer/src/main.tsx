@@ -4,6 +4,7 @@ import { App } from './App';
 import { createBrowserHost } from './host/browserHost';
 import { hostForWindow } from './host/electronHost';
 import { installTestHook } from './testHook';
+import { warmUpWindow } from './document/warmUp';
 import './styles.css';
 
 const host = hostForWindow() ?? createBrowserHost();
@@ -16,3 +17,5 @@ createRoot(document.getElementById('root')!).render(
     <App host={host} />
   </StrictMode>,
 );
+// Once the window is drawn and idle: the open path's code, warmed up before the first file.
+requestIdleCallback(() => warmUpWindow(), { timeout: 2000 });

@@ -7,6 +7,7 @@ import { ModelReadError } from '../../../shared/format';
 import { inspectModel } from '../../../shared/inspect';
 import { openModelContents } from '../../../shared/io';
 import { shapesOf, validate } from '../document/analysis';
+import { warmUpAnalysis } from '../document/warmUp';
 import type { DecodeRequest, DecodeResponse } from './protocol';
 import { serveRequests, workerScope } from './workerPort';
 
@@ -35,3 +36,6 @@ serveRequests(scope, {
     });
   },
 });
+
+// The worker starts with the window: by the time a file is chosen this has run.
+warmUpAnalysis();
