@@ -147,7 +147,7 @@ function compile(typeName: string): CompiledMessage {
   if (c) return c;
   const desc = messageDescriptor(typeName);
   const groups = Object.keys(desc.oneofs);
-  const byNo: (CompiledField | undefined)[] = new Array(Math.max(0, ...desc.fields.map((d) => d.no)) + 1).fill(undefined);
+  const byNo = new Array<CompiledField | undefined>(Math.max(0, ...desc.fields.map((d) => d.no)) + 1).fill(undefined);
   const fields: CompiledField[] = desc.fields.map((d) => {
     const scalar: ScalarType | undefined = d.kind === 'scalar' ? (d.type as ScalarType) : d.kind === 'enum' ? 'int32' : undefined;
     const wire = d.kind === 'message' || d.kind === 'map' ? WIRE_LEN : scalarWire(scalar!);
