@@ -3,7 +3,7 @@ import { ModelReadError, type Model, type PackageContents } from '../../shared/f
 import type { FilePayload } from '../../shared/host';
 import { buildGraph } from '../../shared/graph';
 import { baseName, openModelContents, serializeModel } from '../../shared/io';
-import { specificationVersionForSave } from '../../shared/surgery';
+import { diagnosticsOnSave, specificationVersionForSave } from '../../shared/surgery';
 import type { InspectResult } from '../../shared/inspect';
 import type { Diagnostic } from '../../shared/validate';
 import { adoptShapes } from './document/analysis';
@@ -99,6 +99,9 @@ export async function openPayload(payload: FilePayload): Promise<void> {
       documentStoreFor(docId)?.getState().setFindings(docId, opened.spec, findingsOf(found));
     }
     if (found.validationFailure) useViewStore.getState().report(payload.name, found.validationFailure);
+    // Every edit is checked against the findings of the spec it starts from (as it would be saved):
+    // worked out now, while the user looks at the model, the first edit does not wait for them.
+    requestIdleCallback(() => { if (documentStoreFor(docId)?.getState().document?.spec === opened.spec) diagnosticsOnSave(opened.spec); }, { timeout: 5000 });
   } catch (e) {
     const reason = e instanceof ModelReadError || e instanceof UnreadableModelError ? e.reason : `could not open: ${(e as Error).message}`;
     useViewStore.getState().report(payload.name, reason);
