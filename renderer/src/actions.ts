@@ -29,7 +29,10 @@ function pendingInspect(spec: Model, format: 'mlmodel' | 'mlpackage'): InspectRe
   };
 }
 
-/** How long an open waits for the worker's analysis before drawing without it: a few times what decoding and building the graph took here. */
+/**
+ * How long an open waits for the worker's analysis before drawing without it: a few times what
+ * decoding and building the graph took here (the worker decodes as well, then analyses).
+ */
 function waitForAnalysisMs(decodeAndGraphMs: number): number {
   return Math.min(300, Math.max(100, 3 * decodeAndGraphMs));
 }
@@ -51,8 +54,8 @@ function findingsOf(a: OpenedAnalysis): Findings {
  * meanwhile the decode worker decodes its own copy of the bytes and infers shapes, gathers the
  * model panel's facts and validates (the slow part, off this thread). When the worker is done soon
  * after, the window is drawn once with all of it; otherwise the graph is drawn first and the rest
- * lands on the same revision without moving anything (the toolbar spinner lasts until then). A file that does
- * not decode is reported and the open documents stay as they were.
+ * lands on the same revision without moving anything (the toolbar spinner lasts until then). A
+ * file that does not decode is reported and the open documents stay as they were.
  *
  * Decoding here rather than posting the worker's decoded spec across: a structured clone of every
  * message, plus re-attaching what the codec remembers about each one's bytes (which makes a save
