@@ -10,12 +10,11 @@
 // large calls with it; requests wait for that start (or its failure) before the first run, so a
 // run reports the threads it really used. Without shared memory nothing is started and runs stay
 // on this thread.
-import { decodeModel } from '../../../shared/format/model';
-import type { Model } from '../../../shared/format/schema/types.generated';
-import { RunComparison } from '../../../shared/executor/compare';
-import { runModel, startKernelThreads, type SpawnHelper } from '../../../shared/executor/index';
-import { ExecutorError, type RunOptions } from '../../../shared/executor/types';
-import { transferableResult, type ExecutorRequest, type ExecutorResponse, type ModelRef } from '../../../shared/executor/worker-protocol';
+import { decodeModel, type Model } from '../../../shared/format';
+import {
+  ExecutorError, RunComparison, runModel, startKernelThreads, transferableResult, type ExecutorRequest,
+  type ExecutorResponse, type ModelRef, type RunOptions, type SpawnHelper,
+} from '../../../shared/executor';
 import { serveRequests, workerScope } from './workerPort';
 
 const scope = workerScope<ExecutorRequest, ExecutorResponse>();
