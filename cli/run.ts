@@ -399,7 +399,7 @@ function parseThreads(v: string | undefined): number {
 }
 
 /** The executor's helper thread: a worker thread running its source (it must not keep the process alive). */
-const spawnKernelHelper: SpawnHelper = (source, onMessage, onError) => {
+export const spawnKernelHelper: SpawnHelper = (source, onMessage, onError) => {
   const w = new Worker(source, { eval: true });
   w.unref();
   w.on('message', onMessage);

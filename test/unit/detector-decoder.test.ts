@@ -8,16 +8,10 @@ import type { FeatureValue } from '../../shared/executor/types';
 import { validateModel } from '../../shared/validate';
 import { buildAnchorDecoder } from '../../shared/surgery/anchor-decoder';
 import { SurgeryError } from '../../shared/surgery/errors';
+import { seededRandom } from '../../shared/executor';
 
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The executor's seeded generator (mulberry32): values in [0, 1), the same on every run. */
+const random = seededRandom;
 
 const tensor = (shape: number[], data: Float32Array): FeatureValue => ({ kind: 'tensor', tensor: { shape, data } });
 

@@ -3,7 +3,7 @@
 // folded into the convolution before it, clip/ReLU/add written over dead inputs, and the fall
 // back to ordinary arrays when the heap is full. A small residual network built here in code.
 import { describe, expect, it } from 'vitest';
-import { runModel } from '../../shared/executor';
+import { runModel, seededRandom } from '../../shared/executor';
 import { emptyTensor, makeTensor, withTensorAllocator } from '../../shared/executor/tensor';
 import type { FeatureValue, RunOptions, Tensor } from '../../shared/executor/types';
 import { BlobArena, HeapTensor } from '../../shared/executor/wasm/arena';
@@ -11,15 +11,10 @@ import { KernelHeap } from '../../shared/executor/wasm/heap';
 import { simdKernels } from '../../shared/executor/wasm/kernels';
 import type { Model, NeuralNetworkLayer } from '../../shared/format/schema/types.generated';
 
-/** A seeded generator (mulberry32), so the weights are the same on every run. */
+/** The executor's seeded generator (mulberry32) mapped to [-1, 1), so the weights are the same on every run. */
 function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  };
+  const next = seededRandom(seed);
+  return () => next() * 2 - 1;
 }
 const rand = random(7);
 const values = (n: number, scale = 1, offset = 0) => ({ floatValue: Float32Array.from({ length: n }, () => offset + scale * rand()) });

@@ -4,25 +4,19 @@
 // must really have been split.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runModel, seededRandom } from '../../shared/executor';
 import { conv2dSimd, gemmSimd, isDepthwise3x3, type Conv2dArgs, type GemmArgs } from '../../shared/executor/kernels/conv';
 import { decodeNpy } from '../../shared/executor/npy';
-import { KernelThreads, MIN_SPLIT_MACS, kernelThreadCount, splitBlocks, startKernelThreads, stopKernelThreadsForTesting, type SpawnHelper } from '../../shared/executor/parallel';
+import { KernelThreads, MIN_SPLIT_MACS, kernelThreadCount, splitBlocks, startKernelThreads, stopKernelThreadsForTesting } from '../../shared/executor/parallel';
 import type { FeatureValue } from '../../shared/executor/types';
 import { createKernels, setSimdKernelsForTesting, simdKernels, type WasmKernels } from '../../shared/executor/wasm/kernels';
 import { decodeModel } from '../../shared/format/model';
 import { SHARED, sharedPresent } from '../support/shared-data';
+import { spawnKernelHelper } from '../../cli/run';
 
 /** The helper as the CLI starts it: a worker thread running the source. */
-const spawnNodeHelper: SpawnHelper = (source, onMessage, onError) => {
-  const w = new Worker(source, { eval: true });
-  w.unref();
-  w.on('message', onMessage);
-  w.on('error', onError);
-  return { postMessage: (m) => w.postMessage(m), terminate: () => void w.terminate() };
-};
+const spawnNodeHelper = spawnKernelHelper;
 
 function randomArray(next: () => number, n: number): Float32Array {
   const a = new Float32Array(n);
