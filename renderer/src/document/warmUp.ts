@@ -3,7 +3,7 @@
 // interpreted until the engine has seen it run); the first real open otherwise pays that on the
 // critical path, in the window (decode, graph, layout) and in the decode worker (decode, shapes,
 // the model panel's facts, validation). Measured with bench/ui-profile.ts: see actions.ts.
-import { encodeModel, type Model, type NeuralNetworkLayer, type WeightParams } from '../../../shared/format';
+import { encodeModel, ImageFeatureType_ColorSpace, PoolingLayerParams_PoolingType, type Model, type NeuralNetworkLayer, type WeightParams } from '../../../shared/format';
 import { buildGraph } from '../../../shared/graph';
 import { inspectModel } from '../../../shared/inspect';
 import { openModelContents } from '../../../shared/io';
@@ -26,8 +26,8 @@ export function warmUpModel(): Model {
     { name: 'relu1', input: ['b1'], output: ['r1'], activation: { ReLU: {} } },
     { name: 'conv2', input: ['r1'], output: ['c2'], convolution: { outputChannels: c, kernelChannels: c, kernelSize: [1, 1], stride: [1, 1], dilationFactor: [1, 1], valid: {}, hasBias: false, weights: weights(c * c) } },
     { name: 'add1', input: ['r1', 'c2'], output: ['a1'], add: {} },
-    { name: 'pool1', input: ['a1'], output: ['p1'], pooling: { type: 0, kernelSize: [2, 2], stride: [2, 2], valid: {} } },
-    { name: 'pool2', input: ['a1'], output: ['p2'], pooling: { type: 1, kernelSize: [2, 2], stride: [2, 2], valid: {} } },
+    { name: 'pool1', input: ['a1'], output: ['p1'], pooling: { type: PoolingLayerParams_PoolingType.MAX, kernelSize: [2, 2], stride: [2, 2], valid: {} } },
+    { name: 'pool2', input: ['a1'], output: ['p2'], pooling: { type: PoolingLayerParams_PoolingType.AVERAGE, kernelSize: [2, 2], stride: [2, 2], valid: {} } },
     { name: 'concat1', input: ['p1', 'p2'], output: ['cat'], concat: {} },
     { name: 'flatten1', input: ['cat'], output: ['f1'], flatten: {} },
     { name: 'fc1', input: ['f1'], output: ['logits'], innerProduct: { inputChannels: 2 * c * 16 * 16, outputChannels: 4, hasBias: true, weights: weights(2 * c * 16 * 16 * 4), bias: weights(4) } },
@@ -36,7 +36,7 @@ export function warmUpModel(): Model {
   return {
     specificationVersion: 4,
     description: {
-      input: [{ name: 'image', shortDescription: 'an image', type: { imageType: { width: 32, height: 32, colorSpace: 30 } } }],
+      input: [{ name: 'image', shortDescription: 'an image', type: { imageType: { width: 32, height: 32, colorSpace: ImageFeatureType_ColorSpace.BGR } } }],
       output: [
         { name: 'probs', type: { dictionaryType: { stringKeyType: {} } } },
         { name: 'label', type: { stringType: {} } },
