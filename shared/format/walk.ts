@@ -12,33 +12,62 @@ export interface Visit {
   readonly path: readonly PathStep[];
 }
 
-const byNumber = new Map<string, readonly FieldDescriptor[]>();
-/** A message type's fields in field-number order (the order they are written in). */
-function fieldsByNumber(typeName: string): readonly FieldDescriptor[] {
-  let fields = byNumber.get(typeName);
+const EMPTY: readonly FieldDescriptor[] = Object.freeze([]);
+const childFieldsOf = new Map<string, ReadonlyMap<string, FieldDescriptor>>();
+/** A message type's fields that hold messages (singular, repeated or map values), by name. */
+function childFields(typeName: string): ReadonlyMap<string, FieldDescriptor> {
+  let fields = childFieldsOf.get(typeName);
   if (!fields) {
-    fields = [...(MESSAGES[typeName]?.fields ?? [])].sort((a, b) => a.no - b.no);
-    byNumber.set(typeName, fields);
+    fields = new Map((MESSAGES[typeName]?.fields ?? [])
+      .filter((f) => f.kind === 'message' || (f.kind === 'map' && f.valueKind === 'message'))
+      .map((f) => [f.name, f]));
+    childFieldsOf.set(typeName, fields);
   }
   return fields;
 }
 
-/** Depth-first, in field-number order and element order: for layers that is file order. */
-export function* walkMessages(typeName: string, message: object, path: PathStep[] = []): Generator<Visit> {
-  const msg = message as Record<string, unknown>;
-  yield { typeName, message: msg, path };
-  for (const f of fieldsByNumber(typeName)) {
+/**
+ * The message-holding fields set on `msg`, in field-number order. Read from the object's own keys
+ * rather than the schema's field list: a layer has about 200 possible fields and sets 3 to 5, and
+ * walks over every message of a large model are on the path of every edit.
+ */
+function presentChildren(typeName: string, msg: Record<string, unknown>): readonly FieldDescriptor[] {
+  const fields = childFields(typeName);
+  if (fields.size === 0) return EMPTY;
+  let out: FieldDescriptor[] | undefined;
+  for (const k in msg) {
+    const f = fields.get(k);
+    if (f && msg[k] !== undefined) (out ??= []).push(f);
+  }
+  if (!out) return EMPTY;
+  if (out.length > 1) out.sort((a, b) => a.no - b.no);
+  return out;
+}
+
+function collect(typeName: string, msg: Record<string, unknown>, path: PathStep[], into: Visit[]): void {
+  into.push({ typeName, message: msg, path: path.slice() });
+  for (const f of presentChildren(typeName, msg)) {
     const v = msg[f.name];
-    if (v === undefined) continue;
     if (f.kind === 'message') {
       if (f.repeated) {
-        const arr = v as object[];
-        for (let i = 0; i < arr.length; i++) yield* walkMessages(f.type, arr[i], [...path, f.name, i]);
-      } else yield* walkMessages(f.type, v as object, [...path, f.name]);
-    } else if (f.kind === 'map' && f.valueKind === 'message') {
-      for (const [k, val] of v as Map<string | number, object>) yield* walkMessages(f.type, val, [...path, f.name, k]);
+        const arr = v as Record<string, unknown>[];
+        for (let i = 0; i < arr.length; i++) { path.push(f.name, i); collect(f.type, arr[i], path, into); path.length -= 2; }
+      } else { path.push(f.name); collect(f.type, v as Record<string, unknown>, path, into); path.length -= 1; }
+    } else {
+      for (const [k, val] of v as Map<string | number, Record<string, unknown>>) { path.push(f.name, k); collect(f.type, val, path, into); path.length -= 2; }
     }
   }
+}
+
+/**
+ * Every message below and including `message`, depth-first, in field-number order and element
+ * order (for layers that is file order), each with its type name and path from the root (the path
+ * starts with `path`).
+ */
+export function walkMessages(typeName: string, message: object, path: readonly PathStep[] = []): Visit[] {
+  const into: Visit[] = [];
+  collect(typeName, message as Record<string, unknown>, [...path], into);
+  return into;
 }
 
 /**
@@ -48,14 +77,52 @@ export function* walkMessages(typeName: string, message: object, path: PathStep[
 export function forEachMessage(typeName: string, message: object, visit: (message: Record<string, unknown>, typeName: string) => void): void {
   const msg = message as Record<string, unknown>;
   visit(msg, typeName);
-  for (const f of fieldsByNumber(typeName)) {
+  for (const f of presentChildren(typeName, msg)) {
     const v = msg[f.name];
-    if (v === undefined) continue;
     if (f.kind === 'message') {
       if (f.repeated) for (const m of v as object[]) forEachMessage(f.type, m, visit);
       else forEachMessage(f.type, v as object, visit);
-    } else if (f.kind === 'map' && f.valueKind === 'message') {
+    } else {
       for (const m of (v as Map<unknown, object>).values()) forEachMessage(f.type, m, visit);
+    }
+  }
+}
+
+const reachingCache = new Map<string, ReadonlySet<string>>();
+/**
+ * The message types from which a message satisfying `holds` can be reached (those types included):
+ * lets a pass that looks for a few kinds of message skip whole subtrees (weights, layer parameters)
+ * that cannot contain one. `key` names the question for the cache.
+ */
+export function typesReaching(key: string, holds: (typeName: string) => boolean): ReadonlySet<string> {
+  let found = reachingCache.get(key);
+  if (found) return found;
+  const set = new Set<string>(Object.keys(MESSAGES).filter(holds));
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const t of Object.keys(MESSAGES)) {
+      if (set.has(t)) continue;
+      for (const f of childFields(t).values()) if (set.has(f.type)) { set.add(t); changed = true; break; }
+    }
+  }
+  found = set;
+  reachingCache.set(key, found);
+  return found;
+}
+
+/** forEachMessage restricted to messages whose type is in `within` (a typesReaching set). */
+export function forEachMessageWithin(typeName: string, message: object, within: ReadonlySet<string>, visit: (message: Record<string, unknown>, typeName: string) => void): void {
+  if (!within.has(typeName)) return;
+  const msg = message as Record<string, unknown>;
+  visit(msg, typeName);
+  for (const f of presentChildren(typeName, msg)) {
+    if (!within.has(f.type)) continue;
+    const v = msg[f.name];
+    if (f.kind === 'message') {
+      if (f.repeated) for (const m of v as object[]) forEachMessageWithin(f.type, m, within, visit);
+      else forEachMessageWithin(f.type, v as object, within, visit);
+    } else {
+      for (const m of (v as Map<unknown, object>).values()) forEachMessageWithin(f.type, m, within, visit);
     }
   }
 }

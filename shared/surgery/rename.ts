@@ -4,7 +4,7 @@
 // inputs, operation outputs and argument bindings); renaming only the feature description is what
 // breaks models edited by hand (the preprocessing featureName is the classic miss).
 import {
-  MESSAGES, MODEL_TYPE, copyUnknownFields, walkMessages, type Model, type NeuralNetwork, type NeuralNetworkLayer,
+  MESSAGES, MODEL_TYPE, copyUnknownFields, forEachMessageWithin, typesReaching, type FieldDescriptor, type Model, type NeuralNetwork, type NeuralNetworkLayer,
   type PathStep,
 } from '../format';
 import { SurgeryError } from './errors';
@@ -30,17 +30,37 @@ function isNameField(typeName: string, field: string, type: string): boolean {
   return (NAME_FIELDS[typeName]?.includes(field) ?? false) || (type === 'string' && field.endsWith('FeatureName'));
 }
 
+const holdsNames = (typeName: string): boolean =>
+  MESSAGES[typeName]?.fields.some((f) => f.kind === 'scalar' && f.type === 'string' && isNameField(typeName, f.name, f.type)) ?? false;
+
+const relevantFields = new Map<string, readonly FieldDescriptor[]>();
+/**
+ * The fields of a message type that mapNames must look at: its name fields, and the fields whose
+ * messages can hold one further down. A layer's parameters and weights never do, so a rename
+ * looks at a layer's inputs and outputs only.
+ */
+function fieldsToMap(typeName: string): readonly FieldDescriptor[] {
+  let fields = relevantFields.get(typeName);
+  if (!fields) {
+    const reaching = typesReaching('name fields', holdsNames);
+    fields = (MESSAGES[typeName]?.fields ?? []).filter((f) =>
+      (f.kind === 'scalar' && f.type === 'string' && isNameField(typeName, f.name, f.type))
+      || ((f.kind === 'message' || (f.kind === 'map' && f.valueKind === 'message')) && reaching.has(f.type)));
+    relevantFields.set(typeName, fields);
+  }
+  return fields;
+}
+
 /** Rewrites every name reference below `msg` through `rename`; unchanged subtrees are shared. */
 export function mapNames<T>(typeName: string, msg: T, rename: (name: string) => string): T {
-  const desc = MESSAGES[typeName];
-  if (!desc || msg === null || typeof msg !== 'object') return msg;
+  if (msg === null || typeof msg !== 'object') return msg;
   const src = msg as Record<string, unknown>;
   let out: Record<string, unknown> | undefined;
   const put = (k: string, v: unknown) => { (out ??= { ...src })[k] = v; };
-  for (const f of desc.fields) {
+  for (const f of fieldsToMap(typeName)) {
     const v = src[f.name];
     if (v === undefined) continue;
-    if (f.kind === 'scalar' && f.type === 'string' && isNameField(typeName, f.name, f.type)) {
+    if (f.kind === 'scalar') {
       if (f.repeated) {
         const arr = v as string[];
         const next = arr.map(rename);
@@ -58,7 +78,7 @@ export function mapNames<T>(typeName: string, msg: T, rename: (name: string) => 
         const next = mapNames(f.type, v, rename);
         if (next !== v) put(f.name, next);
       }
-    } else if (f.kind === 'map' && f.valueKind === 'message') {
+    } else {
       const m = v as Map<unknown, object>;
       let changed = false;
       const next = new Map<unknown, object>();
@@ -76,9 +96,10 @@ export function mapNames<T>(typeName: string, msg: T, rename: (name: string) => 
 /** Every feature, blob and ML Program value name in a document. */
 export function allNames(spec: Model): Set<string> {
   const names = namesInUse(spec);
-  for (const v of walkMessages(MODEL_TYPE, spec)) {
-    if (v.typeName === 'CoreML.Specification.MILSpec.NamedValueType' && typeof v.message.name === 'string') names.add(v.message.name);
-  }
+  const NAMED_VALUE = 'CoreML.Specification.MILSpec.NamedValueType';
+  forEachMessageWithin(MODEL_TYPE, spec, typesReaching(NAMED_VALUE, (t) => t === NAMED_VALUE), (message, typeName) => {
+    if (typeName === NAMED_VALUE && typeof message.name === 'string') names.add(message.name);
+  });
   return names;
 }
 
