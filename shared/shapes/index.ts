@@ -1,5 +1,5 @@
 // Static shape inference for Core ML models: `inferShapes(spec)` gives the shape of every blob.
-export { inferShapes, type ShapeIssue, type ShapeOptions, type ShapeResult } from './infer';
+export { adoptDefaultShapes, defaultShapes, inferShapes, knownDefaultShapes, type ShapeIssue, type ShapeOptions, type ShapeResult } from './infer';
 export {
   UNKNOWN_DIM, UNKNOWN_SHAPE, dim, range, shapeOf, formatDim, formatShape, knownDims, isKnownDim, isFullyKnown,
   hasRank, sameDim, sameShape, type Dim, type Shape,

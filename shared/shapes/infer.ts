@@ -3,7 +3,7 @@
 // types, other models from their parameters or description.
 import {
   MESSAGES, NeuralNetworkImageShapeMapping, NeuralNetworkMultiArrayShapeMapping, modelTypeOf, networkOf, pipelineField, pipelineOf, type MILSpec_Block, type Model, type NeuralNetwork,
-  type NeuralNetworkLayer, type PathStep,
+  type FieldDescriptor, type NeuralNetworkLayer, type PathStep,
 } from '../format';
 import { featureShape, networkTensor, type ArrayMapping, type ImageMapping } from './features';
 import { ndOnlyReason } from './layerTypes';
@@ -11,7 +11,7 @@ import { LAYER_MESSAGE, layerTypeOf } from '../layers';
 import { LAYER_SHAPES } from './layers';
 import type { LayerShapeFn, ShapeIssueKind } from './layers/types';
 import { milValueShape, parameterOutputShapes } from './models';
-import { UNKNOWN_SHAPE, dim, hasRank, unionShapes, unknownDims, type Shape } from './shape';
+import { UNKNOWN_SHAPE, dim, hasRank, sameShape, unionShapes, unknownDims, type Shape } from './shape';
 
 export interface ShapeOptions {
   /**
@@ -55,6 +55,34 @@ export function inferShapes(spec: Model, options: ShapeOptions = {}): ShapeResul
   const given = new Map<string, Shape>();
   for (const [k, v] of Object.entries(options.inputs ?? {})) given.set(k, toShape(v));
   return inferModel(spec, [], given);
+}
+
+const byDefault = new WeakMap<Model, { readonly shapes: ShapeResult } | { readonly error: unknown }>();
+
+/**
+ * inferShapes(spec) with default options, inferred once per spec object: documents are immutable,
+ * and validation, the check behind every edit, the canvas's edge labels and the model panel all
+ * need the same shapes of the same revision. Throws what inference threw, every time.
+ */
+export function defaultShapes(spec: Model): ShapeResult {
+  let hit = byDefault.get(spec);
+  if (!hit) {
+    try { hit = { shapes: inferShapes(spec) }; } catch (error) { hit = { error }; }
+    byDefault.set(spec, hit);
+  }
+  if ('error' in hit) throw hit.error;
+  return hit.shapes;
+}
+
+/** The default shapes of `spec` if they were inferred already (undefined: not yet, or inference failed). */
+export function knownDefaultShapes(spec: Model): ShapeResult | undefined {
+  const hit = byDefault.get(spec);
+  return hit && 'shapes' in hit ? hit.shapes : undefined;
+}
+
+/** Default shapes inferred elsewhere (another thread) for this spec. */
+export function adoptDefaultShapes(spec: Model, shapes: ShapeResult): void {
+  if (!byDefault.has(spec)) byDefault.set(spec, { shapes });
 }
 
 function inferModel(spec: Model, path: readonly PathStep[], given: ReadonlyMap<string, Shape>): ShapeResult {
@@ -213,39 +241,77 @@ function inferNetwork(nn: NeuralNetwork, nnPath: readonly PathStep[], scope: Map
   (nn.layers ?? []).forEach((layer, i) => inferLayer(layer, [...nnPath, 'layers', i], scope, ctx));
 }
 
+/**
+ * What inference found for one layer, with issue paths from the layer. A layer's output shapes
+ * depend only on the layer, its input shapes and the tensor mode; documents are immutable and an
+ * edit shares every layer it leaves alone, so inferring an edited model again reuses every layer
+ * whose inputs did not change (and hands on the same Shape objects).
+ */
+interface LayerShapes {
+  readonly nd: boolean;
+  readonly inputs: readonly Shape[];
+  readonly outputs: readonly Shape[];
+  readonly issues: readonly ShapeIssue[];
+}
+const shapesOfLayer = new WeakMap<NeuralNetworkLayer, LayerShapes>();
+
+const sameShapes = (a: readonly Shape[], b: readonly Shape[]): boolean => a.length === b.length && a.every((x, i) => x === b[i] || sameShape(x, b[i]));
+
+const nestedFieldsOf = new Map<string, readonly FieldDescriptor[]>();
+/** The fields of a layer type's parameters that hold a network (branch and loop bodies). */
+function nestedFields(type: string): readonly FieldDescriptor[] {
+  let fields = nestedFieldsOf.get(type);
+  if (!fields) {
+    const message = paramsMessage(type);
+    fields = (message ? MESSAGES[message]?.fields ?? [] : []).filter((f) => f.type === NN_MESSAGE && !f.repeated);
+    nestedFieldsOf.set(type, fields);
+  }
+  return fields;
+}
+
 function inferLayer(layer: NeuralNetworkLayer, layerPath: readonly PathStep[], scope: Map<string, Shape>, ctx: NetworkContext): void {
   const type = layerTypeOf(layer);
   const outNames = layer.output ?? [];
+  const inputs = (layer.input ?? []).map((n) => scope.get(n) ?? UNKNOWN_SHAPE);
+  const cacheable = type !== undefined && nestedFields(type).length === 0;
+  const hit = cacheable ? shapesOfLayer.get(layer) : undefined;
+  if (hit && hit.nd === ctx.nd && sameShapes(hit.inputs, inputs)) {
+    for (const issue of hit.issues) ctx.issues.push({ ...issue, path: [...layerPath, ...issue.path] });
+    outNames.forEach((name, j) => { scope.set(name, hit.outputs[j]); ctx.producers.set(name, layerPath); });
+    return;
+  }
   let shapes: readonly Shape[] = [];
+  const issues: ShapeIssue[] = [];
   if (type) {
     const params = layer[type] as object;
     const fn = LAYER_SHAPES[type] as LayerShapeFn<object>;
-    const inputs = (layer.input ?? []).map((n) => scope.get(n) ?? UNKNOWN_SHAPE);
-    const paramsPath = [...layerPath, type];
     try {
       shapes = fn({
         params, layer, inputs, nd: ctx.nd,
-        issue: (message, field = [], kind) => ctx.issues.push({ message: `layer ${layer.name ?? ''} (${type}): ${message}`, path: [...paramsPath, ...field], ...(kind ? { kind } : {}) }),
+        issue: (message, field = [], kind) => issues.push({ message: `layer ${layer.name ?? ''} (${type}): ${message}`, path: [type, ...field], ...(kind ? { kind } : {}) }),
       });
     } catch (e) {
       // Malformed parameters must become a finding, never an exception out of inference.
-      ctx.issues.push({ message: `layer ${layer.name ?? ''} (${type}): shape inference failed: ${(e as Error).message}`, path: paramsPath });
+      issues.push({ message: `layer ${layer.name ?? ''} (${type}): shape inference failed: ${(e as Error).message}`, path: [type] });
       shapes = [];
     }
-    inferNested(params, type, paramsPath, scope, ctx);
+    for (const issue of issues) ctx.issues.push({ ...issue, path: [...layerPath, ...issue.path] });
+    inferNested(params, type, [...layerPath, type], scope, ctx);
   }
-  outNames.forEach((name, j) => {
+  const outputs = outNames.map((name, j) => {
     const s = shapes[j] ?? (ctx.nd ? UNKNOWN_SHAPE : unknownDims(5));
     // Rank-5 interpretation: every blob is [Seq, Batch, C, H, W] even when sizes are unknown.
-    scope.set(name, !ctx.nd && !hasRank(s) ? unknownDims(5) : s);
+    const out = !ctx.nd && !hasRank(s) ? unknownDims(5) : s;
+    scope.set(name, out);
     ctx.producers.set(name, layerPath);
+    return out;
   });
+  if (cacheable) shapesOfLayer.set(layer, { nd: ctx.nd, inputs, outputs, issues });
 }
 
 /** Branch and loop bodies: their blobs become visible in the enclosing network. */
 function inferNested(params: object, type: string, paramsPath: readonly PathStep[], scope: Map<string, Shape>, ctx: NetworkContext): void {
-  const message = paramsMessage(type);
-  const fields = (message ? MESSAGES[message]?.fields ?? [] : []).filter((f) => f.type === NN_MESSAGE && !f.repeated);
+  const fields = nestedFields(type);
   if (!fields.length) return;
   const p = params as Record<string, NeuralNetwork | undefined>;
   if (type === 'branch') {

@@ -18,6 +18,10 @@ export class DiagnosticSink {
   error(code: DiagnosticCode, message: string, path: readonly PathStep[]): void { this.list.push({ severity: 'error', code, message, path }); }
   warning(code: DiagnosticCode, message: string, path: readonly PathStep[]): void { this.list.push({ severity: 'warning', code, message, path }); }
   info(code: DiagnosticCode, message: string, path: readonly PathStep[]): void { this.list.push({ severity: 'info', code, message, path }); }
+  /** Findings worked out earlier with paths relative to `prefix` (a cached layer's own findings). */
+  addUnder(prefix: readonly PathStep[], found: readonly Diagnostic[]): void {
+    for (const d of found) this.list.push({ ...d, path: [...prefix, ...d.path] });
+  }
 }
 
 /** One line for terminals: "error layer-input-undefined neuralNetwork.layers[3].input[0]: …". */

@@ -11,7 +11,7 @@ import {
   type ShapeResult,
 } from '../shapes';
 import { LAYER_MESSAGE, arityProblem, layerTypeOf, type LayerType } from '../layers';
-import { tuple, type DiagnosticSink } from './diagnostic';
+import { DiagnosticSink, tuple, type Diagnostic } from './diagnostic';
 import { validateLayerParams } from './layerParams';
 import { validateLayerWeights } from './weights';
 
@@ -314,6 +314,25 @@ function checkClassifier(spec: Model, nn: NeuralNetworkClassifier, nnPath: reado
   }
 }
 
+/**
+ * A layer's own findings (its parameters and weights), with paths from the layer. Documents are
+ * immutable and an edit shares every layer it does not change, so after an edit only the layers
+ * it replaced are checked again: the check behind each edit stays cheap on large networks.
+ */
+const ownFindings = new WeakMap<NeuralNetworkLayer, readonly Diagnostic[]>();
+
+function layerOwnFindings(layer: NeuralNetworkLayer, type: LayerType): readonly Diagnostic[] {
+  let found = ownFindings.get(layer);
+  if (!found) {
+    const sink = new DiagnosticSink();
+    validateLayerParams(layer, type, [], sink);
+    validateLayerWeights(layer, type, [], sink);
+    found = Object.freeze(sink.list);
+    ownFindings.set(layer, found);
+  }
+  return found;
+}
+
 /** Rules for the three neural network model types. */
 export function validateNeuralNetwork(spec: Model, path: readonly PathStep[], out: DiagnosticSink, shapes: ShapeResult | undefined): void {
   const net = networkOf(spec);
@@ -397,8 +416,7 @@ export function validateNeuralNetwork(spec: Model, path: readonly PathStep[], ou
       const type = layerTypeOf(layer);
       if (!type) return;
       const lp = [...p, 'layers', i];
-      validateLayerParams(layer, type, lp, out);
-      validateLayerWeights(layer, type, lp, out);
+      out.addUnder(lp, layerOwnFindings(layer, type));
       for (const { field: f, nn: inner } of nestedNetworks(type, layer[type] as object)) layerChecks(inner, [...lp, type, f]);
     });
   };

@@ -1,6 +1,6 @@
 // validateModel: every rule, on a model and (with their own paths) on the models it contains.
 import { modelTypeOf, pipelineField, pipelineOf, type Model, type PathStep } from '../format';
-import { inferShapes, type ShapeOptions, type ShapeResult } from '../shapes';
+import { defaultShapes, inferShapes, knownDefaultShapes, type ShapeOptions, type ShapeResult } from '../shapes';
 import { DiagnosticSink, type Diagnostic } from './diagnostic';
 import { validateDescription } from './features';
 import { validateInterface } from './interface';
@@ -60,11 +60,22 @@ function validateModelAt(spec: Model, path: readonly PathStep[], out: Diagnostic
   }
 }
 
+/**
+ * Findings with the default shapes, per spec object: documents are immutable, and one revision is
+ * validated by the check of the edit that made it, by the app's analysis and before a save.
+ */
+const byDefault = new WeakMap<Model, readonly Diagnostic[]>();
+
 /** Validates a model specification; an empty list means Core ML's rules (as we know them) hold. */
 export function validateModel(spec: Model, options: ValidateOptions = {}): Diagnostic[] {
-  const out = new DiagnosticSink();
   let shapes: ShapeResult | undefined;
-  if (options.shapes !== false) shapes = options.shapes === undefined && options.inferred ? options.inferred : inferShapes(spec, options.shapes ?? {});
+  if (options.shapes === undefined) shapes = options.inferred ?? defaultShapes(spec);
+  else if (options.shapes !== false) shapes = inferShapes(spec, options.shapes);
+  const cacheable = options.shapes === undefined && shapes === knownDefaultShapes(spec);
+  const hit = cacheable ? byDefault.get(spec) : undefined;
+  if (hit) return [...hit];
+  const out = new DiagnosticSink();
   validateModelAt(spec, [], out, shapes);
+  if (cacheable) byDefault.set(spec, Object.freeze([...out.list]));
   return out.list;
 }

@@ -65,8 +65,28 @@ function featureReasons(f: FeatureDescription, role: 'input' | 'output' | 'state
   }
 }
 
+/** What a layer needs, with paths from the layer: kept per layer object (see layerOwnReasons). */
+interface LayerReason { readonly version: number; readonly reason: string; readonly path: readonly PathStep[] }
+const ownReasons = new WeakMap<NeuralNetworkLayer, readonly LayerReason[]>();
+
+/**
+ * A layer's reasons (its nested networks' included), worked out once per layer object: documents
+ * are immutable and an edit shares every layer it does not change, so the version check behind
+ * each edit looks again only at the layers the edit replaced.
+ */
+function layerOwnReasons(layer: NeuralNetworkLayer, type: LayerType): readonly LayerReason[] {
+  let found = ownReasons.get(layer);
+  if (!found) {
+    const list: LayerReason[] = [];
+    layerReasons(layer, type, [], { add: (version, reason, path) => list.push({ version, reason, path }) });
+    found = Object.freeze(list);
+    ownReasons.set(layer, found);
+  }
+  return found;
+}
+
 /** The version a layer's own type and options need. */
-function layerReasons(layer: NeuralNetworkLayer, type: LayerType, path: readonly PathStep[], out: Reasons): void {
+function layerReasons(layer: NeuralNetworkLayer, type: LayerType, path: readonly PathStep[], out: Pick<Reasons, 'add'>): void {
   const no = layerFieldNumber(type) ?? 0;
   const tp = [...path, type];
   // NeuralNetwork.proto: layer fields from 600 arrived in spec 4, from 1450 in spec 5.
@@ -104,7 +124,7 @@ function layerReasons(layer: NeuralNetworkLayer, type: LayerType, path: readonly
   }
 }
 
-function networkReasons(nn: NeuralNetwork, path: readonly PathStep[], out: Reasons, top: boolean): void {
+function networkReasons(nn: NeuralNetwork, path: readonly PathStep[], out: Pick<Reasons, 'add'>, top: boolean): void {
   if (top) {
     if (nn.arrayInputShapeMapping === NeuralNetworkMultiArrayShapeMapping.EXACT_ARRAY_MAPPING) out.add(4, 'EXACT_ARRAY_MAPPING', [...path, 'arrayInputShapeMapping']);
     if (nn.imageInputShapeMapping === NeuralNetworkImageShapeMapping.RANK4_IMAGE_MAPPING) out.add(4, 'RANK4_IMAGE_MAPPING', [...path, 'imageInputShapeMapping']);
@@ -113,7 +133,7 @@ function networkReasons(nn: NeuralNetwork, path: readonly PathStep[], out: Reaso
   (nn.layers ?? []).forEach((layer, i) => {
     const lp = [...path, 'layers', i];
     const type = layerTypeOf(layer);
-    if (type) layerReasons(layer, type, lp, out);
+    if (type) for (const r of layerOwnReasons(layer, type)) out.add(r.version, r.reason, [...lp, ...r.path]);
     if (layer.isUpdatable) out.add(4, 'updatable layer', [...lp, 'isUpdatable']);
   });
 }
@@ -189,9 +209,17 @@ function modelReasons(spec: Model, path: readonly PathStep[], out: Reasons): voi
   if (pField) (pipelineOf(spec)?.models ?? []).forEach((m, i) => modelReasons(m, [...path, ...pField, 'models', i], out));
 }
 
+const minimumOf = new WeakMap<Model, MinimumVersion>();
+
 /** The lowest specification version this model (and every model it contains) needs. */
 export function minimumSpecificationVersion(spec: Model): MinimumVersion {
-  const out = new Reasons();
-  modelReasons(spec, [], out);
-  return out.result();
+  let found = minimumOf.get(spec);
+  if (!found) {
+    const out = new Reasons();
+    modelReasons(spec, [], out);
+    const r = out.result();
+    found = Object.freeze({ version: r.version, reasons: Object.freeze(r.reasons) });
+    minimumOf.set(spec, found);
+  }
+  return found;
 }

@@ -8,7 +8,7 @@
 import type { MlPackage, Model } from '../../../shared/format';
 import { buildGraph, type ModelGraph } from '../../../shared/graph';
 import { inspectModel, type InspectResult } from '../../../shared/inspect';
-import { inferShapes, type ShapeResult } from '../../../shared/shapes';
+import { adoptDefaultShapes, defaultShapes, knownDefaultShapes, type ShapeResult } from '../../../shared/shapes';
 import { validateModel, type Diagnostic } from '../../../shared/validate';
 
 export interface Analysis {
@@ -19,27 +19,17 @@ export interface Analysis {
   readonly validationFailure?: string;
 }
 
-/** Inferred shapes per spec; null when inference threw (validation then infers and reports why). */
-const shapesBySpec = new WeakMap<Model, ShapeResult | null>();
-
-/** The spec's inferred shapes (default options), inferred at most once per spec. */
+/** The spec's inferred shapes (default options), inferred at most once per spec (shared/shapes). */
 export function shapesOf(spec: Model): ShapeResult | undefined {
-  let s = shapesBySpec.get(spec);
-  if (s === undefined) {
-    try { s = inferShapes(spec); } catch { s = null; }
-    shapesBySpec.set(spec, s);
-  }
-  return s ?? undefined;
+  try { return defaultShapes(spec); } catch { return undefined; }
 }
 
 /** The shapes if they are known already, without inferring them. */
-export function knownShapesOf(spec: Model): ShapeResult | undefined {
-  return shapesBySpec.get(spec) ?? undefined;
-}
+export const knownShapesOf = knownDefaultShapes;
 
 /** Shapes inferred elsewhere (the decode worker) for this spec. */
 export function adoptShapes(spec: Model, shapes: ShapeResult | undefined): void {
-  if (!shapesBySpec.has(spec)) shapesBySpec.set(spec, shapes ?? null);
+  if (shapes) adoptDefaultShapes(spec, shapes);
 }
 
 export function validate(spec: Model, shapes: ShapeResult | undefined = shapesOf(spec)): { diagnostics: readonly Diagnostic[]; validationFailure?: string } {
