@@ -5,7 +5,7 @@
 import type { ModelDescription, NeuralNetwork, NeuralNetworkClassifier, NeuralNetworkLayer, PathStep } from '../format';
 import { layerEntry, layerTypeOf } from '../layers';
 import { groupId, nodeId, type GraphCollector, type Producer, type Scope } from './collector';
-import type { GraphGroup } from './types';
+import type { GraphGroup, GraphNode } from './types';
 
 type AnyNetwork = NeuralNetwork | NeuralNetworkClassifier;
 
@@ -33,13 +33,20 @@ function addLayers(c: GraphCollector, layers: readonly NeuralNetworkLayer[], lay
   for (let i = 0; i < layers.length; i++) addLayer(c, layers[i], [...layersPath, i], group, scope);
 }
 
-function addLayer(c: GraphCollector, layer: NeuralNetworkLayer, path: readonly PathStep[], group: string | undefined, scope: Scope): void {
+/**
+ * The node each layer object was last drawn as. Documents are immutable and an edit shares every
+ * layer it leaves alone: the graph of an edited model reuses those layers' nodes (same id, same
+ * group), so whatever is derived from a node further on can be kept by identity.
+ */
+const nodeOfLayer = new WeakMap<NeuralNetworkLayer, GraphNode>();
+
+function layerNode(layer: NeuralNetworkLayer, path: readonly PathStep[], group: string | undefined): GraphNode {
+  const id = nodeId(path);
+  const kept = nodeOfLayer.get(layer);
+  if (kept && kept.id === id && kept.group === group) return kept;
   const type = layerTypeOf(layer);
   const entry = type ? layerEntry(type) : undefined;
-  const id = nodeId(path);
-  const inputs = layer.input ?? [];
-  const outputs = layer.output ?? [];
-  c.addNode({
+  const node: GraphNode = Object.freeze({
     id,
     kind: 'layer',
     label: layer.name ?? '',
@@ -50,9 +57,17 @@ function addLayer(c: GraphCollector, layer: NeuralNetworkLayer, path: readonly P
     notes: [],
     path,
     ...(group ? { group } : {}),
-    inputs,
-    outputs,
+    inputs: layer.input ?? [],
+    outputs: layer.output ?? [],
   });
+  nodeOfLayer.set(layer, node);
+  return node;
+}
+
+function addLayer(c: GraphCollector, layer: NeuralNetworkLayer, path: readonly PathStep[], group: string | undefined, scope: Scope): void {
+  const node = layerNode(layer, path, group);
+  const { id, inputs, outputs } = node;
+  c.addNode(node);
   inputs.forEach((blob, j) => c.connect(scope.get(blob), id, j, blob, [...path, 'input', j]));
 
   if (layer.branch) addBranch(c, layer, path, group, scope);

@@ -10,7 +10,7 @@ import type { CanvasEdge } from './BlobEdge';
 import type { CanvasNode } from './nodeTypes';
 import { edgeShapeLabels, type ShapeLabel } from './shapeLabels';
 import type { LaidGraph } from './useGraphLayout';
-import type { EdgeEnds, ViewEdge, ViewGraph } from './viewGraph';
+import type { EdgeEnds, ViewEdge, ViewGraph, ViewItem } from './viewGraph';
 
 /** Absolute position of an item's top-left corner (placements are relative to the parent group). */
 function absoluteOf(view: ViewGraph, positions: Placements, id: string | undefined): Point {
@@ -34,6 +34,14 @@ function handlesFor(width: number, height: number): NodeHandle[] {
   ];
 }
 
+/** The React Flow node each view item was last built as (see toNodes). */
+const nodeOfItem = new WeakMap<ViewItem, CanvasNode>();
+
+/**
+ * React Flow's nodes for a layout. An item that is the same object as before (a node of a layer an
+ * edit left alone) at the same place and selection state gets the same node object back, so that
+ * React Flow, its minimap and the node's component do nothing for it.
+ */
 export function toNodes(view: ViewGraph, positions: Placements, selection: string | null): CanvasNode[] {
   const out: CanvasNode[] = [];
   for (const item of view.items) {
@@ -41,8 +49,15 @@ export function toNodes(view: ViewGraph, positions: Placements, selection: strin
     if (!p) continue;
     const width = item.kind === 'group' && !item.collapsed ? p.width : item.width;
     const height = item.kind === 'group' && !item.collapsed ? p.height : item.height;
+    const parentId = item.parent && positions.has(item.parent) ? item.parent : undefined;
+    const selected = item.id === selection;
+    const kept = nodeOfItem.get(item);
+    if (kept && kept.position.x === p.x && kept.position.y === p.y && kept.width === width && kept.height === height && kept.parentId === parentId && kept.selected === selected) {
+      out.push(kept);
+      continue;
+    }
     const hasHandles = item.kind === 'node' || item.collapsed;
-    out.push({
+    const node: CanvasNode = {
       id: item.id,
       type: item.kind === 'group' ? 'group' : 'graph',
       position: { x: p.x, y: p.y },
@@ -53,13 +68,50 @@ export function toNodes(view: ViewGraph, positions: Placements, selection: strin
       // matters with onlyRenderVisibleElements: React Flow otherwise waits for every node to be
       // measured in the DOM before it fits the view, and off-screen nodes never are.
       measured: { width, height },
-      ...(item.parent && positions.has(item.parent) ? { parentId: item.parent } : {}),
+      ...(parentId ? { parentId } : {}),
       ...(hasHandles ? { handles: handlesFor(width, height) } : {}),
       ...(item.kind === 'group' && !item.collapsed ? { style: { width, height }, zIndex: -1 } : {}),
-      selected: item.id === selection,
-    });
+      selected,
+    };
+    nodeOfItem.set(item, node);
+    out.push(node);
   }
   return out;
+}
+
+/** Equal as data: primitives, arrays and plain objects compared by value (React Flow's nodes and edges). */
+function sameData(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameData(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b) || Object.getPrototypeOf(a) !== Object.prototype || Object.getPrototypeOf(b) !== Object.prototype) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) if (!sameData((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  return true;
+}
+
+/**
+ * `next` with every element that equals, as data, the element of `prev` with the same id replaced
+ * by that earlier object; `prev` itself when nothing changed. After an edit that keeps the topology
+ * almost every node and edge is the same, and React Flow (its store, the minimap, each node's
+ * component) only does work for objects that are new.
+ */
+export function keepUnchanged<T extends { readonly id: string }>(prev: readonly T[], next: readonly T[]): T[] {
+  if (!prev.length) return next as T[];
+  const before = new Map(prev.map((x) => [x.id, x]));
+  let same = prev.length === next.length;
+  const out = next.map((x, i) => {
+    const p = before.get(x.id);
+    if (p && sameData(p, x)) { if (prev[i] !== p) same = false; return p; }
+    same = false;
+    return x;
+  });
+  return same ? (prev as T[]) : out;
 }
 
 /** An edge's CSS classes: selected, next to the selected node, the palette drag's drop target. */

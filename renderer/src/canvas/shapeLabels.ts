@@ -40,12 +40,29 @@ export function shapeLabel(s: Shape | undefined, rank5: boolean): ShapeLabel {
   return { short, full: `${full} (${RANK5_AXES})` };
 }
 
+/**
+ * Labels by shape object, one cache per rank-5 setting. Inference hands on the same Shape object
+ * for a layer an edit left alone, so after an edit only new shapes are formatted, and edges whose
+ * shape did not change keep the same label object (and so the same React Flow edge).
+ */
+const labelsOf = { rank5: new WeakMap<Shape, ShapeLabel>(), nd: new WeakMap<Shape, ShapeLabel>() };
+const UNKNOWN_LABEL = shapeLabel(undefined, false);
+
+function cachedLabel(s: Shape | undefined, rank5: boolean): ShapeLabel {
+  if (!s) return UNKNOWN_LABEL;
+  const cache = rank5 ? labelsOf.rank5 : labelsOf.nd;
+  let label = cache.get(s);
+  if (!label) { label = shapeLabel(s, rank5); cache.set(s, label); }
+  return label;
+}
+
 /** Graph edge id → its blob's shape label. */
 export function edgeShapeLabels(graph: ModelGraph, shapes: ShapeResult): Map<string, ShapeLabel> {
   const out = new Map<string, ShapeLabel>();
+  const single = !shapes.models?.length;
   for (const e of graph.edges) {
-    const r = resultFor(shapes, e.path);
-    out.set(e.id, shapeLabel(r.blobs.get(e.blob) ?? r.outputs.get(e.blob), r.nd === false));
+    const r = single ? shapes : resultFor(shapes, e.path);
+    out.set(e.id, cachedLabel(r.blobs.get(e.blob) ?? r.outputs.get(e.blob), r.nd === false));
   }
   return out;
 }

@@ -5,7 +5,7 @@ import { applyNodeChanges, type NodeChange } from '@xyflow/react';
 import type { ModelDocument } from '../store/documentStore';
 import { useViewStore } from '../store/viewStore';
 import type { CanvasEdge } from './BlobEdge';
-import { edgeShapes, shapeLabelsOf, toEdges, toNodes } from './flowElements';
+import { edgeShapes, keepUnchanged, shapeLabelsOf, toEdges, toNodes } from './flowElements';
 import type { CanvasNode } from './nodeTypes';
 import type { LaidGraph } from './useGraphLayout';
 
@@ -41,8 +41,11 @@ export function useFlowElements(laid: LaidGraph | null, doc: ModelDocument | nul
     const v = useViewStore.getState();
     const labels = v.showShapes ? shapeLabelsOf(laid.doc) : null;
     builtShapes.current = labels !== null;
-    setNodes(toNodes(laid.view, v.positions, v.selection));
-    setEdges(toEdges(laid, v.positions, v.selection, v.edgeSelection, labels));
+    // An edit that keeps most of the graph keeps most of these objects (keepUnchanged).
+    const nextNodes = toNodes(laid.view, v.positions, v.selection);
+    const nextEdges = toEdges(laid, v.positions, v.selection, v.edgeSelection, labels);
+    setNodes((prev) => keepUnchanged(prev, nextNodes));
+    setEdges((prev) => keepUnchanged(prev, nextEdges));
     // positions are read once per layout: dragging updates the nodes directly.
   }, [laid]);
 

@@ -51,6 +51,20 @@ function ancestry(groups: ReadonlyMap<string, GraphGroup>, start: string | undef
   return out;
 }
 
+/**
+ * The item each graph node was last shown as. An edit's graph reuses the nodes of the layers it
+ * left alone (shared/graph), so their items, sizes and React Flow nodes are kept too.
+ */
+const itemOfNode = new WeakMap<GraphNode, ViewItem>();
+
+function nodeItem(n: GraphNode, parent: string | undefined): ViewItem {
+  const kept = itemOfNode.get(n);
+  if (kept && kept.parent === parent) return kept;
+  const item: ViewItem = { id: n.id, kind: 'node', node: n, parent, collapsed: false, ...nodeSize(n), contains: 0 };
+  itemOfNode.set(n, item);
+  return item;
+}
+
 export function buildViewGraph(graph: ModelGraph, collapsed: ReadonlySet<string>): ViewGraph {
   const groups = new Map(graph.groups.map((g) => [g.id, g]));
   // The outermost collapsed group on an element's chain hides it; an element is shown as itself
@@ -81,7 +95,7 @@ export function buildViewGraph(graph: ModelGraph, collapsed: ReadonlySet<string>
     const rep = representative(chain, n.id);
     repOf.set(n.id, rep);
     if (rep !== n.id) continue;
-    items.push({ id: n.id, kind: 'node', node: n, parent: chain[0], collapsed: false, ...nodeSize(n), contains: 0 });
+    items.push(nodeItem(n, chain[0]));
   }
 
   const merged = new Map<string, { source: string; target: string; blobs: string[]; edges: string[] }>();
