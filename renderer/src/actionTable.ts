@@ -10,7 +10,7 @@ import {
 import { openPayload, saveDocument, setFoldConstants } from './actions';
 import { deleteNode, insertAtSelection, redo, undo } from './editing';
 import type { Host } from './host/host';
-import { useDocumentStore, withoutHistory } from './store/documentStore';
+import { useDocumentStore, withoutHistory, type ModelDocument } from './store/documentStore';
 import { useViewStore } from './store/viewStore';
 
 /** Where a request to run an action came from. */
@@ -102,12 +102,26 @@ export function isCommand(id: ActionId): id is CommandId {
   return id in BEHAVIOUR;
 }
 
+/** Whether a graph holds ML Program operations, worked out once per graph (every action button asks on every store change). */
+const programGraphs = new WeakMap<ModelDocument['graph'], boolean>();
+
+function hasProgram(doc: ModelDocument | null): boolean {
+  if (!doc) return false;
+  if (doc.inspect.mlProgram) return true;
+  let found = programGraphs.get(doc.graph);
+  if (found === undefined) {
+    found = doc.graph.nodes.some((n) => n.kind === 'operation');
+    programGraphs.set(doc.graph, found);
+  }
+  return found;
+}
+
 export function actionState(): ActionState {
   const doc = useDocumentStore.getState().document;
   const temporal = useDocumentStore.temporal.getState();
   return {
     hasDocument: !!doc,
-    hasProgram: !!doc && (!!doc.inspect.mlProgram || doc.graph.nodes.some((n) => n.kind === 'operation')),
+    hasProgram: hasProgram(doc),
     canUndo: temporal.pastStates.length > 0,
     canRedo: temporal.futureStates.length > 0,
     selection: view().selection,
@@ -117,11 +131,11 @@ export function actionState(): ActionState {
 /** actionState() as a hook: the component re-renders when any of it changes. */
 export function useActionState(): ActionState {
   const hasDocument = useDocumentStore((s) => !!s.document);
-  const hasProgram = useDocumentStore((s) => !!s.document && (!!s.document.inspect.mlProgram || s.document.graph.nodes.some((n) => n.kind === 'operation')));
+  const program = useDocumentStore((s) => hasProgram(s.document));
   const canUndo = useStore(useDocumentStore.temporal, (s) => s.pastStates.length > 0);
   const canRedo = useStore(useDocumentStore.temporal, (s) => s.futureStates.length > 0);
   const selection = useViewStore((s) => s.selection);
-  return { hasDocument, hasProgram, canUndo, canRedo, selection };
+  return { hasDocument, hasProgram: program, canUndo, canRedo, selection };
 }
 
 export function isEnabled(id: CommandId, s: ActionState = actionState()): boolean {

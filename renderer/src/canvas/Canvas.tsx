@@ -2,7 +2,7 @@
 // thread (useGraphLayout) and drawn by React Flow with only visible elements rendered. Each
 // concern is a hook with its own contract: layout, the elements React Flow draws, selection,
 // the palette's drop target, the viewport (first view, zoom to fit, centring) and navigation.
-import { useCallback, useRef } from 'react';
+import { useCallback, useRef, type MouseEvent as ReactMouseEvent } from 'react';
 import { ControlButton, Controls, MiniMap, ReactFlow, type Connection } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { canRename } from '../document/editTargets';
@@ -23,6 +23,33 @@ import { useViewportOnLayout } from './useViewportOnLayout';
 
 /** Above this many items the minimap is left out. */
 const MINIMAP_MAX_ITEMS = 1500;
+
+/**
+ * The minimap's colour for a node. One function for the window's life: a new one per render would
+ * make the minimap draw every node again on every render of the canvas (its nodes are memoised on it).
+ */
+const minimapColour = (n: CanvasNode): string => categoryColour(n);
+
+// React Flow's handlers, defined once: they only talk to the view store, and handlers that stay
+// the same object spare React Flow's store an update on every render of the canvas.
+const onNodeClick = (_: unknown, n: CanvasNode): void => useViewStore.getState().select(n.id);
+const onEdgeClick = (_: unknown, e: CanvasEdge): void => useViewStore.getState().selectEdge(e.id);
+const onPaneClick = (): void => useViewStore.getState().select(null);
+const onNodeDoubleClick = (_: unknown, n: CanvasNode): void => {
+  const node = n.data.item.node;
+  if (node && canRename(node)) { useViewStore.getState().select(n.id); useViewStore.getState().setRenaming(n.id); }
+};
+const onNodeContextMenu = (e: ReactMouseEvent, n: CanvasNode): void => {
+  e.preventDefault();
+  if (!n.data.item.node) return;
+  useViewStore.getState().select(n.id);
+  useViewStore.getState().openContextMenu({ x: e.clientX, y: e.clientY, target: { kind: 'node', id: n.id } });
+};
+const onEdgeContextMenu = (e: ReactMouseEvent, edge: CanvasEdge): void => {
+  e.preventDefault();
+  useViewStore.getState().selectEdge(edge.id);
+  useViewStore.getState().openContextMenu({ x: e.clientX, y: e.clientY, target: { kind: 'edge', id: edge.id } });
+};
 
 /** Must be rendered inside a ReactFlowProvider (App provides one for the whole window). */
 export function Canvas() {
@@ -80,24 +107,12 @@ export function Canvas() {
         nodeTypes={NODE_TYPES}
         edgeTypes={EDGE_TYPES}
         onNodesChange={onNodesChange}
-        onNodeClick={(_, n) => useViewStore.getState().select(n.id)}
-        onEdgeClick={(_, e) => useViewStore.getState().selectEdge(e.id)}
-        onPaneClick={() => useViewStore.getState().select(null)}
-        onNodeDoubleClick={(_, n) => {
-          const node = n.data.item.node;
-          if (node && canRename(node)) { useViewStore.getState().select(n.id); useViewStore.getState().setRenaming(n.id); }
-        }}
-        onNodeContextMenu={(e, n) => {
-          e.preventDefault();
-          if (!n.data.item.node) return;
-          useViewStore.getState().select(n.id);
-          useViewStore.getState().openContextMenu({ x: e.clientX, y: e.clientY, target: { kind: 'node', id: n.id } });
-        }}
-        onEdgeContextMenu={(e, edge) => {
-          e.preventDefault();
-          useViewStore.getState().selectEdge(edge.id);
-          useViewStore.getState().openContextMenu({ x: e.clientX, y: e.clientY, target: { kind: 'edge', id: edge.id } });
-        }}
+        onNodeClick={onNodeClick}
+        onEdgeClick={onEdgeClick}
+        onPaneClick={onPaneClick}
+        onNodeDoubleClick={onNodeDoubleClick}
+        onNodeContextMenu={onNodeContextMenu}
+        onEdgeContextMenu={onEdgeContextMenu}
         onReconnect={onReconnect}
         onMoveStart={fit.onMoveStart}
         zoomOnDoubleClick={false}
@@ -123,7 +138,7 @@ export function Canvas() {
         {/* The minimap draws every node (it is not virtualised): on a 3,000-layer chain that was a
             quarter of the time to open, for a picture that is a thin vertical line. */}
         {(laid?.view.items.length ?? 0) <= MINIMAP_MAX_ITEMS && (
-          <MiniMap pannable zoomable nodeColor={(n) => categoryColour(n as CanvasNode)} nodeStrokeWidth={0} maskColor="rgba(240, 242, 245, 0.7)" />
+          <MiniMap pannable zoomable nodeColor={minimapColour} nodeStrokeWidth={0} maskColor="rgba(240, 242, 245, 0.7)" />
         )}
       </ReactFlow>
       </LaidDocumentContext.Provider>

@@ -41,6 +41,9 @@ function RenameInput(props: { node: GraphNode }) {
   const finish = (commit: boolean): void => {
     if (done.current) return;
     done.current = true;
+    // Focus leaves the field before React removes it: removing the focused element makes the
+    // browser work out the page's styles again on the spot, in the middle of the edit's commit.
+    if (document.activeElement === ref.current) ref.current?.blur();
     useViewStore.getState().setRenaming(null);
     const value = ref.current?.value ?? '';
     if (commit && value !== props.node.label) renameNode(props.node.id, value);

@@ -1,7 +1,7 @@
 // Where the viewport goes when a layout lands: a document's first layout gets a fresh view, a
 // later one (an edit, a group collapsed or expanded) leaves the view where it is.
 import { useEffect, useRef, type RefObject } from 'react';
-import { useReactFlow, type Viewport } from '@xyflow/react';
+import { useReactFlow, useStoreApi, type Viewport } from '@xyflow/react';
 import type { ModelDocument } from '../store/documentStore';
 import { useViewStore } from '../store/viewStore';
 import type { CanvasEdge } from './BlobEdge';
@@ -22,6 +22,7 @@ const viewportKey = (doc: ModelDocument): string => `${doc.id}:${doc.foldConstan
  */
 export function useViewportOnLayout(paneRef: RefObject<HTMLDivElement | null>, laid: LaidGraph | null, builtFrom: LaidGraph | null, fit: Pick<FitView, 'graphBounds' | 'fitAll' | 'setZoomFloor' | 'leaveFit'>): void {
   const rf = useReactFlow<CanvasNode, CanvasEdge>();
+  const flow = useStoreApi<CanvasNode, CanvasEdge>();
   const viewportSetFor = useRef<string | null>(null);
   const keptInView = useRef<LaidGraph | null>(null);
   const { graphBounds, fitAll, setZoomFloor, leaveFit } = fit;
@@ -31,13 +32,16 @@ export function useViewportOnLayout(paneRef: RefObject<HTMLDivElement | null>, l
     keptInView.current = laid;
     const sel = useViewStore.getState().selection;
     const n = sel ? rf.getInternalNode(sel) : undefined;
-    const rect = paneRef.current?.getBoundingClientRect();
-    if (!n || !rect) return;
+    // The pane's size as React Flow measured it: asking the DOM here would lay the page out in the
+    // middle of the edit's commit, and once more after React Flow's own updates that follow.
+    const { width, height } = flow.getState();
+    if (!n || !width || !height) return;
+    const rect = { width, height };
     const { x, y, zoom } = rf.getViewport();
     const left = n.internals.positionAbsolute.x * zoom + x, top = n.internals.positionAbsolute.y * zoom + y;
     const right = left + (n.measured.width ?? 0) * zoom, bottom = top + (n.measured.height ?? 0) * zoom;
     if (right < 0 || bottom < 0 || left > rect.width || top > rect.height) useViewStore.getState().requestCenter(sel!);
-  }, [laid, builtFrom, rf, paneRef]);
+  }, [laid, builtFrom, rf, flow]);
 
   useEffect(() => {
     if (!laid || builtFrom !== laid || viewportSetFor.current === viewportKey(laid.doc)) return;
