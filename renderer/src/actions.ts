@@ -7,6 +7,7 @@ import { diagnosticsOnSave, specificationVersionForSave } from '../../shared/sur
 import type { InspectResult } from '../../shared/inspect';
 import type { Diagnostic } from '../../shared/validate';
 import { adoptShapes } from './document/analysis';
+import { warmUpEditing } from './document/warmUp';
 import type { Host, SaveRequest } from './host/host';
 import { documentStoreFor, useDocumentStore, withoutHistory, type Findings } from './store/documentStore';
 import { useViewStore } from './store/viewStore';
@@ -105,6 +106,13 @@ export async function openPayload(payload: FilePayload): Promise<void> {
     // Every edit is checked against the findings of the spec it starts from (as it would be saved):
     // worked out now, while the user looks at the model, the first edit does not wait for them.
     requestIdleCallback(() => { if (documentStoreFor(docId)?.getState().document?.spec === opened.spec) diagnosticsOnSave(opened.spec); }, { timeout: 5000 });
+    // And the rest of an edit's path, on this document, so that the first edit runs on warm code.
+    requestIdleCallback(() => {
+      const doc = documentStoreFor(docId)?.getState().document;
+      if (doc?.spec !== opened.spec) return;
+      const v = useViewStore.getState();
+      try { warmUpEditing(doc, v.collapsed, v.positions); } catch (e) { console.warn('warm-up of editing failed', e); }
+    }, { timeout: 5000 });
   } catch (e) {
     const reason = e instanceof ModelReadError || e instanceof UnreadableModelError ? e.reason : `could not open: ${(e as Error).message}`;
     useViewStore.getState().report(payload.name, reason);
