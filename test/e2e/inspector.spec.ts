@@ -151,3 +151,24 @@ test('search (Ctrl+F) selects a layer by blob name and centres it', async (ctx) 
   const pane = (await page.getByTestId('canvas').boundingBox())!;
   assert(box.x >= pane.x && box.x + box.width <= pane.x + pane.width && box.y >= pane.y && box.y + box.height <= pane.y + pane.height, 'the match is inside the visible canvas');
 });
+
+test('SqueezeNet: the model panel lists the first 100 of 1000 class labels, more on request, and the filter finds any', async (ctx) => {
+  needShared(ctx);
+  const { page } = ctx;
+  const labels = load(FP16).neuralNetworkClassifier!.stringClassLabels!.vector!;
+  assertEqual(labels.length, 1000, 'SqueezeNet has 1000 class labels');
+  await openModel(page, modelFile(FP16));
+  await waitForDocument(page, 'SqueezeNetFP16.mlmodel');
+  const list = page.getByTestId('class-labels');
+  assertEqual(await list.getAttribute('data-count'), '1000', 'all labels counted');
+  const items = list.locator('.label-list li');
+  assertEqual(await items.count(), 100, 'the first 100 listed');
+  assertEqual(await items.nth(99).textContent(), `99${labels[99]}`, 'in order, with their indices');
+  await list.getByTestId('class-labels-more').click();
+  assertEqual(await items.count(), 600, '500 more on request');
+  assertEqual(await items.nth(599).textContent(), `599${labels[599]}`, 'continuing in order');
+  // A label no other label contains, past the 600 listed.
+  const far = labels.findIndex((l, i) => i >= 600 && labels.filter((m) => m.toLowerCase().includes(l.toLowerCase())).length === 1);
+  await list.getByTestId('class-label-search').fill(labels[far]);
+  assertEqual(await items.allTextContents(), [`${far}${labels[far]}`], 'the filter finds a label past those listed');
+});

@@ -84,15 +84,22 @@ function ClassLabels(props: { list: ClassLabelList; editable: boolean; revision:
     const q = query.trim().toLowerCase();
     return props.list.labels.map((l, i) => ({ l, i })).filter((x) => !q || x.l.toLowerCase().includes(q));
   }, [props.list, query]);
-  const SHOWN = 300;
+  // A thousand labels are three thousand elements the panel would build on every open, far below
+  // the fold: the first hundred are listed, more on request, and the filter finds any of them.
+  const [shown, setShown] = useState(100);
   return (
     <div className="class-labels" data-testid="class-labels" data-count={props.list.labels.length}>
       <div className="muted small">{props.list.labels.length} {props.list.kind} labels at <code>{props.list.path}</code></div>
       <input type="search" placeholder="Filter labels" value={query} onChange={(e) => setQuery(e.target.value)} data-testid="class-label-search" />
       <ol className="label-list">
-        {matches.slice(0, SHOWN).map(({ l, i }) => <li key={i}><span className="label-index">{i}</span>{l}</li>)}
+        {matches.slice(0, shown).map(({ l, i }) => <li key={i}><span className="label-index">{i}</span>{l}</li>)}
       </ol>
-      {matches.length > SHOWN && <div className="muted small">… {matches.length - SHOWN} more; filter to find one</div>}
+      {matches.length > shown && (
+        <div className="muted small">
+          … {matches.length - shown} more; filter to find one, or{' '}
+          <button type="button" className="link" data-testid="class-labels-more" onClick={() => setShown((n) => n + 500)}>show {Math.min(500, matches.length - shown)} more</button>
+        </div>
+      )}
       {matches.length === 0 && <div className="muted small">no label matches</div>}
       {props.editable && <ClassLabelEditor key={`${props.list.path}@${props.revision}`} list={props.list} />}
     </div>
