@@ -14,7 +14,7 @@ import { keepUnchanged, shapeLabelsOf, toEdges, toNodes } from '../canvas/flowEl
 import { updateLayout } from '../layout/incremental';
 import type { Placements } from '../layout/types';
 import type { ModelDocument } from '../store/documentStore';
-import { analyze, shapesOf, validate } from './analysis';
+import { analyze, findings, shapesOf, validate } from './analysis';
 import { indexDiagnostics } from './diagnosticIndex';
 
 const weights = (n: number): WeightParams => ({ floatValue: new Float32Array(n).fill(0.01) });
@@ -60,20 +60,25 @@ export function warmUpModel(): Model {
 }
 
 let encoded: Uint8Array | undefined;
-const bytesOfWarmUpModel = (): Uint8Array => (encoded ??= encodeModel(warmUpModel()));
+/** The warm-up model as a file's bytes (encoded once). */
+export const encodedWarmUpModel = (): Uint8Array => (encoded ??= encodeModel(warmUpModel()));
 
-/** What the window runs when a file is opened, up to the layout (not React, which needs the DOM). */
+/**
+ * What the window runs when a file is opened, up to the layout (not React, which needs the DOM),
+ * with the analysis it runs itself for a small model (actions.ts).
+ */
 export function warmUpWindow(rounds = 3): void {
   for (let i = 0; i < rounds; i++) {
-    const opened = openModelContents('warm-up.mlmodel', bytesOfWarmUpModel());
+    const opened = openModelContents('warm-up.mlmodel', encodedWarmUpModel());
     dataflowLayout(buildViewGraph(buildGraph(opened.spec, { foldConstants: true }), new Set()));
+    findings(opened.spec, opened.format, opened.package);
   }
 }
 
 /** What the decode worker runs on an open. */
 export function warmUpAnalysis(rounds = 3): void {
   for (let i = 0; i < rounds; i++) {
-    const opened = openModelContents('warm-up.mlmodel', bytesOfWarmUpModel());
+    const opened = openModelContents('warm-up.mlmodel', encodedWarmUpModel());
     const shapes = shapesOf(opened.spec);
     inspectModel(opened.spec, opened.format, opened.package, shapes ?? null);
     validate(opened.spec, shapes);
