@@ -32,3 +32,15 @@ test('an unreadable file shows an error and keeps the open model', async (ctx) =
   assertIncludes((await second.textContent()) ?? '', 'simple_layer.mlmodel: ', 'second error names the file');
   assertEqual(await page.getByTestId('canvas').getAttribute('data-doc-name'), 'NeuralMcNeuralNet.mlmodel', 'open document after the second failure');
 });
+
+test('the off-screen rehearsal of drawing leaves nothing behind and no error', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.reload();
+  await page.getByTestId('empty-state').waitFor();
+  // canvas/Rehearsal.tsx adds one element to <body> while it draws, then removes it.
+  await page.waitForFunction(() => performance.getEntriesByName('mlsurgeon:rehearsal-drawn').length > 0);
+  assertEqual(await page.evaluate(() => document.body.children.length), 1, 'only the app root remains in <body>');
+  assertEqual(await page.locator('[data-testid="graph-node"]').count(), 0, 'no graph node is visible to the page');
+  assertEqual(errors, [], 'no page error');
+});
