@@ -24,12 +24,6 @@ import { useViewportOnLayout } from './useViewportOnLayout';
 /** Above this many items the minimap is left out. */
 const MINIMAP_MAX_ITEMS = 1500;
 
-/**
- * The minimap's colour for a node. One function for the window's life: a new one per render would
- * make the minimap draw every node again on every render of the canvas (its nodes are memoised on it).
- */
-const minimapColour = (n: CanvasNode): string => categoryColour(n);
-
 // React Flow's handlers, defined once: they only talk to the view store, and handlers that stay
 // the same object spare React Flow's store an update on every render of the canvas.
 const onNodeClick = (_: unknown, n: CanvasNode): void => useViewStore.getState().select(n.id);
@@ -136,9 +130,10 @@ export function Canvas() {
           </ControlButton>
         </Controls>
         {/* The minimap draws every node (it is not virtualised): on a 3,000-layer chain that was a
-            quarter of the time to open, for a picture that is a thin vertical line. */}
+            quarter of the time to open, for a picture that is a thin vertical line. Its colour
+            function is a module function: a new one per render would redraw every minimap node. */}
         {(laid?.view.items.length ?? 0) <= MINIMAP_MAX_ITEMS && (
-          <MiniMap pannable zoomable nodeColor={minimapColour} nodeStrokeWidth={0} maskColor="rgba(240, 242, 245, 0.7)" />
+          <MiniMap<CanvasNode> pannable zoomable nodeColor={categoryColour} nodeStrokeWidth={0} maskColor="rgba(240, 242, 245, 0.7)" />
         )}
       </ReactFlow>
       </LaidDocumentContext.Provider>

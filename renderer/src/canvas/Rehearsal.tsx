@@ -41,8 +41,6 @@ function rehearsalElements(): { doc: ModelDocument; nodes: CanvasNode[]; edges: 
   return { doc, nodes: toNodes(view, layout.placements, null), edges: toEdges(laid, layout.placements, null, null, shapeLabelsOf(doc)) };
 }
 
-const minimapColour = (n: CanvasNode): string => categoryColour(n);
-
 function Stage(props: { doc: ModelDocument; nodes: CanvasNode[]; edges: CanvasEdge[]; onDrawn: () => void }) {
   const { onDrawn } = props;
   useLayoutEffect(() => { requestAnimationFrame(() => requestAnimationFrame(onDrawn)); }, [onDrawn]);
@@ -50,7 +48,7 @@ function Stage(props: { doc: ModelDocument; nodes: CanvasNode[]; edges: CanvasEd
     <LaidDocumentContext.Provider value={props.doc}>
       <div style={{ width: 1000, height: 700 }}>
         <ReactFlow<CanvasNode, CanvasEdge> nodes={props.nodes} edges={props.edges} nodeTypes={NODE_TYPES} edgeTypes={EDGE_TYPES} onlyRenderVisibleElements>
-          <MiniMap nodeColor={minimapColour} nodeStrokeWidth={0} />
+          <MiniMap<CanvasNode> nodeColor={categoryColour} nodeStrokeWidth={0} />
         </ReactFlow>
       </div>
     </LaidDocumentContext.Provider>
