@@ -2,7 +2,7 @@
 import { ModelReadError, type Model, type PackageContents } from '../../shared/format';
 import type { FilePayload } from '../../shared/host';
 import { buildGraph } from '../../shared/graph';
-import { baseName, openModelContents, serializeModel } from '../../shared/io';
+import { baseName, openModelContents, serializeModel, type OpenedModel } from '../../shared/io';
 import { diagnosticsOnSave, specificationVersionForSave } from '../../shared/surgery';
 import type { InspectResult } from '../../shared/inspect';
 import type { Diagnostic } from '../../shared/validate';
@@ -46,6 +46,16 @@ function waitForAnalysisMs(decodeAndGraphMs: number): number {
  * its result back): SqueezeNet (67 layers) decodes and builds in 15-25 ms, its analysis 10-15 ms.
  */
 const ANALYSE_HERE_BELOW_MS = 40;
+
+/** The analysis worked out on this thread; undefined when it fails (the worker's answer is then awaited). */
+function findingsHere(opened: OpenedModel): Findings | undefined {
+  try {
+    return findings(opened.spec, opened.format, opened.package);
+  } catch (e) {
+    console.warn('analysis on the window thread failed; waiting for the worker', e);
+    return undefined;
+  }
+}
 
 /** The promise's value if it resolves within `ms`; undefined if it takes longer or fails. */
 function settledWithin<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
@@ -95,7 +105,7 @@ export async function openPayload(payload: FilePayload): Promise<void> {
     // waiting that long draws the window once, complete, instead of drawing it and then drawing
     // the model panel, the canvas's edge labels and badges again when the findings land.
     const took = performance.now() - start;
-    const here = took < ANALYSE_HERE_BELOW_MS ? findings(opened.spec, opened.format, opened.package) : undefined;
+    const here = took < ANALYSE_HERE_BELOW_MS ? findingsHere(opened) : undefined;
     const early = here ? undefined : await settledWithin(analysis, waitForAnalysisMs(took));
     if (early) adoptShapes(opened.spec, early.shapes);
     withoutHistory(() => useDocumentStore.getState().open({
