@@ -12,10 +12,9 @@ import { MiniMap, ReactFlow, ReactFlowProvider } from '@xyflow/react';
 import { buildGraph } from '../../../shared/graph';
 import { openModelContents } from '../../../shared/io';
 import { findings } from '../document/analysis';
-import { indexDiagnostics } from '../document/diagnosticIndex';
 import { encodedWarmUpModel } from '../document/warmUp';
 import { dataflowLayout } from '../layout/dataflowLayout';
-import type { ModelDocument } from '../store/documentStore';
+import { detachedDocument, type ModelDocument } from '../store/documentStore';
 import { EDGE_TYPES, type CanvasEdge } from './BlobEdge';
 import { categoryColour } from './colours';
 import { shapeLabelsOf, toEdges, toNodes } from './flowElements';
@@ -29,12 +28,7 @@ function rehearsalElements(): { doc: ModelDocument; nodes: CanvasNode[]; edges: 
   const opened = openModelContents('warm-up.mlmodel', encodedWarmUpModel());
   const spec = opened.spec;
   const graph = buildGraph(spec, { foldConstants: true });
-  const f = findings(spec, opened.format, opened.package);
-  const doc: ModelDocument = {
-    id: -1, name: 'warm-up.mlmodel', format: opened.format, opened, revision: { seq: 0, spec, label: 'warm-up' }, spec,
-    inspect: f.inspect, graph, foldConstants: true, diagnostics: f.diagnostics, diagnosticIndex: indexDiagnostics(graph, f.diagnostics),
-    savedSpec: spec, dirty: false,
-  };
+  const doc = detachedDocument({ id: -1, name: 'warm-up.mlmodel', opened, analysis: { graph, ...findings(spec, opened.format, opened.package) }, foldConstants: true });
   const view = buildViewGraph(graph, new Set());
   const layout = dataflowLayout(view);
   const laid = { view, doc, collapsed: new Set<string>(), layout, mode: 'full' as const };

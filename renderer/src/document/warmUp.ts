@@ -5,7 +5,6 @@
 // the model panel's facts, validation). Measured with bench/ui-profile.ts: see actions.ts.
 import { encodeModel, ImageFeatureType_ColorSpace, PoolingLayerParams_PoolingType, type Model, type NeuralNetworkLayer, type WeightParams } from '../../../shared/format';
 import { buildGraph } from '../../../shared/graph';
-import { inspectModel } from '../../../shared/inspect';
 import { openModelContents } from '../../../shared/io';
 import { buildViewGraph } from '../canvas/viewGraph';
 import { dataflowLayout } from '../layout/dataflowLayout';
@@ -14,7 +13,7 @@ import { keepUnchanged, shapeLabelsOf, toEdges, toNodes } from '../canvas/flowEl
 import { updateLayout } from '../layout/incremental';
 import type { Placements } from '../layout/types';
 import type { ModelDocument } from '../store/documentStore';
-import { analyze, findings, shapesOf, validate } from './analysis';
+import { analyze, findings } from './analysis';
 import { indexDiagnostics } from './diagnosticIndex';
 
 const weights = (n: number): WeightParams => ({ floatValue: new Float32Array(n).fill(0.01) });
@@ -79,9 +78,7 @@ export function warmUpWindow(rounds = 3): void {
 export function warmUpAnalysis(rounds = 3): void {
   for (let i = 0; i < rounds; i++) {
     const opened = openModelContents('warm-up.mlmodel', encodedWarmUpModel());
-    const shapes = shapesOf(opened.spec);
-    inspectModel(opened.spec, opened.format, opened.package, shapes ?? null);
-    validate(opened.spec, shapes);
+    findings(opened.spec, opened.format, opened.package);
   }
 }
 

@@ -131,6 +131,19 @@ function baseOf(d: ModelDocument): Omit<ModelDocument, 'revision' | 'spec' | 'in
   };
 }
 
+/** The document an open makes, at `revision`. */
+function documentOf(o: OpenDocument, revision: Revision): ModelDocument {
+  return derive({
+    id: o.id, name: o.name, ...(o.path ? { path: o.path } : {}), format: o.opened.format, opened: o.opened,
+    ...(o.opened.package ? { package: o.opened.package } : {}), foldConstants: o.foldConstants, savedSpec: o.unsaved ? NEVER_SAVED : o.opened.spec,
+  }, revision, o.analysis);
+}
+
+/** A document as an open would make it, held by no store and no history (canvas/Rehearsal.tsx draws one). */
+export function detachedDocument(o: OpenDocument): ModelDocument {
+  return documentOf(o, { seq: 0, spec: o.opened.spec, label: `Open ${o.name}` });
+}
+
 /** One document's store: its state and, under `temporal`, its own undo history. */
 export function createDocumentStore() {
   const store = createStore<DocumentState>()(
@@ -143,10 +156,7 @@ export function createDocumentStore() {
           if (store.getState().document) { openInNewTab(o); return; }
           const revision: Revision = { seq: nextSeq++, spec: o.opened.spec, label: `Open ${o.name}` };
           analyses.set(o.opened.spec, { ...o.analysis, foldConstants: o.foldConstants });
-          const doc = derive({
-            id: o.id, name: o.name, ...(o.path ? { path: o.path } : {}), format: o.opened.format, opened: o.opened,
-            ...(o.opened.package ? { package: o.opened.package } : {}), foldConstants: o.foldConstants, savedSpec: o.unsaved ? NEVER_SAVED : o.opened.spec,
-          }, revision, o.analysis);
+          const doc = documentOf(o, revision);
           set({ document: doc, revision });
           if (!registry.getState().tabs.includes(store)) registry.setState((r) => ({ tabs: [...r.tabs, store], active: store }));
         },
