@@ -1,6 +1,7 @@
 // The request loop the decode and executor workers share, driven through a stand-in for the
 // worker global: a keep message prunes what the worker holds, an exception comes back as the
-// request's error reply (so the UI thread's promise settles), and requests wait for `ready`.
+// request's error reply (so the UI thread's promise settles), a rejected asynchronous handler
+// too, and requests wait for `ready`.
 import { describe, expect, it } from 'vitest';
 import { serveRequests, type WorkerScope } from '../../renderer/src/worker/workerPort';
 
@@ -58,5 +59,23 @@ describe('serveRequests', () => {
     start();
     await Promise.all(served);
     expect(scope.sent.map((r) => [r.requestId, r.ok])).toEqual([[1, true], [2, false]]);
+  });
+
+  it('an asynchronous handler that rejects comes back as that request\'s failure reply', async () => {
+    const scope = fakeScope();
+    let settle!: () => void;
+    const settled = new Promise<void>((resolve) => { settle = resolve; });
+    serveRequests(scope, {
+      async handle(req) {
+        await Promise.resolve(); // e.g. reading a posted File
+        if (req.fail) { setTimeout(settle); throw new RangeError(`request ${req.requestId} could not be read`); }
+        scope.postMessage({ requestId: req.requestId, ok: true });
+      },
+      failure,
+    });
+    scope.deliver({ type: 'work', requestId: 1 });
+    scope.deliver({ type: 'work', requestId: 2, fail: true });
+    await settled;
+    expect(scope.sent).toEqual([{ requestId: 1, ok: true }, { requestId: 2, ok: false, reason: 'request 2 could not be read' }]);
   });
 });

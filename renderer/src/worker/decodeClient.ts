@@ -1,6 +1,7 @@
 // The UI thread's side of the decode worker: one worker for the window, requests as promises.
 import type { PackageContents } from '../../../shared/format';
-import type { DecodeRequest, DecodeResponse, OpenedAnalysis } from './protocol';
+import { sourceOf } from '../host/readFiles';
+import type { DecodeRequest, DecodeResponse, OpenedAnalysis, PostedBytes, PostedInput } from './protocol';
 
 /** The worker reported that the input is not a readable model. */
 export class UnreadableModelError extends Error {
@@ -8,6 +9,13 @@ export class UnreadableModelError extends Error {
     super(reason);
     this.name = 'UnreadableModelError';
   }
+}
+
+/** Each file as its source File when it was read from one (posting a File copies nothing). */
+function posted(input: Uint8Array | PackageContents, fromFiles: boolean): PostedInput {
+  const one = (bytes: Uint8Array): PostedBytes => (fromFiles ? sourceOf(bytes) : undefined) ?? bytes;
+  if (input instanceof Uint8Array) return one(input);
+  return { files: new Map([...input.files].map(([path, bytes]) => [path, one(bytes)])), directories: input.directories };
 }
 
 type Pending = { resolve: (r: DecodeResponse) => void; reject: (e: Error) => void };
@@ -44,16 +52,24 @@ export class DecodeClient {
 
   /**
    * The model panel's facts, the findings and the shapes of the model in `input`, worked out on
-   * the worker's own decode (the input is copied to the worker; the caller keeps its bytes).
+   * the worker's own decode. The caller keeps its bytes: the worker reads its own copy of each
+   * file, from the File it came from when there is one, otherwise from bytes postMessage copies.
    */
   async analyze(name: string, input: Uint8Array | PackageContents): Promise<OpenedAnalysis> {
+    let r = await this.request(name, posted(input, true));
+    // A file changed or removed since this window read it cannot be read again (and must not be:
+    // the worker would analyse other bytes than the window shows): the bytes themselves go then.
+    if (r.type === 'error' && r.kind === 'source') r = await this.request(name, posted(input, false));
+    if (r.type === 'analysis') return r.result;
+    throw r.kind === 'read' ? new UnreadableModelError(r.reason) : new Error(r.reason);
+  }
+
+  private request(name: string, input: PostedInput): Promise<DecodeResponse> {
     const requestId = this.nextRequest++;
-    const r = await new Promise<DecodeResponse>((resolve, reject) => {
+    return new Promise<DecodeResponse>((resolve, reject) => {
       this.pending.set(requestId, { resolve, reject });
       this.ensureWorker().postMessage({ type: 'analyze', requestId, name, input } satisfies DecodeRequest);
     });
-    if (r.type === 'analysis') return r.result;
-    throw r.kind === 'read' ? new UnreadableModelError(r.reason) : new Error(r.reason);
   }
 }
 

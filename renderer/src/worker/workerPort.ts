@@ -21,8 +21,8 @@ const isKeepOnly = (m: object): m is KeepOnly => 'keep' in m;
 export interface Service<Request, Response> {
   /** What the worker holds by key between requests; a keep message drops every key it does not list. */
   readonly held?: Map<number, unknown>;
-  /** Answers one request (posting its replies itself); what it throws goes back as `failure`. */
-  readonly handle: (request: Exclude<Request, KeepOnly>) => void;
+  /** Answers one request (posting its replies itself); what it throws or rejects with goes back as `failure`. */
+  readonly handle: (request: Exclude<Request, KeepOnly>) => void | Promise<void>;
   readonly failure: (requestId: number, e: unknown) => Response;
   /** Requests wait for this before they are served (the executor's kernel threads starting). */
   readonly ready?: Promise<unknown>;
@@ -39,10 +39,12 @@ export function serveRequests<Request extends { readonly requestId: number } | K
       return;
     }
     const request = message as Exclude<Request, KeepOnly> & { readonly requestId: number };
+    const fail = (e: unknown): void => scope.postMessage(service.failure(request.requestId, e));
     try {
-      service.handle(request);
+      const done = service.handle(request);
+      if (done) done.catch(fail);
     } catch (e) {
-      scope.postMessage(service.failure(request.requestId, e));
+      fail(e);
     }
   };
   const { ready } = service;
