@@ -8,7 +8,7 @@ export { ENUMS, MESSAGES } from './schema/descriptors.generated';
 export type { EnumDescriptor, FieldDescriptor, FieldKind, MessageDescriptor, ScalarType } from './schema/descriptor';
 export {
   adoptRawEncodings, copyUnknownFields, decodeMessage, encodeMessage, enumValueName, rawEncodingOf, rawEncodingTable,
-  unknownFieldsOf, type EncodeOptions,
+  repeatedCount, unknownFieldsOf, type EncodeOptions,
 } from './protobuf/codec';
 export { DecodeError } from './protobuf/errors';
 export {

@@ -1,7 +1,7 @@
 // Non-neural models (GLM, SVM, tree ensembles, NMS, feature engineering, Apple's built-in text,
 // vision and sound models, …) are one node each on the canvas. This table gives each model type
 // a readable name and the handful of parameters worth reading on the node face.
-import { enumValueName, whichOneof, type ClassicModelType, type Model } from '../format';
+import { enumValueName, repeatedCount, whichOneof, type ClassicModelType, type Model } from '../format';
 import { AttributeList, formatList, formatNumber } from '../layers';
 import type { NodeAttribute } from './types';
 
@@ -65,11 +65,11 @@ type Summaries = { readonly [T in ClassicModelType]?: (params: NonNullable<Model
 
 const SUMMARIES: Summaries = {
   glmRegressor: (p) => new AttributeList()
-    .add('weights', `${p.weights?.length ?? 0}×${p.weights?.[0]?.value?.length ?? 0}`)
+    .add('weights', `${p.weights?.length ?? 0}×${p.weights?.[0] ? repeatedCount(p.weights[0], 'value') : 0}`)
     .add('transform', enumName('GLMRegressor.PostEvaluationTransform', p.postEvaluationTransform))
     .list,
   glmClassifier: (p) => new AttributeList()
-    .add('weights', `${p.weights?.length ?? 0}×${p.weights?.[0]?.value?.length ?? 0}`)
+    .add('weights', `${p.weights?.length ?? 0}×${p.weights?.[0] ? repeatedCount(p.weights[0], 'value') : 0}`)
     .add('transform', enumName('GLMClassifier.PostEvaluationTransform', p.postEvaluationTransform))
     .add('encoding', enumName('GLMClassifier.ClassEncoding', p.classEncoding))
     .add('classes', classCount(p))

@@ -1,7 +1,7 @@
 // `mlsurgeon inspect` and the model panel: the facts of a model in one plain object.
 import {
   MESSAGES, MODEL_TYPE, SPECIFICATION_RELEASES, describeRelease, featureInfo, formatPath, isPipelineField, modelTypeOf,
-  pipelineOf, resolveModelPath, walkMessages, whichOneof, type FeatureInfo, type MILSpec_Operation, type MlPackage,
+  pipelineOf, repeatedCount, resolveModelPath, walkMessages, whichOneof, type FeatureInfo, type MILSpec_Operation, type MlPackage,
   type Model, type NeuralNetworkLayer, type PathStep,
 } from '../format';
 import { formatShape, inferShapes, type Shape, type ShapeResult } from '../shapes';
@@ -170,8 +170,8 @@ export function inspectModel(spec: Model, format: 'mlmodel' | 'mlpackage', pkg?:
         const kind = QUANTIZATION_PARAMS.has(v.typeName) ? 'quantizationParams' : undefined;
         for (const f of MESSAGES[v.typeName]?.fields ?? []) {
           if (f.repeated && (f.type === 'double' || f.type === 'float')) {
-            const arr = m[f.name] as Float64Array | Float32Array | undefined;
-            if (arr?.length) add(bytes, kind ?? (f.type === 'double' ? 'float64' : 'float32'), arr.byteLength);
+            const n = repeatedCount(m, f.name);
+            if (n) add(bytes, kind ?? (f.type === 'double' ? 'float64' : 'float32'), n * (f.type === 'double' ? 8 : 4));
           }
         }
       }

@@ -1,6 +1,6 @@
 // How parameter values read on a node face: short, exact and the same everywhere ("3×3",
 // "[0, 2, 1, 3]", "0.001"). Used by the layer summaries and the graph's model and MIL attributes.
-import { enumValueName, type WeightParams } from '../format';
+import { enumValueName, repeatedCount, type WeightParams } from '../format';
 import type { NodeAttribute } from './types';
 
 /**
@@ -31,7 +31,8 @@ export function enumLabel(enumName: string, value: number | undefined): string {
 /** Number of elements a WeightParams holds, whatever its storage; undefined when empty. */
 export function weightCount(w: WeightParams | undefined): number | undefined {
   if (!w) return undefined;
-  if (w.floatValue?.length) return w.floatValue.length;
+  const floats = repeatedCount(w, 'floatValue');
+  if (floats) return floats;
   if (w.float16Value?.length) return w.float16Value.length / 2;
   if (w.int8RawValue?.length) return w.int8RawValue.length;
   if (w.rawValue?.length) {

@@ -1,7 +1,7 @@
 // Weight storage conversions. fp16: every fp32 WeightParams (not marked updatable: on-device
 // training needs fp32) becomes float16Value; the specification version rises to 2 if lower, since
 // fp16 weights arrived in Core ML 1.2 (Model.proto).
-import { MODEL_TYPE, walkMessages, type Model, type PathStep, type WeightParams } from '../format';
+import { MODEL_TYPE, repeatedCount, walkMessages, type Model, type PathStep, type WeightParams } from '../format';
 import { float32ToFloat16Bytes } from '../numeric';
 import { weightStorage } from '../weights';
 import { SurgeryError } from './errors';
@@ -36,7 +36,7 @@ export function convertToFloat16(spec: Model, args: Float16Args = {}): Model {
   for (const v of walkMessages(MODEL_TYPE, spec)) {
     if (v.typeName !== 'CoreML.Specification.WeightParams') continue;
     const w = v.message as WeightParams;
-    if (!w.floatValue?.length) continue;
+    if (!repeatedCount(w, 'floatValue')) continue;
     if (w.isUpdatable) { updatable++; continue; }
     if (args.under && !args.under.some((p) => startsWith(v.path, p))) continue;
     targets.push([...v.path]);

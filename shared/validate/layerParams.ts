@@ -1,7 +1,7 @@
 // Layer parameters Core ML rejects outright (Apple's NeuralNetworkLayerValidator), apart from
 // weights (weights.ts) and shapes (shape inference): padding types, parameter vector lengths,
 // slice bounds, block sizes.
-import type { NeuralNetworkLayer, PathStep } from '../format';
+import { repeatedCount, type NeuralNetworkLayer, type PathStep } from '../format';
 import type { LayerType } from '../layers';
 import type { DiagnosticSink } from './diagnostic';
 
@@ -85,7 +85,7 @@ export function validateLayerParams(layer: NeuralNetworkLayer, type: LayerType, 
     case 'activation': {
       const a = layer.activation!;
       if (!Object.keys(a).length) err('no activation function is set');
-      if (a.PReLU && !(a.PReLU.alpha?.floatValue?.length || a.PReLU.alpha?.float16Value?.length)) err('PReLU has no alpha values', ['PReLU', 'alpha']);
+      if (a.PReLU && !((a.PReLU.alpha && repeatedCount(a.PReLU.alpha, 'floatValue')) || a.PReLU.alpha?.float16Value?.length)) err('PReLU has no alpha values', ['PReLU', 'alpha']);
       break;
     }
     default:

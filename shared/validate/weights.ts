@@ -2,7 +2,7 @@
 // Apple's NeuralNetworkLayerValidator and QuantizationValidationUtils): one storage field,
 // counts implied by the layer parameters (the layer registry's weights column), quantization
 // parameters and packed byte counts.
-import { MESSAGES, walkMessages, type NeuralNetworkLayer, type PathStep, type WeightParams } from '../format';
+import { MESSAGES, repeatedCount, walkMessages, type NeuralNetworkLayer, type PathStep, type WeightParams } from '../format';
 import { LAYER_MESSAGE, layerWeights, type LayerType, type LayerWeight } from '../layers';
 import type { DiagnosticSink } from './diagnostic';
 
@@ -11,7 +11,7 @@ const STORAGE = ['floatValue', 'float16Value', 'rawValue', 'int8RawValue'] as co
 type Storage = (typeof STORAGE)[number];
 
 function storageOf(w: WeightParams): Storage[] {
-  return STORAGE.filter((k) => (w[k]?.length ?? 0) > 0);
+  return STORAGE.filter((k) => repeatedCount(w, k) > 0);
 }
 
 function get(obj: unknown, path: readonly PathStep[]): unknown {
@@ -40,7 +40,7 @@ function checkWeightStructure(w: WeightParams, what: string, path: readonly Path
     if (b !== 0 && b !== s) out.error('quantization-bias-length', `${what}: linear quantization has ${b} bias values for ${s} scale values; give none or as many as the scale`, [...qp, 'linearQuantization', 'bias']);
   }
   if (q.lookupTableQuantization && bits >= 1 && bits <= 8) {
-    const len = q.lookupTableQuantization.floatValue?.length ?? 0;
+    const len = repeatedCount(q.lookupTableQuantization, 'floatValue');
     if (len !== 2 ** bits) out.error('quantization-lut-length', `${what}: a ${bits}-bit lookup table needs ${2 ** bits} entries, has ${len}`, [...qp, 'lookupTableQuantization', 'floatValue']);
   }
 }
@@ -63,7 +63,7 @@ function checkWeightCount(w: WeightParams | undefined, e: LayerWeight, what: str
   switch (kind) {
     case 'floatValue':
     case 'float16Value': {
-      const have = kind === 'floatValue' ? w.floatValue!.length : Math.floor(w.float16Value!.length / 2);
+      const have = kind === 'floatValue' ? repeatedCount(w, 'floatValue') : Math.floor(w.float16Value!.length / 2);
       if (have !== count) out.error('weight-count', `${what} has ${have} values; the layer parameters imply ${count}`, [...path, kind]);
       break;
     }

@@ -1,5 +1,6 @@
 // Layers whose output has exactly the shape of their (first) input: activations, unary math,
 // normalizations, masks, and the layers that only read an input's shape ("like" layers).
+import { repeatedCount } from '../../format';
 import { formatDim, formatShape, isKnownDim } from '../shape';
 import { dimsAtLeast, expectDim, first, sameAsInput, tail } from './common';
 import type { LayerShapeInput, PartialLayerShapeTable } from './types';
@@ -30,7 +31,7 @@ function fitsChw<P>(x: LayerShapeInput<P>, shape: readonly number[] | undefined,
 }
 
 const weightCount = (w: { floatValue?: Float32Array; float16Value?: Uint8Array } | undefined): number =>
-  w?.floatValue?.length ? w.floatValue.length : w?.float16Value?.length ? w.float16Value.length / 2 : 0;
+  !w ? 0 : repeatedCount(w, 'floatValue') || (w.float16Value?.length ?? 0) / 2;
 
 export const elementwiseShapes = {
   activation: (x) => {
