@@ -65,12 +65,32 @@ describe('codec', () => {
     expect(md.author).toBe('\uFEFFa');
   });
 
+  it('strings: short ASCII, accented and long ones decode exactly; invalid UTF-8 is refused', () => {
+    const type = 'CoreML.Specification.Metadata';
+    for (const author of ['', 'a', 'layer_12/conv\u0000x', 'Élodie', '名前', 'x'.repeat(48), 'y'.repeat(49) + 'é', '\u{1F600}']) {
+      expect(decodeMessage<Metadata>(type, encodeMessage(type, { author })).author).toBe(author);
+    }
+    // author (field 3) holding the single byte 0xff, then a 60-byte run ending in a lone 0xc3.
+    expect(() => decodeMessage(type, new Uint8Array([0x1a, 0x01, 0xff]))).toThrow(/not valid UTF-8/);
+    expect(() => decodeMessage(type, new Uint8Array([0x1a, 60, ...new Array<number>(59).fill(0x61), 0xc3]))).toThrow(/not valid UTF-8/);
+  });
+
   it('a later oneof member replaces an earlier one, as protobuf requires', () => {
     // enumeratedShapes (21) then shapeRange (31) in one ArrayFeatureType.
     const bytes = new Uint8Array([0xaa, 0x01, 0x00, 0xfa, 0x01, 0x00]);
     const a = decodeMessage<ArrayFeatureType>('CoreML.Specification.ArrayFeatureType', bytes);
     expect(a.enumeratedShapes).toBeUndefined();
     expect(a.shapeRange).toEqual({});
+  });
+
+  it('oneof groups are tracked apart: a member of one group leaves the other group alone', () => {
+    // ArrayFeatureType: shapeRange (31, ShapeFlexibility) then intDefaultValue (41, defaultOptionalValue),
+    // then enumeratedShapes (21, ShapeFlexibility again): only the shape member is replaced.
+    const bytes = new Uint8Array([0xfa, 0x01, 0x00, 0xc8, 0x02, 0x07, 0xaa, 0x01, 0x00]);
+    const a = decodeMessage<ArrayFeatureType>('CoreML.Specification.ArrayFeatureType', bytes);
+    expect(a.shapeRange).toBeUndefined();
+    expect(a.enumeratedShapes).toEqual({});
+    expect(a.intDefaultValue).toBe(7);
   });
 
   it('unknown fields survive decoding, untouched saves and edits that carry them over', () => {

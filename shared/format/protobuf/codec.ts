@@ -223,6 +223,25 @@ function compile(typeName: string): CompiledMessage {
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const utf8Encoder = new TextEncoder();
 
+/** Strings up to this many bytes that are plain ASCII (most names) are decoded without TextDecoder. */
+const SHORT_STRING = 48;
+const charCodes: number[] = [];
+
+/**
+ * Bytes [s, e) of buf as a string when they are all ASCII, else undefined. Layer and blob names
+ * are short ASCII strings, thousands per model: this skips a subarray and a TextDecoder call each.
+ */
+function shortAscii(buf: Uint8Array, s: number, e: number): string | undefined {
+  const n = e - s;
+  for (let i = 0; i < n; i++) {
+    const c = buf[s + i];
+    if (c >= 0x80) return undefined;
+    charCodes[i] = c;
+  }
+  charCodes.length = n;
+  return String.fromCharCode.apply(null, charCodes);
+}
+
 function readScalar(r: WireReader, t: ScalarType): unknown {
   switch (t) {
     case 'int32': return r.int32();
@@ -241,6 +260,10 @@ function readScalar(r: WireReader, t: ScalarType): unknown {
     case 'string': {
       const e = r.payloadEnd(), s = r.pos;
       r.pos = e;
+      if (e - s <= SHORT_STRING) {
+        const ascii = shortAscii(r.buf, s, e);
+        if (ascii !== undefined) return ascii;
+      }
       try { return utf8.decode(r.buf.subarray(s, e)); } catch { throw new DecodeError('string is not valid UTF-8', s); }
     }
     case 'bytes': {
@@ -361,7 +384,11 @@ function decodeRange(r: WireReader, t: CompiledMessage, depth: number, into?: Ms
   if (into === undefined) RawRange.stamp(obj, buf, start, end);
   let unknown: Uint8Array[] | undefined = into === undefined ? undefined : unknownFields.get(into)?.slice();
   let hasArrays = into !== undefined;
-  // The member set so far of each oneof group (by group index), to clear it when another is read.
+  // The member set so far of each oneof group, to clear it when another member is read: one group
+  // (a layer's type, an activation's function) in two locals, more (or a merge) in an array by
+  // group index. Allocating that array for every layer was a tenth of a decode's garbage.
+  let oneofGroup = -1;
+  let oneofMember: string | undefined;
   let oneofSet: (string | undefined)[] | undefined;
   if (into !== undefined && t.oneofs.length) oneofSet = t.oneofs.map((members) => members.find((m) => obj[m] !== undefined));
   // Repeated float/double fields seen in more than one piece (packed chunks, unpacked values, or
@@ -386,10 +413,16 @@ function decodeRange(r: WireReader, t: CompiledMessage, depth: number, into?: Ms
       }
       const name = f.name;
       if (f.oneof >= 0) {
-        const set = oneofSet ??= [];
-        const prev = set[f.oneof];
-        if (prev !== undefined && prev !== name) delete obj[prev];
-        set[f.oneof] = name;
+        if (oneofSet === undefined && (oneofGroup < 0 || oneofGroup === f.oneof)) {
+          if (oneofMember !== undefined && oneofMember !== name) delete obj[oneofMember];
+          oneofGroup = f.oneof;
+          oneofMember = name;
+        } else {
+          if (oneofSet === undefined) { oneofSet = []; oneofSet[oneofGroup] = oneofMember; }
+          const prev = oneofSet[f.oneof];
+          if (prev !== undefined && prev !== name) delete obj[prev];
+          oneofSet[f.oneof] = name;
+        }
       }
       switch (f.d.kind) {
         case 'message': {
