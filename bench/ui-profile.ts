@@ -36,6 +36,7 @@ try {
       await page.waitForFunction(() => !document.querySelector('[data-testid="loading"]'));
       await page.waitForTimeout(500);
     }
+    if (process.env.BENCH_PRE_EVAL) await page.evaluate(process.env.BENCH_PRE_EVAL); // an experiment run in the page before the open
     if (process.env.BENCH_IDLE_MS) await page.waitForTimeout(Number(process.env.BENCH_IDLE_MS));
     const cdp = process.env.BENCH_CPU_PROFILE && i === runs - 1 ? await page.context().newCDPSession(page) : undefined;
     const tracing = process.env.BENCH_TRACE && i === runs - 1;

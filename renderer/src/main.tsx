@@ -6,6 +6,7 @@ import { hostForWindow } from './host/electronHost';
 import { installTestHook } from './testHook';
 import { warmUpWindow } from './document/warmUp';
 import { rehearseDrawing } from './canvas/Rehearsal';
+import { warmUpFonts } from './fontWarmUp';
 import { useDocumentStore } from './store/documentStore';
 import { useViewStore } from './store/viewStore';
 import './styles.css';
@@ -21,8 +22,11 @@ createRoot(document.getElementById('root')!).render(
   </StrictMode>,
 );
 // Once the window is drawn and idle: the open path's code, warmed up before the first file, then
-// a model drawn off screen (canvas/Rehearsal.tsx) unless a file is already on its way.
+// a model drawn off screen (canvas/Rehearsal.tsx) and the fonts of the document view loaded
+// (fontWarmUp.ts), unless a file is already on its way.
 requestIdleCallback(() => {
   warmUpWindow();
-  if (!useDocumentStore.getState().document && !useViewStore.getState().loading) rehearseDrawing(() => performance.mark('mlsurgeon:rehearsal-drawn'));
+  if (useDocumentStore.getState().document || useViewStore.getState().loading) return;
+  rehearseDrawing(() => performance.mark('mlsurgeon:rehearsal-drawn'));
+  requestIdleCallback(() => { warmUpFonts(); performance.mark('mlsurgeon:fonts-warmed'); }, { timeout: 2000 });
 }, { timeout: 2000 });
