@@ -177,11 +177,18 @@ export function commandForKeyDown(e: KeyboardEvent, mac = IS_MAC): CommandId | u
  * handles is named only where there is one.
  */
 export function shortcutText(id: ActionId, host: Pick<Host, 'kind'>, mac = IS_MAC, all = true): string | undefined {
-  if (actionSpec(id).keyScope === 'menu' && host.kind !== 'electron') return undefined;
-  const keys = keysOf(id, mac);
-  if (keys.length === 0) return undefined;
-  return (all ? keys : keys.slice(0, 1)).map((k) => formatChord(k, mac)).join(', ');
+  // Every action button asks on every render; the answer depends on these four only.
+  const key = `${id}|${host.kind}|${mac}|${all}`;
+  if (shortcutTexts.has(key)) return shortcutTexts.get(key);
+  let text: string | undefined;
+  if (actionSpec(id).keyScope !== 'menu' || host.kind === 'electron') {
+    const keys = keysOf(id, mac);
+    if (keys.length) text = (all ? keys : keys.slice(0, 1)).map((k) => formatChord(k, mac)).join(', ');
+  }
+  shortcutTexts.set(key, text);
+  return text;
 }
+const shortcutTexts = new Map<string, string | undefined>();
 
 /** `data-testid` of an action's element: "zoomToFit" → "zoom-to-fit". */
 export const actionTestId = (id: ActionId): string => id.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);

@@ -143,6 +143,18 @@ export function formatPath(path: readonly PathStep[]): string {
 export function whichOneof(typeName: string, message: object, oneof: string): string | undefined {
   const members = MESSAGES[typeName]?.oneofs[oneof];
   if (!members) throw new Error(`${typeName} has no oneof ${oneof}`);
+  let index = memberIndex.get(members);
+  if (!index) { index = new Map(members.map((m, i) => [m, i])); memberIndex.set(members, index); }
+  // The message's own keys (a layer sets 3 to 5) rather than every member (a layer's oneof has
+  // about 180): the first member in declaration order wins if a message in memory sets two.
   const msg = message as Record<string, unknown>;
-  return members.find((m) => msg[m] !== undefined);
+  let found: string | undefined, foundAt = Infinity;
+  for (const k in msg) {
+    const at = index.get(k);
+    if (at !== undefined && at < foundAt && msg[k] !== undefined) { found = k; foundAt = at; }
+  }
+  return found;
 }
+
+/** Each oneof's member names by their position in the declaration, keyed by its members list. */
+const memberIndex = new WeakMap<readonly string[], ReadonlyMap<string, number>>();

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeMessage, encodeMessage, rawEncodingOf, unknownFieldsOf, copyUnknownFields } from '../../shared/format/protobuf/codec';
 import { decodeModel, encodeModel } from '../../shared/format/model';
 import { diffWire, formatWirePath } from '../../shared/format/wirediff';
+import { whichOneof } from '../../shared/format/walk';
 import type { Model, WeightParams, ArrayFeatureType, Metadata } from '../../shared/format/schema/types.generated';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
@@ -81,6 +82,16 @@ describe('codec', () => {
     const a = decodeMessage<ArrayFeatureType>('CoreML.Specification.ArrayFeatureType', bytes);
     expect(a.enumeratedShapes).toBeUndefined();
     expect(a.shapeRange).toEqual({});
+  });
+
+  it('whichOneof names the member set, the first declared when a message in memory sets two', () => {
+    const L = 'CoreML.Specification.NeuralNetworkLayer';
+    expect(whichOneof(L, { name: 'a', input: ['x'], activation: {} }, 'layer')).toBe('activation');
+    expect(whichOneof(L, { name: 'a', activation: undefined }, 'layer')).toBeUndefined();
+    expect(whichOneof(L, {}, 'layer')).toBeUndefined();
+    // convolution (100) is declared before activation (130) and innerProduct (140).
+    expect(whichOneof(L, { innerProduct: {}, activation: {}, convolution: {} }, 'layer')).toBe('convolution');
+    expect(() => whichOneof(L, {}, 'nope')).toThrow(/has no oneof nope/);
   });
 
   it('oneof groups are tracked apart: a member of one group leaves the other group alone', () => {
