@@ -44,17 +44,37 @@ function presentChildren(typeName: string, msg: Record<string, unknown>): readon
   return out;
 }
 
-function collect(typeName: string, msg: Record<string, unknown>, path: PathStep[], into: Visit[]): void {
-  into.push({ typeName, message: msg, path: path.slice() });
+/**
+ * A visit whose path is built the first time it is read, from its parent's and the one or two
+ * steps below it: most passes read the paths of few of the messages they visit, and copying a
+ * path for every message of a model was most of a walk's cost.
+ */
+class WalkVisit implements Visit {
+  #path: readonly PathStep[] | undefined;
+  readonly #parent: WalkVisit | undefined;
+  readonly #steps: readonly PathStep[];
+  constructor(readonly typeName: string, readonly message: Readonly<Record<string, unknown>>, parent: WalkVisit | undefined, steps: readonly PathStep[]) {
+    this.#parent = parent;
+    this.#steps = steps;
+  }
+
+  get path(): readonly PathStep[] {
+    return (this.#path ??= this.#parent ? [...this.#parent.path, ...this.#steps] : this.#steps);
+  }
+}
+
+function collect(typeName: string, msg: Record<string, unknown>, parent: WalkVisit | undefined, steps: readonly PathStep[], into: Visit[]): void {
+  const visit = new WalkVisit(typeName, msg, parent, steps);
+  into.push(visit);
   for (const f of presentChildren(typeName, msg)) {
     const v = msg[f.name];
     if (f.kind === 'message') {
       if (f.repeated) {
         const arr = v as Record<string, unknown>[];
-        for (let i = 0; i < arr.length; i++) { path.push(f.name, i); collect(f.type, arr[i], path, into); path.length -= 2; }
-      } else { path.push(f.name); collect(f.type, v as Record<string, unknown>, path, into); path.length -= 1; }
+        for (let i = 0; i < arr.length; i++) collect(f.type, arr[i], visit, [f.name, i], into);
+      } else collect(f.type, v as Record<string, unknown>, visit, [f.name], into);
     } else {
-      for (const [k, val] of v as Map<string | number, Record<string, unknown>>) { path.push(f.name, k); collect(f.type, val, path, into); path.length -= 2; }
+      for (const [k, val] of v as Map<string | number, Record<string, unknown>>) collect(f.type, val, visit, [f.name, k], into);
     }
   }
 }
@@ -66,7 +86,7 @@ function collect(typeName: string, msg: Record<string, unknown>, path: PathStep[
  */
 export function walkMessages(typeName: string, message: object, path: readonly PathStep[] = []): Visit[] {
   const into: Visit[] = [];
-  collect(typeName, message as Record<string, unknown>, [...path], into);
+  collect(typeName, message as Record<string, unknown>, undefined, [...path], into);
   return into;
 }
 
