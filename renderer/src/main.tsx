@@ -27,6 +27,6 @@ createRoot(document.getElementById('root')!).render(
 requestIdleCallback(() => {
   warmUpWindow();
   if (useDocumentStore.getState().document || useViewStore.getState().loading) return;
-  rehearseDrawing(() => performance.mark('mlsurgeon:rehearsal-drawn'));
+  rehearseDrawing(host, () => performance.mark('mlsurgeon:rehearsal-drawn'));
   requestIdleCallback(() => { warmUpFonts(); performance.mark('mlsurgeon:fonts-warmed'); }, { timeout: 2000 });
 }, { timeout: 2000 });

@@ -42,5 +42,8 @@ test('the off-screen rehearsal of drawing leaves nothing behind and no error', a
   await page.waitForFunction(() => performance.getEntriesByName('mlsurgeon:rehearsal-drawn').length > 0);
   assertEqual(await page.evaluate(() => document.body.children.length), 1, 'only the app root remains in <body>');
   assertEqual(await page.locator('[data-testid="graph-node"]').count(), 0, 'no graph node is visible to the page');
+  // It rendered the model panel and the inspector on its own store: the workspace is still empty.
+  assertEqual(await page.getByTestId('empty-state').isVisible(), true, 'the empty state is still shown');
+  assertEqual(await page.locator('[data-testid="model-panel"], [data-testid="inspector"]').count(), 0, 'no panel of a document in the page');
   assertEqual(errors, [], 'no page error');
 });

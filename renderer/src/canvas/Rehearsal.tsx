@@ -3,10 +3,12 @@
 // and our node and edge components running for the first time. Measured with bench/ui-profile.ts
 // on SqueezeNet (67 layers), an open after another open settles 60-90 ms sooner than the first.
 // So, once the empty window is idle, the warm-up model (document/warmUp.ts) is laid out and drawn
-// by React Flow with our node and edge types into a separate React root inside a closed shadow
-// root off screen, then removed. A closed shadow root keeps it out of reach of the page's queries
+// by React Flow with our node and edge types, beside the model panel and the inspector showing it
+// (they read it through DocumentStoreOverride, not from the workspace), into a separate React root
+// inside a closed shadow root off screen, then removed. Rendering the panels once saves the first
+// open their cold render (about 20 ms of HandPoseClassifier's, bench/ui-profile.ts). A closed shadow root keeps it out of reach of the page's queries
 // (document.querySelectorAll and test locators do not enter it) and out of the page's styles.
-import { useLayoutEffect } from 'react';
+import { useLayoutEffect, useMemo } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { MiniMap, ReactFlow, ReactFlowProvider } from '@xyflow/react';
 import { buildGraph } from '../../../shared/graph';
@@ -14,7 +16,11 @@ import { openModelContents } from '../../../shared/io';
 import { findings } from '../document/analysis';
 import { encodedWarmUpModel } from '../document/warmUp';
 import { dataflowLayout } from '../layout/dataflowLayout';
-import { detachedDocument, type ModelDocument } from '../store/documentStore';
+import { HostContext } from '../hostContext';
+import type { Host } from '../host/host';
+import { Inspector } from '../inspector/Inspector';
+import { ModelPanel } from '../panels/ModelPanel';
+import { detachedDocument, DocumentStoreOverride, rehearsalStore, type ModelDocument } from '../store/documentStore';
 import { EDGE_TYPES, type CanvasEdge } from './BlobEdge';
 import { categoryColour } from './colours';
 import { shapeLabelsOf, toEdges, toNodes } from './flowElements';
@@ -35,22 +41,33 @@ function rehearsalElements(): { doc: ModelDocument; nodes: CanvasNode[]; edges: 
   return { doc, nodes: toNodes(view, layout.placements, null), edges: toEdges(laid, layout.placements, null, null, shapeLabelsOf(doc)) };
 }
 
-function Stage(props: { doc: ModelDocument; nodes: CanvasNode[]; edges: CanvasEdge[]; onDrawn: () => void }) {
-  const { onDrawn } = props;
+function Stage(props: { host: Host; doc: ModelDocument; nodes: CanvasNode[]; edges: CanvasEdge[]; onDrawn: () => void }) {
+  const { onDrawn, doc } = props;
   useLayoutEffect(() => { requestAnimationFrame(() => requestAnimationFrame(onDrawn)); }, [onDrawn]);
+  const store = useMemo(() => rehearsalStore(doc), [doc]);
   return (
-    <LaidDocumentContext.Provider value={props.doc}>
-      <div style={{ width: 1000, height: 700 }}>
-        <ReactFlow<CanvasNode, CanvasEdge> nodes={props.nodes} edges={props.edges} nodeTypes={NODE_TYPES} edgeTypes={EDGE_TYPES} onlyRenderVisibleElements>
-          <MiniMap<CanvasNode> nodeColor={categoryColour} nodeStrokeWidth={0} />
-        </ReactFlow>
-      </div>
-    </LaidDocumentContext.Provider>
+    <HostContext.Provider value={props.host}>
+      <DocumentStoreOverride.Provider value={store}>
+        <LaidDocumentContext.Provider value={doc}>
+          <ModelPanel />
+          <div style={{ width: 1000, height: 700 }}>
+            <ReactFlow<CanvasNode, CanvasEdge> nodes={props.nodes} edges={props.edges} nodeTypes={NODE_TYPES} edgeTypes={EDGE_TYPES} onlyRenderVisibleElements>
+              <MiniMap<CanvasNode> nodeColor={categoryColour} nodeStrokeWidth={0} />
+            </ReactFlow>
+          </div>
+          <Inspector />
+        </LaidDocumentContext.Provider>
+      </DocumentStoreOverride.Provider>
+    </HostContext.Provider>
   );
 }
 
-/** Draws the warm-up model off screen once; `done` is called when it has been drawn and removed. */
-export function rehearseDrawing(done?: () => void): void {
+/**
+ * Draws the warm-up model off screen once; `done` is called when it has been drawn and removed.
+ * Being a rehearsal, it must never disturb the window: an error while rendering it is logged and
+ * ends it.
+ */
+export function rehearseDrawing(appHost: Host, done?: () => void): void {
   if (stage) return;
   const host = document.createElement('div');
   host.setAttribute('aria-hidden', 'true');
@@ -58,12 +75,14 @@ export function rehearseDrawing(done?: () => void): void {
   const container = document.createElement('div');
   host.attachShadow({ mode: 'closed' }).appendChild(container);
   document.body.appendChild(host);
-  const root = createRoot(container);
+  const root = createRoot(container, {
+    onUncaughtError: (e) => { console.warn('the rehearsal of drawing failed', e); queueMicrotask(endRehearsal); },
+  });
   stage = { host, root };
   const { doc, nodes, edges } = rehearsalElements();
   root.render(
     <ReactFlowProvider>
-      <Stage doc={doc} nodes={nodes} edges={edges} onDrawn={() => { endRehearsal(); done?.(); }} />
+      <Stage host={appHost} doc={doc} nodes={nodes} edges={edges} onDrawn={() => { endRehearsal(); done?.(); }} />
     </ReactFlowProvider>,
   );
 }

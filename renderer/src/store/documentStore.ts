@@ -14,6 +14,7 @@
 // edited spec to the decode worker instead would add a structured clone of the spec per edit and
 // make the graph arrive later than the findings; the spec itself must stay here anyway (see
 // actions.ts: the codec's memory of original bytes lives on this thread's objects).
+import { createContext, useContext } from 'react';
 import { createStore, useStore, type StoreApi } from 'zustand';
 import { temporal, type TemporalState } from 'zundo';
 import type { MlPackage, Model } from '../../../shared/format';
@@ -300,10 +301,25 @@ const activeDocument: StoreApi<DocumentState> = {
   subscribe: (listener) => subscribeToActive((s) => s, listener),
 };
 
+/**
+ * A store that components below it read instead of the active tab's: the off-screen rehearsal
+ * (canvas/Rehearsal.tsx) renders the panels on the warm-up document without touching the workspace.
+ */
+export const DocumentStoreOverride = createContext<StoreApi<DocumentState> | null>(null);
+
+/** A store holding `doc` and nothing else, for DocumentStoreOverride: every change is refused. */
+export function rehearsalStore(doc: ModelDocument): StoreApi<DocumentState> {
+  const refuse = (): never => { throw new Error('the rehearsal document cannot be changed'); };
+  return createStore<DocumentState>()(() => ({
+    document: doc, revision: null, open: refuse, commit: refuse, setGraph: refuse, setFindings: refuse, markSaved: refuse, close: refuse,
+  }));
+}
+
 function useActiveDocument(): DocumentState;
 function useActiveDocument<U>(selector: (s: DocumentState) => U): U;
 function useActiveDocument<U>(selector?: (s: DocumentState) => U): U | DocumentState {
-  return useStore(activeDocument, selector ?? ((s: DocumentState) => s as unknown as U));
+  const override = useContext(DocumentStoreOverride);
+  return useStore(override ?? activeDocument, selector ?? ((s: DocumentState) => s as unknown as U));
 }
 
 /**
