@@ -1,10 +1,11 @@
 // Bringing an element into view: the view store's centre requests (search, the Problems list,
 // keyboard navigation, a group toggled) are served here once the layout they need has landed.
 import { useCallback, useEffect, useRef, type RefObject } from 'react';
-import { useReactFlow } from '@xyflow/react';
+import { useReactFlow, useStoreApi } from '@xyflow/react';
 import { useViewStore } from '../store/viewStore';
 import type { CanvasEdge } from './BlobEdge';
 import type { CanvasNode } from './nodeTypes';
+import { paneSize } from './useFitView';
 import type { LaidGraph } from './useGraphLayout';
 import type { ViewGraph } from './viewGraph';
 
@@ -23,6 +24,7 @@ export interface Centring {
  */
 export function useCentring(paneRef: RefObject<HTMLDivElement | null>, laid: LaidGraph | null, builtFrom: LaidGraph | null, view: ViewGraph | null, nodes: readonly CanvasNode[]): Centring {
   const rf = useReactFlow<CanvasNode, CanvasEdge>();
+  const flow = useStoreApi<CanvasNode, CanvasEdge>();
   const centerRequest = useViewStore((s) => s.centerRequest);
   const centered = useRef(0);
 
@@ -34,11 +36,11 @@ export function useCentring(paneRef: RefObject<HTMLDivElement | null>, laid: Lai
     const { x, y } = n.internals.positionAbsolute;
     const zoom = Math.max(rf.getZoom(), 0.8);
     // A tall expanded group is shown from its header, not from the middle of its contents.
-    const rect = paneRef.current?.getBoundingClientRect();
+    const rect = paneSize(flow, paneRef.current);
     const cy = rect ? y + Math.min(h / 2, rect.height / 2 / zoom - 24) : y + h / 2;
     void rf.setCenter(x + w / 2, cy, { zoom, duration: 150 });
     return true;
-  }, [rf, paneRef]);
+  }, [rf, flow, paneRef]);
 
   const dropPendingCentre = useCallback((): void => {
     const pending = useViewStore.getState().centerRequest;

@@ -2,7 +2,7 @@
 // waits until every node has been measured in the DOM: with onlyRenderVisibleElements the
 // off-screen ones never are.
 import { useCallback, useEffect, useRef, useState, type RefObject } from 'react';
-import { getViewportForBounds, useReactFlow } from '@xyflow/react';
+import { getViewportForBounds, useReactFlow, useStoreApi } from '@xyflow/react';
 import { useViewStore } from '../store/viewStore';
 import type { CanvasEdge } from './BlobEdge';
 import type { CanvasNode } from './nodeTypes';
@@ -18,8 +18,21 @@ const MIN_ZOOM = 0.02;
 
 export interface Bounds { readonly x: number; readonly y: number; readonly width: number; readonly height: number }
 
+export interface PaneSize { readonly width: number; readonly height: number }
+
 /** The viewport that shows all of `bounds` in a pane of that size (React Flow's fit padding of 5%). */
-export const fitViewport = (bounds: Bounds, pane: DOMRect): ReturnType<typeof getViewportForBounds> => getViewportForBounds(bounds, pane.width, pane.height, 0, 1.1, 0.05);
+export const fitViewport = (bounds: Bounds, pane: PaneSize): ReturnType<typeof getViewportForBounds> => getViewportForBounds(bounds, pane.width, pane.height, 0, 1.1, 0.05);
+
+/**
+ * The canvas pane's size as React Flow measured it (its flow fills the pane), or from the DOM
+ * before it has: asking the DOM while an open or an edit commits lays the page out one more time.
+ */
+export function paneSize(flow: { getState(): { width: number; height: number } }, pane: HTMLElement | null): PaneSize | undefined {
+  const { width, height } = flow.getState();
+  if (width > 0 && height > 0) return { width, height };
+  const rect = pane?.getBoundingClientRect();
+  return rect && { width: rect.width, height: rect.height };
+}
 
 export interface FitView {
   /** React Flow's zoom floor now: MIN_ZOOM, or lower for a graph that only fits below it. */
@@ -43,6 +56,7 @@ export interface FitView {
  */
 export function useFitView(paneRef: RefObject<HTMLDivElement | null>, laid: LaidGraph | null): FitView {
   const rf = useReactFlow<CanvasNode, CanvasEdge>();
+  const flow = useStoreApi<CanvasNode, CanvasEdge>();
   const [minZoom, setMinZoom] = useState(MIN_ZOOM);
   const minZoomRef = useRef(MIN_ZOOM);
   const fitShown = useRef(false);
@@ -55,9 +69,9 @@ export function useFitView(paneRef: RefObject<HTMLDivElement | null>, laid: Laid
     return { x, y, width: Math.max(...top.map((p) => p.x + p.width)) - x, height: Math.max(...top.map((p) => p.y + p.height)) - y };
   }, [laid]);
 
-  const fitAll = useCallback((duration = 0): void => {
+  const fitAll = useCallback((duration = 0, size?: PaneSize): void => {
     const b = graphBounds();
-    const rect = paneRef.current?.getBoundingClientRect();
+    const rect = size ?? paneSize(flow, paneRef.current);
     if (!b || !rect) return;
     const fit = fitViewport(b, rect);
     fitShown.current = true;
@@ -68,7 +82,7 @@ export function useFitView(paneRef: RefObject<HTMLDivElement | null>, laid: Laid
     minZoomRef.current = floor;
     setMinZoom(floor);
     requestAnimationFrame(() => requestAnimationFrame(() => void rf.setViewport(fit, { duration })));
-  }, [graphBounds, rf, paneRef]);
+  }, [graphBounds, rf, flow, paneRef]);
 
   const setZoomFloor = useCallback((zoom: number): void => {
     minZoomRef.current = Math.min(MIN_ZOOM, zoom);
@@ -80,7 +94,8 @@ export function useFitView(paneRef: RefObject<HTMLDivElement | null>, laid: Laid
   useEffect(() => {
     const el = paneRef.current;
     if (!el) return undefined;
-    const observer = new ResizeObserver(() => { if (fitShown.current) fitAll(); });
+    // The new size from the observer itself: React Flow's own observer may not have run yet.
+    const observer = new ResizeObserver(([entry]) => { if (fitShown.current) fitAll(0, entry.contentRect); });
     observer.observe(el);
     return () => observer.disconnect();
   }, [fitAll, paneRef]);

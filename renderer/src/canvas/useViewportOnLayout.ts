@@ -6,7 +6,7 @@ import type { ModelDocument } from '../store/documentStore';
 import { useViewStore } from '../store/viewStore';
 import type { CanvasEdge } from './BlobEdge';
 import type { CanvasNode } from './nodeTypes';
-import { fitViewport, type FitView } from './useFitView';
+import { fitViewport, paneSize, type FitView } from './useFitView';
 import type { LaidGraph } from './useGraphLayout';
 
 /** Another document, or constants folded differently, gets a fresh viewport; an edit keeps the view where it is. */
@@ -46,7 +46,7 @@ export function useViewportOnLayout(paneRef: RefObject<HTMLDivElement | null>, l
   useEffect(() => {
     if (!laid || builtFrom !== laid || viewportSetFor.current === viewportKey(laid.doc)) return;
     viewportSetFor.current = viewportKey(laid.doc);
-    const rect = paneRef.current?.getBoundingClientRect();
+    const rect = paneSize(flow, paneRef.current);
     const b = graphBounds();
     if (!rect || !b) return;
     const fits = Math.min(rect.width / (b.width + 80), rect.height / (b.height + 80));
@@ -59,5 +59,5 @@ export function useViewportOnLayout(paneRef: RefObject<HTMLDivElement | null>, l
     const vp: Viewport = { x: rect.width / 2 - cx * zoom, y: 24 - b.y * zoom, zoom };
     leaveFit();
     void rf.setViewport(vp);
-  }, [laid, builtFrom, graphBounds, fitAll, setZoomFloor, leaveFit, rf, paneRef]);
+  }, [laid, builtFrom, graphBounds, fitAll, setZoomFloor, leaveFit, rf, flow, paneRef]);
 }
