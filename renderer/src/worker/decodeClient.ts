@@ -20,14 +20,21 @@ function posted(input: Uint8Array | PackageContents, fromFiles: boolean): Posted
 
 type Pending = { resolve: (r: DecodeResponse) => void; reject: (e: Error) => void };
 
+/** What the client needs of a worker (a test hands it a stand-in). */
+export type DecodeWorker = Pick<Worker, 'postMessage' | 'terminate' | 'onmessage' | 'onerror'>;
+
+const startDecodeWorker = (): DecodeWorker => new Worker(new URL('./decode.worker.ts', import.meta.url), { type: 'module', name: 'decode' });
+
 export class DecodeClient {
-  private worker: Worker | undefined;
+  private worker: DecodeWorker | undefined;
   private nextRequest = 1;
   private readonly pending = new Map<number, Pending>();
 
-  private ensureWorker(): Worker {
+  constructor(private readonly startWorker: () => DecodeWorker = startDecodeWorker) {}
+
+  private ensureWorker(): DecodeWorker {
     if (this.worker) return this.worker;
-    const w = new Worker(new URL('./decode.worker.ts', import.meta.url), { type: 'module', name: 'decode' });
+    const w = this.startWorker();
     w.onmessage = (ev: MessageEvent<DecodeResponse>) => {
       const p = this.pending.get(ev.data.requestId);
       if (p) { this.pending.delete(ev.data.requestId); p.resolve(ev.data); }
