@@ -1,5 +1,5 @@
 // What the toolbar, menus and drops do: open, rebuild the graph with other options, save.
-import { ModelReadError, type Model, type PackageContents } from '../../shared/format';
+import { forEachMessage, MODEL_TYPE, ModelReadError, type Model, type PackageContents } from '../../shared/format';
 import type { FilePayload } from '../../shared/host';
 import { buildGraph } from '../../shared/graph';
 import { baseName, openModelContents, serializeModel, type OpenedModel } from '../../shared/io';
@@ -40,12 +40,25 @@ function waitForAnalysisMs(decodeAndGraphMs: number): number {
 }
 
 /**
- * Below this many milliseconds of decoding and graph building here, the window analyses the model
- * itself instead of waiting for the worker. For a small model the analysis takes about as long as
- * decoding did, while the worker's answer comes 40-50 ms later (its own decode, then the clone of
- * its result back): SqueezeNet (67 layers) decodes and builds in 15-25 ms, its analysis 10-15 ms.
+ * A model of fewer messages than this is analysed by the window itself and the worker is not
+ * asked at all. Its analysis takes about as long as its decode (SqueezeNet, 67 layers: 10-15 ms),
+ * while the worker's answer comes 40-100 ms later (it reads the file, decodes, analyses, and its
+ * result is cloned back), and on a two-core machine the worker's work competes with the window's
+ * drawing. HandPoseClassifier has about 300 messages, model_cpm (757 layers) about 2,600.
  */
-const ANALYSE_HERE_BELOW_MS = 40;
+const ANALYSE_HERE_BELOW_MESSAGES = 1500;
+
+/** Whether `spec` has fewer than `limit` messages (counting stops at the limit). */
+function fewerMessagesThan(spec: Model, limit: number): boolean {
+  let n = 0;
+  try {
+    forEachMessage(MODEL_TYPE, spec, () => { if (++n >= limit) throw FOUND_ENOUGH; });
+  } catch (e) {
+    if (e !== FOUND_ENOUGH) throw e;
+  }
+  return n < limit;
+}
+const FOUND_ENOUGH = new Error('enough messages counted');
 
 /** The analysis worked out on this thread; undefined when it fails (the worker's answer is then awaited). */
 function findingsHere(opened: OpenedModel): Findings | undefined {
@@ -93,20 +106,30 @@ export async function openPayload(payload: FilePayload): Promise<void> {
   view.setLoading({ name: payload.name });
   const input: Uint8Array | PackageContents = payload.kind === 'file' ? payload.bytes : payload.contents;
   performance.mark('mlsurgeon:open', { detail: payload.name });
-  // Posted first, so the worker decodes while this thread does.
-  const analysis = decodeClient.analyze(payload.name, input);
-  analysis.catch(() => undefined); // a file this thread cannot read is reported below, once
+  // The worker's analysis, asked for once: right after this thread's decode for a large model, so
+  // that it works while this thread builds the graph; only if this thread's own analysis fails for
+  // a small one.
+  let asked: Promise<OpenedAnalysis> | undefined;
+  const workerAnalysis = (): Promise<OpenedAnalysis> => {
+    if (!asked) {
+      asked = decodeClient.analyze(payload.name, input);
+      asked.catch(() => undefined); // a failure is reported where it is awaited
+    }
+    return asked;
+  };
   try {
     const start = performance.now();
     const opened = openModelContents(payload.name, input);
+    const small = fewerMessagesThan(opened.spec, ANALYSE_HERE_BELOW_MESSAGES);
+    if (!small) void workerAnalysis();
     const graph = buildGraph(opened.spec, { foldConstants });
     performance.mark('mlsurgeon:graph-built');
+    const took = performance.now() - start;
+    const here = small ? findingsHere(opened) : undefined;
     // The worker is usually a few tens of milliseconds behind (it decodes too, then analyses):
     // waiting that long draws the window once, complete, instead of drawing it and then drawing
     // the model panel, the canvas's edge labels and badges again when the findings land.
-    const took = performance.now() - start;
-    const here = took < ANALYSE_HERE_BELOW_MS ? findingsHere(opened) : undefined;
-    const early = here ? undefined : await settledWithin(analysis, waitForAnalysisMs(took));
+    const early = here ? undefined : await settledWithin(workerAnalysis(), waitForAnalysisMs(took));
     if (early) adoptShapes(opened.spec, early.shapes);
     withoutHistory(() => useDocumentStore.getState().open({
       id: docId,
@@ -122,7 +145,7 @@ export async function openPayload(payload: FilePayload): Promise<void> {
       performance.mark('mlsurgeon:analysis-received', { detail: { here: true } });
       if (here.validationFailure) useViewStore.getState().report(payload.name, here.validationFailure);
     } else {
-      const found = early ?? await analysis;
+      const found = early ?? await workerAnalysis();
       performance.mark('mlsurgeon:analysis-received', { detail: { decodeMs: found.decodeMs, analysisMs: found.analysisMs, early: !!early } });
       if (!early) {
         adoptShapes(opened.spec, found.shapes);

@@ -1,8 +1,8 @@
-// Works out what the window shows beside a model's graph (shapes, the model panel's facts, the
-// validation findings) on the worker's own decode of the file, while the window decodes the same
-// bytes, builds the graph and draws it (actions.ts). The two decodes run at once on two cores;
-// handing one thread's decoded spec to the other would cost a structured clone of every message
-// on both sides, more than decoding again (bench/ui-profile.ts).
+// Works out what the window shows beside a large model's graph (shapes, the model panel's facts,
+// the validation findings) on the worker's own decode of the file, while the window builds the
+// graph and draws it (actions.ts; a small model the window analyses itself). Handing one thread's
+// decoded spec to the other would cost a structured clone of every message on both sides, more
+// than decoding again (bench/ui-profile.ts).
 import { ModelReadError, type PackageContents } from '../../../shared/format';
 import { inspectModel } from '../../../shared/inspect';
 import { openModelContents } from '../../../shared/io';
