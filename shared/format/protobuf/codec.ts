@@ -274,10 +274,16 @@ function readScalar(r: WireReader, t: ScalarType): unknown {
   }
 }
 
-/** A typed array over bytes [s, e) of buf: a view when aligned, otherwise one copy. */
-function floatArray(buf: Uint8Array, s: number, e: number, double: boolean): Float32Array | Float64Array {
+/** Refuses a packed float/double payload [s, e) that is not a whole number of values. */
+function checkFloatPayload(s: number, e: number, double: boolean): void {
   const size = double ? 8 : 4;
   if ((e - s) % size !== 0) throw new DecodeError(`packed ${double ? 'double' : 'float'} payload of ${e - s} bytes is not a multiple of ${size}`, s);
+}
+
+/** A typed array over bytes [s, e) of buf: a view when aligned, otherwise one copy. */
+function floatArray(buf: Uint8Array, s: number, e: number, double: boolean): Float32Array | Float64Array {
+  checkFloatPayload(s, e, double);
+  const size = double ? 8 : 4;
   const n = (e - s) / size;
   const off = buf.byteOffset + s;
   if (LITTLE_ENDIAN) {
@@ -451,7 +457,7 @@ function decodeRange(r: WireReader, t: CompiledMessage, depth: number, into?: Ms
               r.pos = e;
               const double = st === 'double';
               if (!pieces && prev === undefined && LITTLE_ENDIAN && e - s >= LAZY_FLOAT_BYTES && (buf.byteOffset + s) % (double ? 8 : 4) !== 0) {
-                if ((e - s) % (double ? 8 : 4) !== 0) floatArray(buf, s, e, double); // throws the usual error
+                checkFloatPayload(s, e, double);
                 const entry: LazyFloats = { buf, start: s, end: e, double };
                 defineLazyFloats(obj, name, entry);
                 (lazy ??= new Map()).set(name, entry);
