@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { decodeModel } from '../../shared/format/model';
 import type { Model } from '../../shared/format/schema/types.generated';
-import { canvasCounts, featureNames, needShared, modelFile, nodesInView, openModel, openPackage, screenshot, settled, waitForDocument } from './app';
+import { canvasCounts, clickVisiblePart, featureNames, needShared, modelFile, nodesInView, openModel, openPackage, screenshot, settled, waitForDocument } from './app';
 import { assert, assertEqual, assertIncludes, test } from './harness';
 
 const load = (rel: string): Model => decodeModel(new Uint8Array(readFileSync(modelFile(rel))));
@@ -13,7 +13,7 @@ test('screenshot: SqueezeNet classifier with a convolution selected', async (ctx
   const { page } = ctx;
   await openModel(page, modelFile('tucan9389__ImageClassification-CoreML/SqueezeNetFP16.mlmodel'));
   await waitForDocument(page, 'SqueezeNetFP16.mlmodel');
-  await page.locator('[data-testid="graph-node"][data-label="fire2/expand3x3"]').click();
+  await clickVisiblePart(page, page.locator('[data-testid="graph-node"][data-label="fire2/expand3x3"]'));
   await page.getByTestId('weights').first().waitFor();
   assert(await page.getByTestId('class-labels').isVisible(), 'class labels are listed');
   await screenshot(page, ctx.artifacts, 'squeezenet-fp16');
