@@ -5,8 +5,8 @@ import type { ModelGraph } from '../../../shared/graph';
 import { knownShapesOf } from '../document/analysis';
 import { layerRef } from '../document/editTargets';
 import type { ModelDocument } from '../store/documentStore';
-import { routeKey, type Placements, type Point } from '../layout/types';
-import type { CanvasEdge } from './BlobEdge';
+import { routeKey, type Placements, type Point, type Route } from '../layout/types';
+import type { BlobEdgeData, CanvasEdge } from './BlobEdge';
 import type { CanvasNode } from './nodeTypes';
 import { edgeShapeLabels, type ShapeLabel } from './shapeLabels';
 import type { LaidGraph } from './useGraphLayout';
@@ -121,43 +121,113 @@ export function edgeClass(e: EdgeEnds, selection: string | null, edgeSelection: 
   return (e.source === selection || e.target === selection ? 'blob-edge adjacent' : 'blob-edge') + drop;
 }
 
+const UNKNOWN_SHAPE: ShapeLabel = { short: '?', full: 'shape not known' };
+
+/** The label of the `k`th blob of a canvas edge, from the graph edges it stands for. */
+function blobLabel(e: ViewEdge, k: number, graphEdge: (id: string) => ModelGraph['edges'][number] | undefined, labels: ReadonlyMap<string, ShapeLabel>): ShapeLabel {
+  // An edge standing for one graph edge carries that edge's blob: no search.
+  if (e.edges.length === 1) return labels.get(e.edges[0]) ?? UNKNOWN_SHAPE;
+  const b = e.blobs[k];
+  for (const id of e.edges) {
+    const g = graphEdge(id);
+    if (g?.blob === b) return labels.get(g.id) ?? UNKNOWN_SHAPE;
+  }
+  return UNKNOWN_SHAPE;
+}
+
 /** One shape per blob of a canvas edge, from the labels of the graph edges it stands for. */
 export function edgeShapes(e: ViewEdge, graphEdges: ReadonlyMap<string, ModelGraph['edges'][number]>, labels: ReadonlyMap<string, ShapeLabel>): { shapes: string[]; shapeTitles: string[] } {
-  const found = e.blobs.map((b) => {
-    const g = e.edges.map((id) => graphEdges.get(id)).find((x) => x?.blob === b);
-    return (g && labels.get(g.id)) ?? { short: '?', full: 'shape not known' };
-  });
+  const found = e.blobs.map((_, k) => blobLabel(e, k, (id) => graphEdges.get(id), labels));
   return { shapes: found.map((l) => l.short), shapeTitles: found.map((l) => l.full) };
 }
 
-/** Edges of a layout; an edge spanning rows follows its route, moved by its container's position. */
-export function toEdges(laid: LaidGraph, positions: Placements, selection: string | null, edgeSelection: string | null, labels: ReadonlyMap<string, ShapeLabel> | null): CanvasEdge[] {
-  const nodes = new Map(laid.doc.graph.nodes.map((n) => [n.id, n]));
-  const graphEdges = new Map(laid.doc.graph.edges.map((g) => [g.id, g]));
+function sameStrings(a: readonly string[] | undefined, b: readonly string[]): boolean {
+  if (!a || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * Edges of a layout; an edge spanning rows follows its route, moved by its container's position.
+ *
+ * `prev` (the edges on screen): an edge whose every field would come out the same is returned as
+ * that same object, and `prev` itself when all of them are, so that React Flow and each edge's
+ * component do nothing for it. Compared field by field from the inputs, without building the new
+ * edge first: after a rename on a model of 800 edges, building them all and comparing them as
+ * data cost more than the rest of the canvas's update.
+ */
+export function toEdges(laid: LaidGraph, positions: Placements, selection: string | null, edgeSelection: string | null, labels: ReadonlyMap<string, ShapeLabel> | null, prev: readonly CanvasEdge[] = []): CanvasEdge[] {
+  const { view, layout } = laid;
+  let graphEdges: Map<string, ModelGraph['edges'][number]> | undefined;
+  const graphEdge = (id: string) => (graphEdges ??= new Map(laid.doc.graph.edges.map((g) => [g.id, g]))).get(id);
   const offsets = new Map<string | undefined, Point>([[undefined, { x: 0, y: 0 }]]);
-  const routeOf = (e: ViewEdge): Point[] | undefined => {
-    const r = laid.layout.routes.get(routeKey(e.source, e.target));
-    if (!r) return undefined;
-    let o = offsets.get(r.container);
-    if (!o) { o = absoluteOf(laid.view, positions, r.container); offsets.set(r.container, o); }
-    const { x, y } = o;
-    return r.points.map((p) => ({ x: p.x + x, y: p.y + y }));
+  const offsetOf = (container: string | undefined): Point => {
+    let o = offsets.get(container);
+    if (!o) { o = absoluteOf(view, positions, container); offsets.set(container, o); }
+    return o;
   };
-  return laid.view.edges.map((e) => {
-    const target = nodes.get(e.target);
-    const route = routeOf(e);
-    return {
+  let prevById: Map<string, CanvasEdge> | undefined;
+  const previous = (i: number, id: string): CanvasEdge | undefined => {
+    if (prev[i]?.id === id) return prev[i];
+    if (!prev.length) return undefined;
+    return (prevById ??= new Map(prev.map((x) => [x.id, x]))).get(id);
+  };
+  let same = prev.length === view.edges.length;
+  const out = new Array<CanvasEdge>(view.edges.length);
+  for (let i = 0; i < view.edges.length; i++) {
+    const e = view.edges[i];
+    const r = layout.routes.get(routeKey(e.source, e.target));
+    const o = r ? offsetOf(r.container) : undefined;
+    const className = edgeClass(e, selection, edgeSelection);
+    // The producer end of an edge into a layer can be dragged onto another node to rewire that input.
+    const target = view.byId.get(e.target)?.node;
+    const reconnectable = target && layerRef(target) ? 'source' as const : false;
+    const old = previous(i, e.id);
+    if (old && old.source === e.source && old.target === e.target && old.className === className && old.reconnectable === reconnectable
+      && old.data && sameStrings(old.data.blobs, e.blobs) && sameRoute(old.data.route, r, o) && sameLabels(old.data, e, graphEdge, labels)) {
+      out[i] = old;
+      if (old !== prev[i]) same = false;
+      continue;
+    }
+    same = false;
+    let shapes: Pick<BlobEdgeData, 'shapes' | 'shapeTitles'> = {};
+    if (labels) {
+      const found = e.blobs.map((_, k) => blobLabel(e, k, graphEdge, labels));
+      shapes = { shapes: found.map((l) => l.short), shapeTitles: found.map((l) => l.full) };
+    }
+    const route = r && o ? r.points.map((p) => ({ x: p.x + o.x, y: p.y + o.y })) : undefined;
+    out[i] = {
       id: e.id,
       source: e.source,
       target: e.target,
       type: 'blob',
-      data: { blobs: e.blobs, ...(labels ? edgeShapes(e, graphEdges, labels) : {}), ...(route ? { route } : {}) },
-      className: edgeClass(e, selection, edgeSelection),
+      data: { blobs: e.blobs, ...shapes, ...(route ? { route } : {}) },
+      className,
       selectable: false,
-      // The producer end of an edge into a layer can be dragged onto another node to rewire that input.
-      reconnectable: target && layerRef(target) ? 'source' : false,
+      reconnectable,
     };
-  });
+  }
+  return same ? (prev as CanvasEdge[]) : out;
+}
+
+/** Whether `drawn` is `r`'s points moved by `o` (both absent: an edge within one row gap). */
+function sameRoute(drawn: readonly Point[] | undefined, r: Route | undefined, o: Point | undefined): boolean {
+  if (!r || !o) return drawn === undefined;
+  if (!drawn || drawn.length !== r.points.length) return false;
+  for (let k = 0; k < drawn.length; k++) if (drawn[k].x !== r.points[k].x + o.x || drawn[k].y !== r.points[k].y + o.y) return false;
+  return true;
+}
+
+/** Whether an edge's drawn shape labels are the ones `labels` gives (none drawn when null). */
+function sameLabels(data: BlobEdgeData, e: ViewEdge, graphEdge: (id: string) => ModelGraph['edges'][number] | undefined, labels: ReadonlyMap<string, ShapeLabel> | null): boolean {
+  if (!labels) return data.shapes === undefined && data.shapeTitles === undefined;
+  const { shapes, shapeTitles } = data;
+  if (!shapes || !shapeTitles || shapes.length !== e.blobs.length || shapeTitles.length !== e.blobs.length) return false;
+  for (let k = 0; k < e.blobs.length; k++) {
+    const l = blobLabel(e, k, graphEdge, labels);
+    if (shapes[k] !== l.short || shapeTitles[k] !== l.full) return false;
+  }
+  return true;
 }
 
 const shapeLabelCache = new WeakMap<ModelDocument['graph'], Map<string, ShapeLabel>>();

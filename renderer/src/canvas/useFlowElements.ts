@@ -41,11 +41,11 @@ export function useFlowElements(laid: LaidGraph | null, doc: ModelDocument | nul
     const v = useViewStore.getState();
     const labels = v.showShapes ? shapeLabelsOf(laid.doc) : null;
     builtShapes.current = labels !== null;
-    // An edit that keeps most of the graph keeps most of these objects (keepUnchanged).
+    // An edit that keeps most of the graph keeps most of these objects (keepUnchanged, and
+    // toEdges comparing with the edges on screen).
     const nextNodes = toNodes(laid.view, v.positions, v.selection);
-    const nextEdges = toEdges(laid, v.positions, v.selection, v.edgeSelection, labels);
     setNodes((prev) => keepUnchanged(prev, nextNodes));
-    setEdges((prev) => keepUnchanged(prev, nextEdges));
+    setEdges((prev) => toEdges(laid, v.positions, v.selection, v.edgeSelection, labels, prev));
     // positions are read once per layout: dragging updates the nodes directly.
   }, [laid]);
 

@@ -112,5 +112,7 @@ function warmUpEdit(doc: ModelDocument, collapsed: ReadonlySet<string>, position
   const laid = { view, doc: shown, collapsed, layout, mode };
   const labels = shapeLabelsOf(shown);
   keepUnchanged(toNodes(before, positions, null), toNodes(view, layout.placements, null));
-  toEdges(laid, layout.placements, null, null, labels);
+  // Built, then compared with themselves as the canvas compares them with the edges on screen.
+  const edges = toEdges(laid, layout.placements, null, null, labels);
+  toEdges(laid, layout.placements, null, null, labels, edges);
 }
