@@ -72,6 +72,8 @@ test('drag a permute onto an edge, rename the input, undo, redo, save: the file 
   const labels = await page.locator('[data-testid="history-entry"]').allTextContents();
   assertEqual(labels, [`0Open ${NAME}`, `1Insert permute after blob ${blob}`, `2Rename input ${inputName} → photo`], 'History list');
   assert(await page.getByTestId('dirty-indicator').isVisible(), 'the title shows unsaved changes');
+  // The browser host sets the title once the edit is drawn (browserHost.ts).
+  await page.waitForFunction(`document.title.includes(${JSON.stringify(`• ${NAME}`)})`, undefined, { timeout: 5000 }).catch(() => undefined);
   assertIncludes(await page.title(), `• ${NAME}`, 'window title while unsaved');
   await screenshot(page, ctx.artifacts, 'editor-after-edits');
 
