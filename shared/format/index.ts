@@ -25,4 +25,4 @@ export {
   type MlPackage, type PackageContents, type PackageManifest, type WeightFileInfo,
 } from './mlpackage';
 export { WeightFileError, blobData, parseWeightFile, type BlobRecord, type WeightFile } from './weightfile';
-export { forEachMessage, forEachMessageWithin, formatPath, typesReaching, walkMessages, whichOneof, type PathStep, type Visit } from './walk';
+export { forEachMessage, forEachMessageWithin, formatPath, typesReaching, walkMessages, whichOneof, type Descend, type PathStep, type Visit } from './walk';

@@ -63,18 +63,22 @@ class WalkVisit implements Visit {
   }
 }
 
-function collect(typeName: string, msg: Record<string, unknown>, parent: WalkVisit | undefined, steps: readonly PathStep[], into: Visit[]): void {
+/** Whether a walk goes on into a message's children (walkMessages `descend`). */
+export type Descend = (typeName: string, message: Readonly<Record<string, unknown>>) => boolean;
+
+function collect(typeName: string, msg: Record<string, unknown>, parent: WalkVisit | undefined, steps: readonly PathStep[], into: Visit[], descend: Descend | undefined): void {
   const visit = new WalkVisit(typeName, msg, parent, steps);
   into.push(visit);
+  if (descend && !descend(typeName, msg)) return;
   for (const f of presentChildren(typeName, msg)) {
     const v = msg[f.name];
     if (f.kind === 'message') {
       if (f.repeated) {
         const arr = v as Record<string, unknown>[];
-        for (let i = 0; i < arr.length; i++) collect(f.type, arr[i], visit, [f.name, i], into);
-      } else collect(f.type, v as Record<string, unknown>, visit, [f.name], into);
+        for (let i = 0; i < arr.length; i++) collect(f.type, arr[i], visit, [f.name, i], into, descend);
+      } else collect(f.type, v as Record<string, unknown>, visit, [f.name], into, descend);
     } else {
-      for (const [k, val] of v as Map<string | number, Record<string, unknown>>) collect(f.type, val, visit, [f.name, k], into);
+      for (const [k, val] of v as Map<string | number, Record<string, unknown>>) collect(f.type, val, visit, [f.name, k], into, descend);
     }
   }
 }
@@ -82,11 +86,13 @@ function collect(typeName: string, msg: Record<string, unknown>, parent: WalkVis
 /**
  * Every message below and including `message`, depth-first, in field-number order and element
  * order (for layers that is file order), each with its type name and path from the root (the path
- * starts with `path`).
+ * starts with `path`). `descend`, when given, is asked at each message whether to go on into its
+ * children: a pass that keeps what it found below a message by that message's identity skips the
+ * subtrees it has seen (documents are immutable, and an edit shares what it leaves alone).
  */
-export function walkMessages(typeName: string, message: object, path: readonly PathStep[] = []): Visit[] {
+export function walkMessages(typeName: string, message: object, path: readonly PathStep[] = [], descend?: Descend): Visit[] {
   const into: Visit[] = [];
-  collect(typeName, message as Record<string, unknown>, undefined, [...path], into);
+  collect(typeName, message as Record<string, unknown>, undefined, [...path], into, descend);
   return into;
 }
 

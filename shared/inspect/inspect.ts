@@ -1,6 +1,6 @@
 // `mlsurgeon inspect` and the model panel: the facts of a model in one plain object.
 import {
-  MESSAGES, MODEL_TYPE, SPECIFICATION_RELEASES, describeRelease, featureInfo, formatPath, isPipelineField, modelTypeOf,
+  MESSAGES, MODEL_TYPE, SPECIFICATION_RELEASES, describeRelease, featureInfo, forEachMessage, formatPath, isPipelineField, modelTypeOf,
   pipelineOf, repeatedCount, resolveModelPath, walkMessages, whichOneof, type FeatureInfo, type MILSpec_Operation, type MlPackage,
   type Model, type NeuralNetworkLayer, type PathStep,
 } from '../format';
@@ -93,6 +93,54 @@ function add(rec: Record<string, number>, k: string, n: number): void {
   rec[k] = (rec[k] ?? 0) + n;
 }
 
+const LAYER = 'CoreML.Specification.NeuralNetworkLayer';
+
+/**
+ * A layer with no network inside it (not a branch or a loop): below it are only its parameters and
+ * weights, whose tally is kept per layer object (layerTally).
+ */
+function isPlainLayer(typeName: string, m: Readonly<Record<string, unknown>>): boolean {
+  return typeName === LAYER && m.branch === undefined && m.loop === undefined;
+}
+
+/** Weight bytes and tensor counts by storage kind. */
+interface Tally { readonly bytes: Record<string, number>; readonly counts: Record<string, number> }
+
+/** What a message adds to the weight tally (the parameters of classic models included). */
+function tallyMessage(typeName: string, m: Readonly<Record<string, unknown>>, t: Tally): void {
+  if (typeName === 'CoreML.Specification.WeightParams') {
+    const s = weightStorage(m);
+    if (s) { add(t.bytes, s.kind, s.bytes); add(t.counts, s.kind, 1); }
+    return;
+  }
+  // Classic models keep their parameters as repeated doubles (GLM, SVM, tree ensembles, …);
+  // quantization scales, biases and lookup tables are counted apart from the weights.
+  const kind = QUANTIZATION_PARAMS.has(typeName) ? 'quantizationParams' : undefined;
+  for (const f of MESSAGES[typeName]?.fields ?? []) {
+    if (f.repeated && (f.type === 'double' || f.type === 'float')) {
+      const n = repeatedCount(m, f.name);
+      if (n) add(t.bytes, kind ?? (f.type === 'double' ? 'float64' : 'float32'), n * (f.type === 'double' ? 8 : 4));
+    }
+  }
+}
+
+/**
+ * The tally of everything below a plain layer, once per layer object: documents are immutable and
+ * an edit shares the layers it leaves alone, so after a rename on a model of 800 layers only the
+ * layers it touched are walked again (the model panel's facts are worked out on every edit).
+ */
+const tallyOfLayer = new WeakMap<object, Tally>();
+
+function layerTally(layer: NeuralNetworkLayer): Tally {
+  let t = tallyOfLayer.get(layer);
+  if (!t) {
+    const found: Tally = { bytes: {}, counts: {} };
+    forEachMessage(LAYER, layer, (m, typeName) => { if (m !== layer) tallyMessage(typeName, m, found); });
+    tallyOfLayer.set(layer, t = found);
+  }
+  return t;
+}
+
 /**
  * `inferred`: the spec's shapes when the caller has inferred them already (the editor infers once
  * per revision and hands the same result to validation and the canvas); null when inference
@@ -116,21 +164,26 @@ export function inspectModel(spec: Model, format: 'mlmodel' | 'mlpackage', pkg?:
   let opCount = 0;
   let hasProgram = false;
 
-  for (const v of walkMessages(MODEL_TYPE, spec)) {
+  const tally: Tally = { bytes, counts };
+  // A plain layer's subtree is not walked: its tally is kept per layer object.
+  for (const v of walkMessages(MODEL_TYPE, spec, [], (typeName, m) => !isPlainLayer(typeName, m))) {
     const m = v.message;
     switch (v.typeName) {
-      case 'CoreML.Specification.NeuralNetworkLayer': {
+      case LAYER: {
         const l = m as NeuralNetworkLayer;
         const type = layerType(l);
         layers.push({ name: l.name ?? '', type, inputs: l.input ?? [], outputs: l.output ?? [], path: formatPath(v.path) });
         add(layerTypes, type, 1);
+        if (isPlainLayer(LAYER, m)) {
+          const t = layerTally(l);
+          for (const k in t.bytes) add(bytes, k, t.bytes[k]);
+          for (const k in t.counts) add(counts, k, t.counts[k]);
+        }
         break;
       }
-      case 'CoreML.Specification.WeightParams': {
-        const s = weightStorage(m);
-        if (s) { add(bytes, s.kind, s.bytes); add(counts, s.kind, 1); }
+      case 'CoreML.Specification.WeightParams':
+        tallyMessage(v.typeName, m, tally);
         break;
-      }
       case 'CoreML.Specification.NeuralNetworkPreprocessing': {
         const kind = whichOneof(v.typeName, m, 'preprocessor') ?? 'none';
         preprocessing.push({ path: formatPath(v.path), featureName: (m.featureName as string) ?? '', kind });
@@ -165,15 +218,7 @@ export function inspectModel(spec: Model, format: 'mlmodel' | 'mlpackage', pkg?:
           const list = s ? s.vector ?? [] : (i?.vector ?? []).map(String);
           classLabels.push({ path: formatPath(v.path), kind: s ? 'string' : 'int64', count: list.length, first: list.slice(0, 10) });
         }
-        // Classic models keep their parameters as repeated doubles (GLM, SVM, tree ensembles, …);
-        // quantization scales, biases and lookup tables are counted apart from the weights.
-        const kind = QUANTIZATION_PARAMS.has(v.typeName) ? 'quantizationParams' : undefined;
-        for (const f of MESSAGES[v.typeName]?.fields ?? []) {
-          if (f.repeated && (f.type === 'double' || f.type === 'float')) {
-            const n = repeatedCount(m, f.name);
-            if (n) add(bytes, kind ?? (f.type === 'double' ? 'float64' : 'float32'), n * (f.type === 'double' ? 8 : 4));
-          }
-        }
+        tallyMessage(v.typeName, m, tally);
       }
     }
   }

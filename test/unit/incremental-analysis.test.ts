@@ -1,4 +1,5 @@
-// Work kept per layer object (findings, version reasons, inferred shapes, graph nodes) and per spec
+// Work kept per layer object (findings, version reasons, inferred shapes, graph nodes, weight
+// tallies of the model panel) and per spec
 // object (shapes, findings, minimum version) must give exactly what a fresh computation gives.
 // After a real model is analysed, an edit is applied and its result analysed with those caches
 // warm; the same result is then analysed as a deep copy (new objects, nothing cached) and the two
@@ -7,6 +8,8 @@
 import { describe, expect, it } from 'vitest';
 import { decodeModel, forEachMessage, MODEL_TYPE, networkOf, walkMessages, type Model } from '../../shared/format';
 import { buildGraph } from '../../shared/graph';
+import { inspectModel } from '../../shared/inspect';
+import { modelFacts } from '../../renderer/src/panels/modelFacts';
 import { defaultShapes, inferShapes } from '../../shared/shapes';
 import { applyOperation, type OperationArgs, type OperationName } from '../../shared/surgery';
 import { minimumSpecificationVersion, validateModel } from '../../shared/validate';
@@ -69,6 +72,8 @@ describe.skipIf(!sharedPresent)('analyses kept per layer and per spec agree with
       validateModel(spec);
       minimumSpecificationVersion(spec);
       buildGraph(spec);
+      inspectModel(spec, 'mlmodel');
+      modelFacts(spec);
       let tried = 0;
       for (const edit of EDITS) {
         const edited = edit.apply(spec);
@@ -82,6 +87,11 @@ describe.skipIf(!sharedPresent)('analyses kept per layer and per spec agree with
         expect([...shapes.blobs], `${edit.name}: blob shapes`).toEqual([...again.blobs]);
         expect(shapes.issues, `${edit.name}: shape issues`).toEqual(again.issues);
         expect(buildGraph(edited), `${edit.name}: graph`).toEqual(buildGraph(copy));
+        const facts = inspectModel(edited, 'mlmodel'), factsAgain = inspectModel(copy, 'mlmodel');
+        expect(facts, `${edit.name}: model facts`).toEqual(factsAgain);
+        // The model panel lists weight kinds in this order.
+        expect(Object.keys(facts.weights.bytes), `${edit.name}: weight kinds`).toEqual(Object.keys(factsAgain.weights.bytes));
+        expect(modelFacts(edited), `${edit.name}: model panel facts`).toEqual(modelFacts(copy));
       }
       expect(tried).toBeGreaterThan(0);
     });

@@ -1,6 +1,6 @@
 // Facts the model panel shows that InspectResult summarises but does not list in full: every
 // class label, every preprocessing parameter, every updatable flag.
-import { formatPath, walkMessages, type Model, type NeuralNetworkPreprocessing, type WeightParams } from '../../../shared/format';
+import { forEachMessage, formatPath, walkMessages, type Model, type NeuralNetworkPreprocessing, type WeightParams } from '../../../shared/format';
 import { MODEL_TYPE } from '../inspector/specPath';
 
 export interface ClassLabelList {
@@ -26,13 +26,36 @@ export interface ModelFacts {
 
 const cache = new WeakMap<Model, ModelFacts>();
 
+const LAYER = 'CoreML.Specification.NeuralNetworkLayer';
+
+/**
+ * Updatable weight tensors below a layer with no network inside it (not a branch or a loop), once
+ * per layer object: an edit shares the layers it leaves alone, so only the ones it touched are
+ * walked again. Nothing else this pass looks for can be below such a layer.
+ */
+const updatableWeightsOfLayer = new WeakMap<object, number>();
+
+function isPlainLayer(typeName: string, m: Readonly<Record<string, unknown>>): boolean {
+  return typeName === LAYER && m.branch === undefined && m.loop === undefined;
+}
+
+function updatableWeightsBelow(layer: Readonly<Record<string, unknown>>): number {
+  let n = updatableWeightsOfLayer.get(layer);
+  if (n === undefined) {
+    let found = 0;
+    forEachMessage(LAYER, layer, (m, typeName) => { if (typeName === 'CoreML.Specification.WeightParams' && (m as WeightParams).isUpdatable) found++; });
+    updatableWeightsOfLayer.set(layer, n = found);
+  }
+  return n;
+}
+
 export function modelFacts(spec: Model): ModelFacts {
   const hit = cache.get(spec);
   if (hit) return hit;
   const classLabels: ClassLabelList[] = [];
   const preprocessing: Preprocessing[] = [];
   let updatableLayers = 0, updatableWeights = 0, hasUpdateParams = false;
-  for (const v of walkMessages(MODEL_TYPE, spec)) {
+  for (const v of walkMessages(MODEL_TYPE, spec, [], (typeName, m) => !isPlainLayer(typeName, m))) {
     const m = v.message;
     if (v.typeName === 'CoreML.Specification.NeuralNetworkPreprocessing') {
       const p = m as NeuralNetworkPreprocessing;
@@ -48,8 +71,9 @@ export function modelFacts(spec: Model): ModelFacts {
         } : {}),
         ...(p.meanImage ? { meanImageLength: p.meanImage.meanImage?.length ?? 0 } : {}),
       });
-    } else if (v.typeName === 'CoreML.Specification.NeuralNetworkLayer') {
+    } else if (v.typeName === LAYER) {
       if (m.isUpdatable) updatableLayers++;
+      if (isPlainLayer(LAYER, m)) updatableWeights += updatableWeightsBelow(m);
     } else if (v.typeName === 'CoreML.Specification.WeightParams') {
       if ((m as WeightParams).isUpdatable) updatableWeights++;
     } else if (v.typeName === 'CoreML.Specification.NetworkUpdateParameters') {
