@@ -13,6 +13,18 @@ export type LayerParams<T extends LayerType> = NonNullable<NeuralNetworkLayer[T]
 /** Every layer type in schema order, read from the generated descriptors. */
 export const LAYER_TYPES: readonly LayerType[] = (MESSAGES[LAYER_MESSAGE]?.oneofs.layer ?? []) as readonly LayerType[];
 
+const layerFields = new Map((MESSAGES[LAYER_MESSAGE]?.fields ?? []).map((f) => [f.name, f]));
+
+/** The parameter message type of a layer type ("CoreML.Specification.ConvolutionLayerParams"). */
+export function layerParamsType(type: string): string | undefined {
+  return layerFields.get(type)?.type;
+}
+
+/** The field number of a layer type in the oneof (NeuralNetwork.proto groups them by release). */
+export function layerFieldNumber(type: string): number | undefined {
+  return layerFields.get(type)?.no;
+}
+
 /** Which layer type a layer is (the `layer` oneof member that is set); undefined when none is. */
 export function layerTypeOf(layer: NeuralNetworkLayer): LayerType | undefined {
   return whichOneof(LAYER_MESSAGE, layer, 'layer') as LayerType | undefined;

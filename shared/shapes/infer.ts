@@ -7,7 +7,7 @@ import {
 } from '../format';
 import { featureShape, networkTensor, type ArrayMapping, type ImageMapping } from './features';
 import { ndOnlyReason } from './layerTypes';
-import { LAYER_MESSAGE, layerTypeOf } from '../layers';
+import { layerParamsType, layerTypeOf } from '../layers';
 import { LAYER_SHAPES } from './layers';
 import type { LayerShapeFn, ShapeIssueKind } from './layers/types';
 import { milValueShape, parameterOutputShapes } from './models';
@@ -234,7 +234,7 @@ function outputFeatureShape(blob: Shape, declared: Shape | undefined, nd: boolea
 
 /** Message type of a layer type's parameters, e.g. "CoreML.Specification.BranchLayerParams". */
 function paramsMessage(type: string): string | undefined {
-  return MESSAGES[LAYER_MESSAGE]?.fields.find((f) => f.name === type)?.type;
+  return layerParamsType(type);
 }
 
 function inferNetwork(nn: NeuralNetwork, nnPath: readonly PathStep[], scope: Map<string, Shape>, ctx: NetworkContext): void {

@@ -1,11 +1,11 @@
 // The NeuralNetwork layer types as the schema defines them (the `layer` oneof of
 // NeuralNetworkLayer), and which of them keep a network in the legacy rank-5 world.
-import { MESSAGES, ReorganizeDataLayerParams_ReorganizationType, type NeuralNetworkLayer } from '../format';
-import { LAYER_MESSAGE, layerTypeOf, type LayerType } from '../layers';
+import { ReorganizeDataLayerParams_ReorganizationType, type NeuralNetworkLayer } from '../format';
+import { layerFieldNumber as fieldNumberOf, layerTypeOf, type LayerType } from '../layers';
 
 /** Field number of each layer type in the oneof (NeuralNetwork.proto groups them by release). */
 export function layerFieldNumber(type: LayerType): number | undefined {
-  return MESSAGES[LAYER_MESSAGE]?.fields.find((f) => f.name === type)?.no;
+  return fieldNumberOf(type);
 }
 
 // The layers Core ML 2 (spec 3, iOS 12) knows. NeuralNetwork.proto: layers from field 600 on

@@ -10,7 +10,7 @@ import {
   declaredShapeFits, dim, featureShape, formatShape, imageChannels, inferShapes, knownDims, ndOnlyReason, type Shape,
   type ShapeResult,
 } from '../shapes';
-import { LAYER_MESSAGE, arityProblem, layerTypeOf, type LayerType } from '../layers';
+import { arityProblem, layerParamsType, layerTypeOf, type LayerType } from '../layers';
 import { DiagnosticSink, tuple, type Diagnostic } from './diagnostic';
 import { validateLayerParams } from './layerParams';
 import { validateLayerWeights } from './weights';
@@ -78,11 +78,19 @@ function checkTensors(layer: NeuralNetworkLayer, layerPath: readonly PathStep[],
   }
 }
 
+/** Per layer type, the fields of its parameters that hold a network (branch, loop; none for most). */
+const networkFieldsOf = new Map<LayerType, readonly string[]>();
+
 function nestedNetworks(type: LayerType, params: object): { field: string; nn: NeuralNetwork }[] {
-  const message = MESSAGES[LAYER_MESSAGE]?.fields.find((f) => f.name === type)?.type;
-  const fields = message ? MESSAGES[message]?.fields ?? [] : [];
+  let fields = networkFieldsOf.get(type);
+  if (!fields) {
+    const message = layerParamsType(type);
+    fields = (message ? MESSAGES[message]?.fields ?? [] : []).filter((f) => f.type === NN_MESSAGE).map((f) => f.name);
+    networkFieldsOf.set(type, fields);
+  }
+  if (!fields.length) return [];
   const p = params as Record<string, NeuralNetwork | undefined>;
-  return fields.filter((f) => f.type === NN_MESSAGE && p[f.name]).map((f) => ({ field: f.name, nn: p[f.name]! }));
+  return fields.filter((f) => p[f]).map((f) => ({ field: f, nn: p[f]! }));
 }
 
 /** Walks a network's layers in order with the blobs available so far. */

@@ -3,12 +3,12 @@
 // hasIOS18Features in mlmodel/src/Utils.cpp), looking into pipelines and nested networks, plus
 // what Model.proto and FeatureTypes.proto date: FLOAT16/INT8 arrays, ML Program opsets, states.
 import {
-  ArrayFeatureType_ArrayDataType, ImageFeatureType_ColorSpace, MESSAGES, NeuralNetworkImageShapeMapping, NeuralNetworkMultiArrayShapeMapping,
+  ArrayFeatureType_ArrayDataType, ImageFeatureType_ColorSpace, NeuralNetworkImageShapeMapping, NeuralNetworkMultiArrayShapeMapping,
   NEWEST_SPECIFICATION_VERSION, ReorganizeDataLayerParams_ReorganizationType, SPECIFICATION_RELEASES, modelTypeOf, networkOf, pipelineField, pipelineOf,
   walkMessages, type FeatureDescription, type Model, type NeuralNetwork, type NeuralNetworkLayer, type PathStep,
   type WeightParams,
 } from '../format';
-import { LAYER_MESSAGE, layerTypeOf, type LayerType } from '../layers';
+import { layerParamsType, layerTypeOf, type LayerType } from '../layers';
 import { layerFieldNumber } from '../shapes';
 
 export interface VersionReason {
@@ -109,7 +109,7 @@ function layerReasons(layer: NeuralNetworkLayer, type: LayerType, path: readonly
       break;
     default: break;
   }
-  const message = MESSAGES[LAYER_MESSAGE]?.fields.find((f) => f.name === type)?.type;
+  const message = layerParamsType(type);
   const params = layer[type];
   if (!message || !params) return;
   for (const v of walkMessages(message, params, [...tp])) {

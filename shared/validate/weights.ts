@@ -2,8 +2,8 @@
 // Apple's NeuralNetworkLayerValidator and QuantizationValidationUtils): one storage field,
 // counts implied by the layer parameters (the layer registry's weights column), quantization
 // parameters and packed byte counts.
-import { MESSAGES, repeatedCount, walkMessages, type NeuralNetworkLayer, type PathStep, type WeightParams } from '../format';
-import { LAYER_MESSAGE, layerWeights, type LayerType, type LayerWeight } from '../layers';
+import { repeatedCount, walkMessages, type NeuralNetworkLayer, type PathStep, type WeightParams } from '../format';
+import { layerParamsType, layerWeights, type LayerType, type LayerWeight } from '../layers';
 import type { DiagnosticSink } from './diagnostic';
 
 const WEIGHT_MESSAGE = 'CoreML.Specification.WeightParams';
@@ -106,7 +106,7 @@ export function validateLayerWeights(layer: NeuralNetworkLayer, type: LayerType,
   const params = layer[type];
   if (!params) return;
   const paramsPath = [...layerPath, type];
-  const paramsType = MESSAGES[LAYER_MESSAGE]?.fields.find((f) => f.name === type)?.type;
+  const paramsType = layerParamsType(type);
   const label = layerLabel(layer, type);
   const precisions = new Set<string>();
   if (paramsType) {
