@@ -1,6 +1,6 @@
 // The node and edge objects React Flow draws, kept in React state so that a change touches only
 // the objects it concerns: React Flow then re-renders two nodes, not three thousand.
-import { useCallback, useEffect, useLayoutEffect, useRef, useState, type Dispatch, type SetStateAction } from 'react';
+import { useCallback, useState, type Dispatch, type SetStateAction } from 'react';
 import { applyNodeChanges, type NodeChange } from '@xyflow/react';
 import type { ModelDocument } from '../store/documentStore';
 import { useViewStore } from '../store/viewStore';
@@ -20,6 +20,17 @@ export interface FlowElements {
   readonly onNodesChange: (changes: NodeChange<CanvasNode>[]) => void;
 }
 
+/** The elements on screen and the layout they were built from. */
+interface Built {
+  readonly from: LaidGraph | null;
+  /** Whether the edges carry shape labels. */
+  readonly shapes: boolean;
+  readonly nodes: CanvasNode[];
+  readonly edges: CanvasEdge[];
+}
+
+const NOTHING_BUILT: Built = { from: null, shapes: false, nodes: [], edges: [] };
+
 /**
  * Builds every node and edge when a layout lands (before paint, from the view store's positions,
  * selection and shape setting at that moment), and afterwards changes only the edges' shape labels
@@ -27,43 +38,52 @@ export interface FlowElements {
  * reaches the document: a finished drag goes to the view store's positions, outside the undo history.
  */
 export function useFlowElements(laid: LaidGraph | null, doc: ModelDocument | null, showShapes: boolean): FlowElements {
-  const [nodes, setNodes] = useState<CanvasNode[]>([]);
-  const [edges, setEdges] = useState<CanvasEdge[]>([]);
-  const [builtFrom, setBuiltFrom] = useState<LaidGraph | null>(null);
-  /** Whether the edges on screen carry shape labels. */
-  const builtShapes = useRef(false);
+  // One state for the three, so that a new layout and the elements built from it land together.
+  const [built, setBuilt] = useState<Built>(NOTHING_BUILT);
 
-  useLayoutEffect(() => {
-    // Built when the layout lands, before paint, from the view store as it is then.
-    // eslint-disable-next-line react-hooks/set-state-in-effect
-    setBuiltFrom(laid);
-    if (!laid) { setNodes([]); setEdges([]); return; }
-    const v = useViewStore.getState();
-    const labels = v.showShapes ? shapeLabelsOf(laid.doc) : null;
-    builtShapes.current = labels !== null;
-    // An edit that keeps most of the graph keeps most of these objects (keepUnchanged, and
-    // toEdges comparing with the edges on screen).
-    const nextNodes = toNodes(laid.view, v.positions, v.selection);
-    setNodes((prev) => keepUnchanged(prev, nextNodes));
-    setEdges((prev) => toEdges(laid, v.positions, v.selection, v.edgeSelection, labels, prev));
-    // positions are read once per layout: dragging updates the nodes directly.
-  }, [laid]);
-
-  // `doc` is a dependency because the shapes become known with a newer document of the same graph.
-  useEffect(() => {
-    if (!laid) return;
-    const labels = showShapes ? shapeLabelsOf(laid.doc) : null;
-    if (builtShapes.current === (labels !== null)) return;
-    builtShapes.current = labels !== null;
+  // Built in the render that brings the layout, from the view store as it is then (the layout has
+  // just written its positions there), instead of in an effect after that render is committed:
+  // React re-runs this component at once with the new state, and the layout and its elements reach
+  // the screen in one commit instead of two. An edit that keeps most of the graph keeps most of
+  // these objects (keepUnchanged, and toEdges comparing with the edges on screen). Positions are
+  // read once per layout: dragging updates the nodes directly. `doc` matters because the shapes
+  // become known with a newer document of the same graph (the open's analysis landed).
+  const labels = laid && showShapes ? shapeLabelsOf(doc && doc.graph === laid.doc.graph ? doc : laid.doc) : null;
+  let current = built;
+  if (built.from !== laid) {
+    if (!laid) current = NOTHING_BUILT;
+    else {
+      const v = useViewStore.getState();
+      current = {
+        from: laid,
+        shapes: labels !== null,
+        nodes: keepUnchanged(built.nodes, toNodes(laid.view, v.positions, v.selection)),
+        edges: toEdges(laid, v.positions, v.selection, v.edgeSelection, labels, built.edges),
+      };
+    }
+  } else if (laid && built.shapes !== (labels !== null)) {
+    // Shapes switched on or off, or known now: only the edges' labels change.
     const byId = new Map(laid.view.edges.map((e) => [e.id, e]));
     const graphEdges = new Map(laid.doc.graph.edges.map((g) => [g.id, g]));
-    setEdges((es) => es.map((e) => {
-      const ve = byId.get(e.id);
-      if (!ve || !e.data) return e;
-      const { blobs, route } = e.data;
-      return { ...e, data: { blobs, ...(labels ? edgeShapes(ve, graphEdges, labels) : {}), ...(route ? { route } : {}) } };
-    }));
-  }, [showShapes, laid, doc]);
+    current = {
+      ...built,
+      shapes: labels !== null,
+      edges: built.edges.map((e) => {
+        const ve = byId.get(e.id);
+        if (!ve || !e.data) return e;
+        const { blobs, route } = e.data;
+        return { ...e, data: { blobs, ...(labels ? edgeShapes(ve, graphEdges, labels) : {}), ...(route ? { route } : {}) } };
+      }),
+    };
+  }
+  if (current !== built) setBuilt(current);
+
+  const setNodes = useCallback<Dispatch<SetStateAction<CanvasNode[]>>>((u) => {
+    setBuilt((b) => ({ ...b, nodes: typeof u === 'function' ? u(b.nodes) : u }));
+  }, []);
+  const setEdges = useCallback<Dispatch<SetStateAction<CanvasEdge[]>>>((u) => {
+    setBuilt((b) => ({ ...b, edges: typeof u === 'function' ? u(b.edges) : u }));
+  }, []);
 
   const onNodesChange = useCallback((changes: NodeChange<CanvasNode>[]) => {
     // Selection is ours (view store); removals are edits, which the canvas does not make.
@@ -72,7 +92,7 @@ export function useFlowElements(laid: LaidGraph | null, doc: ModelDocument | nul
     for (const c of changes) {
       if (c.type === 'position' && c.position && !c.dragging) useViewStore.getState().movePosition(c.id, c.position.x, c.position.y);
     }
-  }, []);
+  }, [setNodes]);
 
-  return { nodes, edges, setNodes, setEdges, builtFrom, onNodesChange };
+  return { nodes: current.nodes, edges: current.edges, setNodes, setEdges, builtFrom: current.from, onNodesChange };
 }
