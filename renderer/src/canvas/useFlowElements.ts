@@ -31,6 +31,14 @@ interface Built {
 
 const NOTHING_BUILT: Built = { from: null, shapes: false, nodes: [], edges: [] };
 
+/** The same objects in the same order (a selection change that changed no flag maps to these). */
+function sameElements<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /**
  * Builds every node and edge when a layout lands (before paint, from the view store's positions,
  * selection and shape setting at that moment), and afterwards changes only the edges' shape labels
@@ -78,11 +86,18 @@ export function useFlowElements(laid: LaidGraph | null, doc: ModelDocument | nul
   }
   if (current !== built) setBuilt(current);
 
+  // React bails out when an update gives back the same state: so do these, element by element.
   const setNodes = useCallback<Dispatch<SetStateAction<CanvasNode[]>>>((u) => {
-    setBuilt((b) => ({ ...b, nodes: typeof u === 'function' ? u(b.nodes) : u }));
+    setBuilt((b) => {
+      const nodes = typeof u === 'function' ? u(b.nodes) : u;
+      return sameElements(nodes, b.nodes) ? b : { ...b, nodes };
+    });
   }, []);
   const setEdges = useCallback<Dispatch<SetStateAction<CanvasEdge[]>>>((u) => {
-    setBuilt((b) => ({ ...b, edges: typeof u === 'function' ? u(b.edges) : u }));
+    setBuilt((b) => {
+      const edges = typeof u === 'function' ? u(b.edges) : u;
+      return sameElements(edges, b.edges) ? b : { ...b, edges };
+    });
   }, []);
 
   const onNodesChange = useCallback((changes: NodeChange<CanvasNode>[]) => {
