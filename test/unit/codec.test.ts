@@ -71,6 +71,12 @@ describe('codec', () => {
     for (const author of ['', 'a', 'layer_12/conv\u0000x', 'Élodie', '名前', 'x'.repeat(48), 'y'.repeat(49) + 'é', '\u{1F600}']) {
       expect(decodeMessage<Metadata>(type, encodeMessage(type, { author })).author).toBe(author);
     }
+    // Every length the short path takes, and the first it does not, one after another (each
+    // length has its own scratch array: a longer string must not leave characters in a shorter).
+    for (let n = 60; n >= 0; n--) {
+      const author = Array.from({ length: n }, (_, i) => String.fromCharCode(0x21 + ((i * 7 + n) % 90))).join('');
+      expect(decodeMessage<Metadata>(type, encodeMessage(type, { author })).author).toBe(author);
+    }
     // author (field 3) holding the single byte 0xff, then a 60-byte run ending in a lone 0xc3.
     expect(() => decodeMessage(type, new Uint8Array([0x1a, 0x01, 0xff]))).toThrow(/not valid UTF-8/);
     expect(() => decodeMessage(type, new Uint8Array([0x1a, 60, ...new Array<number>(59).fill(0x61), 0xc3]))).toThrow(/not valid UTF-8/);

@@ -35,6 +35,16 @@ describe.skipIf(!sharedPresent)('round trip of every readable model in ../shared
     expect(unknown.map((v) => v.path.join('.'))).toEqual([]);
   });
 
+  it.each(readable.map((m) => [m.file, m] as const))('%s: every decoded message and every repeated field is frozen', async (_f, m) => {
+    const o = await openModelFile(fs, modelPath(m));
+    const thawed: string[] = [];
+    for (const v of walkMessages(MODEL_TYPE, o.spec)) {
+      if (!Object.isFrozen(v.message)) thawed.push(v.path.join('.'));
+      for (const [k, x] of Object.entries(v.message)) if (Array.isArray(x) && !Object.isFrozen(x)) thawed.push(`${v.path.join('.')}.${k}`);
+    }
+    expect(thawed).toEqual([]);
+  });
+
   it.each(readable.map((m) => [m.file, m] as const))('%s: a full re-encode from the decoded fields reproduces the bytes', async (_f, m) => {
     const o = await openModelFile(fs, modelPath(m));
     const original = specBytes(o);
