@@ -6,6 +6,7 @@ import {
 } from '../format';
 import { formatShape, inferShapes, type Shape, type ShapeResult } from '../shapes';
 import { weightStorage } from '../weights';
+import { isPlainLayer, LAYER_MESSAGE } from '../layers';
 
 export interface LayerInfo {
   readonly name: string;
@@ -93,15 +94,7 @@ function add(rec: Record<string, number>, k: string, n: number): void {
   rec[k] = (rec[k] ?? 0) + n;
 }
 
-const LAYER = 'CoreML.Specification.NeuralNetworkLayer';
-
-/**
- * A layer with no network inside it (not a branch or a loop): below it are only its parameters and
- * weights, whose tally is kept per layer object (layerTally).
- */
-function isPlainLayer(typeName: string, m: Readonly<Record<string, unknown>>): boolean {
-  return typeName === LAYER && m.branch === undefined && m.loop === undefined;
-}
+const LAYER = LAYER_MESSAGE;
 
 /** Weight bytes and tensor counts by storage kind. */
 interface Tally { readonly bytes: Record<string, number>; readonly counts: Record<string, number> }

@@ -6,7 +6,7 @@ export {
   type PortList,
 } from './registry';
 export {
-  LAYER_MESSAGE, LAYER_TYPES, layerFieldNumber, layerParamsType, layerTypeOf, type LayerCategory, type LayerParams, type LayerType, type NodeAttribute,
+  LAYER_MESSAGE, LAYER_TYPES, isPlainLayer, layerFieldNumber, layerParamsType, layerTypeOf, type LayerCategory, type LayerParams, type LayerType, type NodeAttribute,
 } from './types';
 export type { LayerWeight, WeightChannels, WeightContext } from './weights';
 export { AttributeList, enumLabel, formatDims, formatList, formatNumber, weightCount } from './format';

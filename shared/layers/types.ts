@@ -25,6 +25,15 @@ export function layerFieldNumber(type: string): number | undefined {
   return layerFields.get(type)?.no;
 }
 
+/**
+ * Whether a message of type `typeName` is a layer with no network inside it (not a branch or a
+ * loop): below it are only its parameters and weights, so a pass that keeps what it found below a
+ * layer by the layer object's identity can skip walking it (walkMessages' `descend`).
+ */
+export function isPlainLayer(typeName: string, message: Readonly<Record<string, unknown>>): boolean {
+  return typeName === LAYER_MESSAGE && message.branch === undefined && message.loop === undefined;
+}
+
 /** Which layer type a layer is (the `layer` oneof member that is set); undefined when none is. */
 export function layerTypeOf(layer: NeuralNetworkLayer): LayerType | undefined {
   return whichOneof(LAYER_MESSAGE, layer, 'layer') as LayerType | undefined;

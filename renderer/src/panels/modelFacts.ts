@@ -2,6 +2,7 @@
 // class label, every preprocessing parameter, every updatable flag.
 import { forEachMessage, formatPath, walkMessages, type Model, type NeuralNetworkPreprocessing, type WeightParams } from '../../../shared/format';
 import { MODEL_TYPE } from '../inspector/specPath';
+import { isPlainLayer } from '../../../shared/layers';
 
 export interface ClassLabelList {
   readonly path: string;
@@ -34,10 +35,6 @@ const LAYER = 'CoreML.Specification.NeuralNetworkLayer';
  * walked again. Nothing else this pass looks for can be below such a layer.
  */
 const updatableWeightsOfLayer = new WeakMap<object, number>();
-
-function isPlainLayer(typeName: string, m: Readonly<Record<string, unknown>>): boolean {
-  return typeName === LAYER && m.branch === undefined && m.loop === undefined;
-}
 
 function updatableWeightsBelow(layer: Readonly<Record<string, unknown>>): number {
   let n = updatableWeightsOfLayer.get(layer);
