@@ -94,8 +94,6 @@ function add(rec: Record<string, number>, k: string, n: number): void {
   rec[k] = (rec[k] ?? 0) + n;
 }
 
-const LAYER = LAYER_MESSAGE;
-
 /** Weight bytes and tensor counts by storage kind. */
 interface Tally { readonly bytes: Record<string, number>; readonly counts: Record<string, number> }
 
@@ -128,7 +126,7 @@ function layerTally(layer: NeuralNetworkLayer): Tally {
   let t = tallyOfLayer.get(layer);
   if (!t) {
     const found: Tally = { bytes: {}, counts: {} };
-    forEachMessage(LAYER, layer, (m, typeName) => { if (m !== layer) tallyMessage(typeName, m, found); });
+    forEachMessage(LAYER_MESSAGE, layer, (m, typeName) => { if (m !== layer) tallyMessage(typeName, m, found); });
     tallyOfLayer.set(layer, t = found);
   }
   return t;
@@ -162,12 +160,12 @@ export function inspectModel(spec: Model, format: 'mlmodel' | 'mlpackage', pkg?:
   for (const v of walkMessages(MODEL_TYPE, spec, [], (typeName, m) => !isPlainLayer(typeName, m))) {
     const m = v.message;
     switch (v.typeName) {
-      case LAYER: {
+      case LAYER_MESSAGE: {
         const l = m as NeuralNetworkLayer;
         const type = layerType(l);
         layers.push({ name: l.name ?? '', type, inputs: l.input ?? [], outputs: l.output ?? [], path: formatPath(v.path) });
         add(layerTypes, type, 1);
-        if (isPlainLayer(LAYER, m)) {
+        if (isPlainLayer(LAYER_MESSAGE, m)) {
           const t = layerTally(l);
           for (const k in t.bytes) add(bytes, k, t.bytes[k]);
           for (const k in t.counts) add(counts, k, t.counts[k]);

@@ -2,7 +2,7 @@
 // class label, every preprocessing parameter, every updatable flag.
 import { forEachMessage, formatPath, walkMessages, type Model, type NeuralNetworkPreprocessing, type WeightParams } from '../../../shared/format';
 import { MODEL_TYPE } from '../inspector/specPath';
-import { isPlainLayer } from '../../../shared/layers';
+import { isPlainLayer, LAYER_MESSAGE } from '../../../shared/layers';
 
 export interface ClassLabelList {
   readonly path: string;
@@ -27,8 +27,6 @@ export interface ModelFacts {
 
 const cache = new WeakMap<Model, ModelFacts>();
 
-const LAYER = 'CoreML.Specification.NeuralNetworkLayer';
-
 /**
  * Updatable weight tensors below a layer with no network inside it (not a branch or a loop), once
  * per layer object: an edit shares the layers it leaves alone, so only the ones it touched are
@@ -40,7 +38,7 @@ function updatableWeightsBelow(layer: Readonly<Record<string, unknown>>): number
   let n = updatableWeightsOfLayer.get(layer);
   if (n === undefined) {
     let found = 0;
-    forEachMessage(LAYER, layer, (m, typeName) => { if (typeName === 'CoreML.Specification.WeightParams' && (m as WeightParams).isUpdatable) found++; });
+    forEachMessage(LAYER_MESSAGE, layer, (m, typeName) => { if (typeName === 'CoreML.Specification.WeightParams' && (m as WeightParams).isUpdatable) found++; });
     updatableWeightsOfLayer.set(layer, n = found);
   }
   return n;
@@ -68,9 +66,9 @@ export function modelFacts(spec: Model): ModelFacts {
         } : {}),
         ...(p.meanImage ? { meanImageLength: p.meanImage.meanImage?.length ?? 0 } : {}),
       });
-    } else if (v.typeName === LAYER) {
+    } else if (v.typeName === LAYER_MESSAGE) {
       if (m.isUpdatable) updatableLayers++;
-      if (isPlainLayer(LAYER, m)) updatableWeights += updatableWeightsBelow(m);
+      if (isPlainLayer(LAYER_MESSAGE, m)) updatableWeights += updatableWeightsBelow(m);
     } else if (v.typeName === 'CoreML.Specification.WeightParams') {
       if ((m as WeightParams).isUpdatable) updatableWeights++;
     } else if (v.typeName === 'CoreML.Specification.NetworkUpdateParameters') {
