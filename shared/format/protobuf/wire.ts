@@ -18,7 +18,12 @@ const SCRATCH_BYTES = new Uint8Array(SCRATCH.buffer);
  */
 export class WireReader {
   pos: number;
-  /** High 32 bits of the last 64-bit varint read. */
+  /**
+   * High 32 bits of the last 64-bit varint read, as a signed int32 (read it with `>>> 0`). An
+   * unsigned value from 2^31 up (any negative int64) is no small integer to V8: storing one gave
+   * readers a new hidden class, which no living reader kept once a decode returned, so the next
+   * full GC threw away the optimized decoder (see codec.ts, hiddenClassAnchors).
+   */
   private hi = 0;
   constructor(readonly buf: Uint8Array, start: number, public end: number) {
     this.pos = start;
@@ -41,7 +46,7 @@ export class WireReader {
       if (shift < 28) lo |= (b & 0x7f) << shift;
       else if (shift === 28) { lo |= (b & 0x0f) << 28; hi |= (b & 0x7f) >>> 4; }
       else hi |= (b & 0x7f) << (shift - 32);
-      if (b < 0x80) { this.hi = hi >>> 0; return lo >>> 0; }
+      if (b < 0x80) { this.hi = hi | 0; return lo >>> 0; }
       shift += 7;
     }
     throw new DecodeError('varint longer than 10 bytes', start);
@@ -76,12 +81,12 @@ export class WireReader {
   /** int64: a signed 64-bit value; a number when exact, a bigint otherwise. */
   int64(): number | bigint {
     const lo = this.varint64();
-    return combineSigned(lo, this.hi);
+    return combineSigned(lo, this.hi >>> 0);
   }
 
   uint64(): number | bigint {
     const lo = this.varint64();
-    return combineUnsigned(lo, this.hi);
+    return combineUnsigned(lo, this.hi >>> 0);
   }
 
   sint32(): number {
@@ -91,7 +96,7 @@ export class WireReader {
 
   sint64(): number | bigint {
     const lo = this.varint64();
-    const u = (BigInt(this.hi) << 32n) | BigInt(lo);
+    const u = (BigInt(this.hi >>> 0) << 32n) | BigInt(lo);
     const v = (u >> 1n) ^ -(u & 1n);
     return Number.isSafeInteger(Number(v)) ? Number(v) : v;
   }
