@@ -4,11 +4,46 @@ import { decodeMessage, encodeMessage, rawEncodingOf, unknownFieldsOf, copyUnkno
 import { decodeModel, encodeModel } from '../../shared/format/model';
 import { diffWire, formatWirePath } from '../../shared/format/wirediff';
 import { whichOneof } from '../../shared/format/walk';
-import type { Model, WeightParams, ArrayFeatureType, Metadata } from '../../shared/format/schema/types.generated';
+import type { Model, WeightParams, ArrayFeatureType, Metadata, NeuralNetworkLayer } from '../../shared/format/schema/types.generated';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 describe('codec', () => {
+  it('a field given again later in its message adds to what came before (repeated, map, singular message past the 32nd field)', () => {
+    // Concatenated encodings are one message on the wire: protobuf merges them field by field.
+    const LAYER = 'CoreML.Specification.NeuralNetworkLayer';
+    const joined = (...parts: object[]) => {
+      const bytes = parts.map((p) => encodeMessage(LAYER, p));
+      const out = new Uint8Array(bytes.reduce((n, b) => n + b.length, 0));
+      bytes.reduce((at, b) => { out.set(b, at); return at + b.length; }, 0);
+      return out;
+    };
+    const layer = decodeMessage<NeuralNetworkLayer>(LAYER, joined(
+      { name: 'n', input: ['a'], custom: { className: 'A', parameters: new Map([['k', { intValue: 1 }]]), weights: [{ floatValue: new Float32Array([1]) }] } },
+      { input: ['b'], output: ['c'] },
+      { custom: { description: 'd', parameters: new Map([['j', { stringValue: 's' }]]), weights: [{ floatValue: new Float32Array([2]) }] } },
+      { input: ['e'] },
+    ));
+    expect(layer.name).toBe('n');
+    expect(layer.input).toEqual(['a', 'b', 'e']);
+    expect(layer.output).toEqual(['c']);
+    // custom is the 45th field of a layer: in the decoder's mask of fields set, it shares its bit
+    // with the 13th (bits repeat every 32 fields), which this layer never sets.
+    expect(layer.custom?.className).toBe('A');
+    expect(layer.custom?.description).toBe('d');
+    expect([...layer.custom!.parameters!.entries()]).toEqual([['k', { intValue: 1 }], ['j', { stringValue: 's' }]]);
+    expect(layer.custom?.weights?.map((w) => [...w.floatValue!])).toEqual([[1], [2]]);
+    for (const x of [layer, layer.input, layer.output, layer.custom, layer.custom!.weights]) expect(Object.isFrozen(x)).toBe(true);
+    // A singular message among the first fields of its type (Model.description) merges the same way.
+    const MODEL = 'CoreML.Specification.Model';
+    const a = encodeMessage(MODEL, { description: { input: [{ name: 'x' }] } });
+    const b = encodeMessage(MODEL, { specificationVersion: 4, description: { output: [{ name: 'y' }] } });
+    const m = decodeMessage<Model>(MODEL, new Uint8Array([...a, ...b]));
+    expect(m.specificationVersion).toBe(4);
+    expect(m.description?.input?.map((f) => f.name)).toEqual(['x']);
+    expect(m.description?.output?.map((f) => f.name)).toEqual(['y']);
+  });
+
   it('int64 -1 (an unbounded range) takes ten bytes and comes back as -1', () => {
     const bytes = encodeMessage('CoreML.Specification.SizeRange', { lowerBound: 1, upperBound: -1 });
     expect(hex(bytes)).toBe('080110ffffffffffffffffff01');

@@ -150,6 +150,9 @@ const SCRATCH_F32 = new Float32Array(SCRATCH_BYTES.buffer);
 const SCRATCH_F64 = new Float64Array(SCRATCH_BYTES.buffer);
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
+/** What a field is to the decoder (CompiledField.kind). */
+const K_SCALAR = 0, K_REPEATED = 1, K_FLOATS = 2, K_MESSAGE = 3, K_MESSAGES = 4, K_MAP = 5;
+
 interface CompiledField {
   readonly d: FieldDescriptor;
   readonly name: string;
@@ -167,6 +170,14 @@ interface CompiledField {
   readonly tagSize: number;
   /** A repeated float or double: its value may be a lazily copied payload (LazyFloats). */
   readonly floats: boolean;
+  /** How decodeRange reads it: K_SCALAR, K_REPEATED, K_FLOATS, K_MESSAGE, K_MESSAGES or K_MAP. */
+  readonly kind: number;
+  /**
+   * This field's bit in the mask of fields a decode has set so far (see decodeRange), so that
+   * reading the message back is skipped for a field not yet set. Bits repeat every 32 fields:
+   * a field whose bit another field set is merely read back for nothing.
+   */
+  readonly bit: number;
 }
 
 interface CompiledMessage {
@@ -203,7 +214,7 @@ function compile(typeName: string): CompiledMessage {
   const desc = messageDescriptor(typeName);
   const groups = Object.keys(desc.oneofs);
   const byNo = new Array<CompiledField | undefined>(Math.max(0, ...desc.fields.map((d) => d.no)) + 1).fill(undefined);
-  const fields: CompiledField[] = desc.fields.map((d) => {
+  const fields: CompiledField[] = desc.fields.map((d, i) => {
     const scalar: ScalarType | undefined = d.kind === 'scalar' ? (d.type as ScalarType) : d.kind === 'enum' ? 'int32' : undefined;
     const wire = d.kind === 'message' || d.kind === 'map' ? WIRE_LEN : scalarWire(scalar!);
     const f: CompiledField = {
@@ -213,6 +224,8 @@ function compile(typeName: string): CompiledMessage {
       oneof: d.oneof ? groups.indexOf(d.oneof) : -1,
       tagSize: varintSize(d.no * 8),
       floats: d.repeated && (scalar === 'float' || scalar === 'double'),
+      kind: d.kind === 'map' ? K_MAP : d.kind === 'message' ? (d.repeated ? K_MESSAGES : K_MESSAGE) : !d.repeated ? K_SCALAR : scalar === 'float' || scalar === 'double' ? K_FLOATS : K_REPEATED,
+      bit: 1 << (i & 31),
     };
     byNo[d.no] = f;
     return f;
@@ -287,8 +300,11 @@ function checkFloatPayload(s: number, e: number, double: boolean): void {
   if ((e - s) % size !== 0) throw new DecodeError(`packed ${double ? 'double' : 'float'} payload of ${e - s} bytes is not a multiple of ${size}`, s);
 }
 
-/** A typed array over bytes [s, e) of buf: a view when aligned, otherwise one copy. */
-function floatArray(buf: Uint8Array, s: number, e: number, double: boolean): Float32Array | Float64Array {
+/**
+ * A typed array over bytes [s, e) of buf: a view when aligned, otherwise one copy. `view` (a
+ * DataView of buf) reads a small unaligned payload value by value into an array of its own size.
+ */
+function floatArray(buf: Uint8Array, s: number, e: number, double: boolean, view?: DataView): Float32Array | Float64Array {
   checkFloatPayload(s, e, double);
   const size = double ? 8 : 4;
   const n = (e - s) / size;
@@ -296,8 +312,19 @@ function floatArray(buf: Uint8Array, s: number, e: number, double: boolean): Flo
   if (LITTLE_ENDIAN) {
     if (off % size === 0) return double ? new Float64Array(buf.buffer, off, n) : new Float32Array(buf.buffer, off, n);
     if (e - s <= SMALL_COPY_BYTES) {
-      // A small unaligned array: its bytes go through an aligned scratch buffer into a typed array
-      // of its own, which V8 keeps on the JS heap: much cheaper than a fresh ArrayBuffer.
+      // A small unaligned array: a typed array of its own, which V8 keeps on the JS heap (much
+      // cheaper than a fresh ArrayBuffer), filled from the DataView or an aligned scratch copy.
+      if (view !== undefined) {
+        const at = view.byteOffset === buf.byteOffset ? s : s + buf.byteOffset - view.byteOffset;
+        if (double) {
+          const out = new Float64Array(n);
+          for (let i = 0; i < n; i++) out[i] = view.getFloat64(at + i * 8, true);
+          return out;
+        }
+        const out = new Float32Array(n);
+        for (let i = 0; i < n; i++) out[i] = view.getFloat32(at + i * 4, true);
+        return out;
+      }
       for (let i = 0; i < e - s; i++) SCRATCH_BYTES[i] = buf[s + i];
       const out = double ? new Float64Array(n) : new Float32Array(n);
       const from = double ? SCRATCH_F64 : SCRATCH_F32;
@@ -379,12 +406,115 @@ function thaw(msg: Msg): Msg {
 }
 
 /**
+ * Repeated float/double fields of one message that need more than a single assignment: fields
+ * seen in more than one piece (packed chunks, unpacked values, or an earlier occurrence's array),
+ * kept in wire order and joined once the message ends; and fields left in the input to be copied
+ * on first read (LazyFloats), by name. Made on first need: most messages have neither.
+ */
+class FloatState {
+  pieces: Map<CompiledField, ArrayLike<number>[]> | undefined = undefined;
+  lazy: Map<string, LazyFloats> | undefined = undefined;
+}
+
+/** Reads one occurrence (a packed chunk or one value) of the repeated float/double field `f` into `obj`. */
+function readFloats(r: WireReader, obj: Msg, f: CompiledField, wt: number, prev: ArrayLike<number> | undefined, fs: FloatState | undefined): FloatState | undefined {
+  const name = f.name, double = f.scalar === 'double', buf = r.buf;
+  let pieces = fs?.pieces?.get(f);
+  if (wt === WIRE_LEN) {
+    const e = r.payloadEnd(), s = r.pos;
+    r.pos = e;
+    if (!pieces && prev === undefined && LITTLE_ENDIAN && e - s >= LAZY_FLOAT_BYTES && (buf.byteOffset + s) % (double ? 8 : 4) !== 0) {
+      checkFloatPayload(s, e, double);
+      const entry: LazyFloats = { buf, start: s, end: e, double };
+      defineLazyFloats(obj, name, entry);
+      ((fs ??= new FloatState()).lazy ??= new Map()).set(name, entry);
+      return fs;
+    }
+    const arr = floatArray(buf, s, e, double, e - s <= SMALL_COPY_BYTES ? r.view() : undefined);
+    if (pieces) pieces.push(arr);
+    else if (prev === undefined) obj[name] = arr;
+    else ((fs ??= new FloatState()).pieces ??= new Map()).set(f, [prev, arr]);
+    return fs;
+  }
+  if (!pieces) ((fs ??= new FloatState()).pieces ??= new Map()).set(f, pieces = prev === undefined ? [] : [prev]);
+  const last = pieces[pieces.length - 1];
+  const v = readScalar(r, f.scalar!) as number;
+  if (Array.isArray(last)) last.push(v); else pieces.push([v]);
+  return fs;
+}
+
+/** Joins the float fields read in pieces and records the lazy ones, once the message has ended. */
+function finishFloats(obj: Msg, fs: FloatState): void {
+  const lazy = fs.lazy;
+  if (fs.pieces) {
+    for (const [pf, pieces] of fs.pieces) {
+      // A lazy first piece was read (copied) into `pieces`: the getter gives way to the joined array.
+      if (lazy?.delete(pf.name)) delete obj[pf.name];
+      obj[pf.name] = concatFloat(pieces, pf.scalar === 'double');
+    }
+  }
+  if (lazy) {
+    // A oneof member read later may have removed a lazy field.
+    for (const k of [...lazy.keys()]) if (!Object.prototype.hasOwnProperty.call(obj, k)) lazy.delete(k);
+    if (lazy.size) lazyFloats.set(obj, lazy);
+  }
+}
+
+/**
+ * Reads one occurrence (a packed chunk or one value) of a repeated scalar field other than
+ * float/double onto `list`; returns the list, a new one when `list` is undefined.
+ */
+function readRepeatedScalar(r: WireReader, f: CompiledField, wt: number, list: unknown[] | undefined): unknown[] {
+  const st = f.scalar!;
+  if (wt === WIRE_LEN && f.packable) {
+    list ??= [];
+    const e = r.payloadEnd(), outerEnd = r.end;
+    r.end = e;
+    while (r.pos < e) list.push(readScalar(r, st));
+    r.end = outerEnd;
+    return list;
+  }
+  // A first value starts a one-element array: most repeated fields hold one or two values, and
+  // an empty array's first push reserves room for seventeen.
+  if (list === undefined) return [readScalar(r, st)];
+  list.push(readScalar(r, st));
+  return list;
+}
+
+/** The member set so far of each oneof group of a message a merge starts from, by group index. */
+function oneofMembersOf(t: CompiledMessage, obj: Msg): (string | undefined)[] {
+  return t.oneofs.map((members) => members.find((m) => obj[m] !== undefined));
+}
+
+/** Names the field a DecodeError happened in (with its index when it is a repeated message). */
+function locate(e: unknown, f: CompiledField | undefined, obj: Msg): void {
+  if (e instanceof DecodeError && f !== undefined) {
+    const n = f.d.repeated ? ((obj[f.name] as unknown[] | undefined)?.length ?? 0) : -1;
+    e.path.unshift(f.kind === K_MESSAGES ? `${f.name}[${n}]` : f.name);
+  }
+}
+
+/** Freezes every array of a merged message: a merge copied the earlier message's arrays. */
+function freezeArraysOf(t: CompiledMessage, obj: Msg): void {
+  // The repeated fields of the type (a layer has four of about two hundred fields). Float fields
+  // are typed arrays, or lazy: never frozen here.
+  for (const k of t.arrays) {
+    const v = obj[k];
+    if (v !== undefined) Object.freeze(v);
+  }
+}
+
+/**
  * Decodes `r.buf` from `r.pos` to `r.end` as message type `t`. With `into` (the message a
  * previous occurrence of the same singular field produced), parses into a copy of it, which is
  * protobuf's rule for a singular message field seen more than once: scalars last-one-wins,
  * repeated fields and unknown fields concatenate in wire order, maps merge by key (a later entry
  * replaces), and nested singular messages merge the same way, recursively; a oneof member clears
  * its siblings as it is read, exactly as a single parse over the concatenated occurrences would.
+ *
+ * Everything but the common cases lives in the helpers above: V8 optimizes a function later the
+ * longer it is, and takes longer to, so this one is kept short (measured: when it was four times
+ * as long, a deoptimized decoder ran unoptimized for a dozen decodes of a 3,000-layer chain).
  */
 function decodeRange(r: WireReader, t: CompiledMessage, depth: number, into?: Msg): Msg {
   const buf = r.buf, start = r.pos, end = r.end;
@@ -396,19 +526,21 @@ function decodeRange(r: WireReader, t: CompiledMessage, depth: number, into?: Ms
   // range of the input, so it gets no stamp and is written by re-encoding its fields.
   if (into === undefined) RawRange.stamp(obj, buf, start, end);
   let unknown: Uint8Array[] | undefined = into === undefined ? undefined : unknownFields.get(into)?.slice();
-  let hasArrays = into !== undefined;
+  // The fields set so far, a bit each (CompiledField.bit). A field's value is read back from the
+  // message only when its bit is set: V8 looks up a property whose name changes from one read to
+  // the next in a shared cache of (hidden class, name) pairs, and most such reads found nothing.
+  // A merge starts from an earlier message, where any field may be set.
+  let seen = into === undefined ? 0 : -1;
+  // The arrays of repeated fields this decode created, frozen once the message is complete
+  // (most messages have one or two), so no field is read back to find them.
+  let array0: unknown[] | undefined, array1: unknown[] | undefined, moreArrays: unknown[][] | undefined;
   // The member set so far of each oneof group, to clear it when another member is read: one group
   // (a layer's type, an activation's function) in two locals, more (or a merge) in an array by
   // group index. Allocating that array for every layer was a tenth of a decode's garbage.
   let oneofGroup = -1;
   let oneofMember: string | undefined;
-  let oneofSet: (string | undefined)[] | undefined;
-  if (into !== undefined && t.oneofs.length) oneofSet = t.oneofs.map((members) => members.find((m) => obj[m] !== undefined));
-  // Repeated float/double fields seen in more than one piece (packed chunks, unpacked values, or
-  // an earlier occurrence's array), kept in wire order and joined once at the end.
-  let floatPieces: Map<CompiledField, ArrayLike<number>[]> | undefined;
-  // Float fields left in the input to be copied on first read (LazyFloats), by name.
-  let lazy: Map<string, LazyFloats> | undefined;
+  let oneofSet = into !== undefined && t.oneofs.length ? oneofMembersOf(t, obj) : undefined;
+  let floats: FloatState | undefined;
   let f: CompiledField | undefined;
   try {
     while (r.pos < end) {
@@ -425,6 +557,8 @@ function decodeRange(r: WireReader, t: CompiledMessage, depth: number, into?: Ms
         continue;
       }
       const name = f.name;
+      const maybeSet = (seen & f.bit) !== 0;
+      seen |= f.bit;
       if (f.oneof >= 0) {
         if (oneofSet === undefined && (oneofGroup < 0 || oneofGroup === f.oneof)) {
           if (oneofMember !== undefined && oneofMember !== name) delete obj[oneofMember];
@@ -437,88 +571,47 @@ function decodeRange(r: WireReader, t: CompiledMessage, depth: number, into?: Ms
           oneofSet[f.oneof] = name;
         }
       }
-      switch (f.d.kind) {
-        case 'message': {
-          const sub = f.sub ??= compile(f.message!);
-          if (f.d.repeated) {
-            const list = obj[name] as Msg[] | undefined;
-            const v = decodeNested(r, sub, depth + 1);
-            // A first element starts a one-element array: most repeated fields hold one or two
-            // values, and an empty array's first push reserves room for seventeen.
-            if (list === undefined) { obj[name] = [v]; hasArrays = true; } else list.push(v);
-          } else obj[name] = decodeNested(r, sub, depth + 1, obj[name] as Msg | undefined);
+      let created: unknown[] | undefined;
+      switch (f.kind) {
+        case K_SCALAR:
+          obj[name] = readScalar(r, f.scalar!);
+          break;
+        case K_MESSAGE:
+          obj[name] = decodeNested(r, f.sub ??= compile(f.message!), depth + 1, maybeSet ? obj[name] as Msg | undefined : undefined);
+          break;
+        case K_MESSAGES: {
+          const list = maybeSet ? obj[name] as Msg[] | undefined : undefined;
+          const v = decodeNested(r, f.sub ??= compile(f.message!), depth + 1);
+          // A first element starts a one-element array (see readRepeatedScalar).
+          if (list === undefined) obj[name] = created = [v]; else list.push(v);
           break;
         }
-        case 'map': {
-          decodeMapEntry(r, f, depth, (obj[name] as Map<unknown, unknown> | undefined) ?? (obj[name] = new Map()) as Map<unknown, unknown>);
+        case K_REPEATED: {
+          const list = maybeSet ? obj[name] as unknown[] | undefined : undefined;
+          const after = readRepeatedScalar(r, f, wt, list);
+          if (list === undefined) obj[name] = created = after;
           break;
         }
-        default: {
-          const st = f.scalar!;
-          if (!f.d.repeated) { obj[name] = readScalar(r, st); break; }
-          if (st === 'float' || st === 'double') {
-            const prev = obj[name] as ArrayLike<number> | undefined;
-            let pieces = floatPieces?.get(f);
-            if (wt === WIRE_LEN) {
-              const e = r.payloadEnd(), s = r.pos;
-              r.pos = e;
-              const double = st === 'double';
-              if (!pieces && prev === undefined && LITTLE_ENDIAN && e - s >= LAZY_FLOAT_BYTES && (buf.byteOffset + s) % (double ? 8 : 4) !== 0) {
-                checkFloatPayload(s, e, double);
-                const entry: LazyFloats = { buf, start: s, end: e, double };
-                defineLazyFloats(obj, name, entry);
-                (lazy ??= new Map()).set(name, entry);
-                break;
-              }
-              const arr = floatArray(buf, s, e, double);
-              if (pieces) pieces.push(arr);
-              else if (prev === undefined) obj[name] = arr;
-              else (floatPieces ??= new Map()).set(f, [prev, arr]);
-            } else {
-              if (!pieces) (floatPieces ??= new Map()).set(f, pieces = prev === undefined ? [] : [prev]);
-              const last = pieces[pieces.length - 1];
-              const v = readScalar(r, st) as number;
-              if (Array.isArray(last)) last.push(v); else pieces.push([v]);
-            }
-            break;
-          }
-          let list = obj[name] as unknown[] | undefined;
-          if (wt === WIRE_LEN && f.packable) {
-            if (list === undefined) { list = obj[name] = [] as unknown[]; hasArrays = true; }
-            const e = r.payloadEnd();
-            r.end = e;
-            while (r.pos < e) list.push(readScalar(r, st));
-            r.end = end;
-          } else if (list === undefined) { obj[name] = [readScalar(r, st)]; hasArrays = true; } else list.push(readScalar(r, st));
-        }
+        case K_FLOATS:
+          floats = readFloats(r, obj, f, wt, maybeSet ? obj[name] as ArrayLike<number> | undefined : undefined, floats);
+          break;
+        default:
+          decodeMapEntry(r, f, depth, (maybeSet ? obj[name] as Map<unknown, unknown> | undefined : undefined) ?? (obj[name] = new Map()) as Map<unknown, unknown>);
+      }
+      if (created !== undefined) {
+        if (array0 === undefined) array0 = created; else if (array1 === undefined) array1 = created; else (moreArrays ??= []).push(created);
       }
     }
   } catch (e) {
-    if (e instanceof DecodeError && f !== undefined) {
-      const n = f.d.repeated ? ((obj[f.name] as unknown[] | undefined)?.length ?? 0) : -1;
-      e.path.unshift(f.d.kind === 'message' && n >= 0 ? `${f.name}[${n}]` : f.name);
-    }
+    locate(e, f, obj);
     throw e;
   }
-  if (floatPieces) {
-    for (const [pf, pieces] of floatPieces) {
-      // A lazy first piece was read (copied) into `pieces`: the getter gives way to the joined array.
-      if (lazy?.delete(pf.name)) delete obj[pf.name];
-      obj[pf.name] = concatFloat(pieces, pf.scalar === 'double');
-    }
-  }
-  if (lazy) {
-    // A oneof member read later may have removed a lazy field.
-    for (const k of [...lazy.keys()]) if (!Object.prototype.hasOwnProperty.call(obj, k)) lazy.delete(k);
-    if (lazy.size) lazyFloats.set(obj, lazy);
-  }
-  if (hasArrays) {
-    // The repeated fields of this type (a layer has four of about two hundred fields), not a
-    // for-in over the message. Float fields are typed arrays, or lazy: never frozen here.
-    for (const k of t.arrays) {
-      const v = obj[k];
-      if (v !== undefined) Object.freeze(v);
-    }
+  if (floats !== undefined) finishFloats(obj, floats);
+  if (into !== undefined) freezeArraysOf(t, obj);
+  else if (array0 !== undefined) {
+    Object.freeze(array0);
+    if (array1 !== undefined) Object.freeze(array1);
+    if (moreArrays !== undefined) for (const a of moreArrays) Object.freeze(a);
   }
   if (unknown) unknownFields.set(obj, unknown);
   return Object.freeze(obj);
@@ -705,7 +798,8 @@ class Encoder {
 }
 
 /**
- * One instance of each class the codec's hot loops run on, alive for as long as the module is.
+ * One instance of each class the codec's hot loops run on, alive for as long as the module is
+ * (so are the messages of an open document, whose shapes the decoder's code also refers to).
  * V8's optimized code holds the hidden classes it was compiled for weakly, and these classes
  * reach their final hidden class through transitions (fields are added as the constructor runs),
  * which are weak too. So once a full garbage collection found no reader alive (a decode's reader
@@ -713,7 +807,7 @@ class Encoder {
  * the next decode ran in the interpreter while V8 optimized it again. Measured on the
  * 3,000-layer chain: 12-13 ms per decode after a full GC, 2.2-2.5 ms with a reader kept alive.
  */
-export const hiddenClassAnchors: readonly object[] = Object.freeze([new WireReader(new Uint8Array(0), 0, 0), new WireWriter(0), new Encoder(true)]);
+export const hiddenClassAnchors: readonly object[] = Object.freeze([new WireReader(new Uint8Array(0), 0, 0), new WireWriter(0), new Encoder(true), new FloatState()]);
 
 /** Encodes a message; untouched decoded sub-messages are copied from their original bytes. */
 export function encodeMessage(typeName: string, obj: object, options: EncodeOptions = {}): Uint8Array {

@@ -25,8 +25,14 @@ export class WireReader {
    * full GC threw away the optimized decoder (see codec.ts, hiddenClassAnchors).
    */
   private hi = 0;
+  /** A view of the whole buffer, made on first use (small unaligned float arrays are read through it). */
+  private dataView: DataView | undefined = undefined;
   constructor(readonly buf: Uint8Array, start: number, public end: number) {
     this.pos = start;
+  }
+
+  view(): DataView {
+    return (this.dataView ??= new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength));
   }
 
   /** Running out of bytes at the end of the whole input is truncation; inside it, a malformed field. */
