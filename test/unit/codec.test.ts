@@ -67,6 +67,20 @@ describe('codec', () => {
     expect([...w.floatValue!]).toEqual([...floats]);
   });
 
+  it('small packed floats and doubles at every misalignment come back exact, each array its own copy', () => {
+    const floats = new Float32Array([1.5, -2.25, 3e-8, Math.fround(Math.PI)]);
+    const doubles = new Float64Array([1 / 3, -0, 1e300, Number.MIN_VALUE]);
+    for (let shift = 0; shift < 8; shift++) {
+      const place = (b: Uint8Array) => { const out = new Uint8Array(b.length + shift); out.set(b, shift); return out.subarray(shift); };
+      const w = decodeMessage<WeightParams>('CoreML.Specification.WeightParams', place(encodeMessage('CoreML.Specification.WeightParams', { floatValue: floats })));
+      expect([...w.floatValue!], `floats shifted by ${shift}`).toEqual([...floats]);
+      const d = decodeMessage<{ vector: Float64Array }>('CoreML.Specification.DoubleVector', place(encodeMessage('CoreML.Specification.DoubleVector', { vector: doubles })));
+      expect(d.vector).toBeInstanceOf(Float64Array);
+      expect([...d.vector], `doubles shifted by ${shift}`).toEqual([...doubles]);
+      expect(Object.is(d.vector[1], -0)).toBe(true);
+    }
+  });
+
   it('unpacked floats (legal on the wire) decode too', () => {
     const bytes = new Uint8Array([0x0d, 0, 0, 0x80, 0x3f, 0x0d, 0, 0, 0, 0x40]);
     const w = decodeMessage<WeightParams>('CoreML.Specification.WeightParams', bytes);

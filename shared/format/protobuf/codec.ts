@@ -143,11 +143,8 @@ export function repeatedCount(msg: object, name: string): number {
   return (msg as Record<string, ArrayLike<unknown> | undefined>)[name]?.length ?? 0;
 }
 
-/** Unaligned float payloads up to this size are copied into a typed array of their own size. */
+/** Unaligned float payloads up to this size are read into a typed array of their own size. */
 const SMALL_COPY_BYTES = 256;
-const SCRATCH_BYTES = new Uint8Array(SMALL_COPY_BYTES);
-const SCRATCH_F32 = new Float32Array(SCRATCH_BYTES.buffer);
-const SCRATCH_F64 = new Float64Array(SCRATCH_BYTES.buffer);
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /** What a field is to the decoder (CompiledField.kind). */
@@ -301,8 +298,10 @@ function checkFloatPayload(s: number, e: number, double: boolean): void {
 }
 
 /**
- * A typed array over bytes [s, e) of buf: a view when aligned, otherwise one copy. `view` (a
- * DataView of buf) reads a small unaligned payload value by value into an array of its own size.
+ * A typed array over bytes [s, e) of buf: a view when aligned, otherwise one copy. A small
+ * unaligned payload is read value by value through `view` (a DataView of buf's bytes: the
+ * reader's) into a typed array of its own, which V8 keeps on the JS heap, much cheaper than a
+ * fresh ArrayBuffer; so is any payload on a big-endian machine.
  */
 function floatArray(buf: Uint8Array, s: number, e: number, double: boolean, view?: DataView): Float32Array | Float64Array {
   checkFloatPayload(s, e, double);
@@ -311,32 +310,19 @@ function floatArray(buf: Uint8Array, s: number, e: number, double: boolean, view
   const off = buf.byteOffset + s;
   if (LITTLE_ENDIAN) {
     if (off % size === 0) return double ? new Float64Array(buf.buffer, off, n) : new Float32Array(buf.buffer, off, n);
-    if (e - s <= SMALL_COPY_BYTES) {
-      // A small unaligned array: a typed array of its own, which V8 keeps on the JS heap (much
-      // cheaper than a fresh ArrayBuffer), filled from the DataView or an aligned scratch copy.
-      if (view !== undefined) {
-        const at = view.byteOffset === buf.byteOffset ? s : s + buf.byteOffset - view.byteOffset;
-        if (double) {
-          const out = new Float64Array(n);
-          for (let i = 0; i < n; i++) out[i] = view.getFloat64(at + i * 8, true);
-          return out;
-        }
-        const out = new Float32Array(n);
-        for (let i = 0; i < n; i++) out[i] = view.getFloat32(at + i * 4, true);
-        return out;
-      }
-      for (let i = 0; i < e - s; i++) SCRATCH_BYTES[i] = buf[s + i];
-      const out = double ? new Float64Array(n) : new Float32Array(n);
-      const from = double ? SCRATCH_F64 : SCRATCH_F32;
-      for (let i = 0; i < n; i++) out[i] = from[i];
-      return out;
+    if (e - s > SMALL_COPY_BYTES) {
+      const copy = Uint8Array.prototype.slice.call(buf, s, e);
+      return double ? new Float64Array(copy.buffer, 0, n) : new Float32Array(copy.buffer, 0, n);
     }
-    const copy = Uint8Array.prototype.slice.call(buf, s, e);
-    return double ? new Float64Array(copy.buffer, 0, n) : new Float32Array(copy.buffer, 0, n);
   }
-  const dv = new DataView(buf.buffer, off, e - s);
-  const out = double ? new Float64Array(n) : new Float32Array(n);
-  for (let i = 0; i < n; i++) out[i] = double ? dv.getFloat64(i * 8, true) : dv.getFloat32(i * 4, true);
+  const dv = view ?? new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  if (double) {
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) out[i] = dv.getFloat64(s + i * 8, true);
+    return out;
+  }
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = dv.getFloat32(s + i * 4, true);
   return out;
 }
 
@@ -430,7 +416,7 @@ function readFloats(r: WireReader, obj: Msg, f: CompiledField, wt: number, prev:
       ((fs ??= new FloatState()).lazy ??= new Map()).set(name, entry);
       return fs;
     }
-    const arr = floatArray(buf, s, e, double, e - s <= SMALL_COPY_BYTES ? r.view() : undefined);
+    const arr = floatArray(buf, s, e, double, r.view());
     if (pieces) pieces.push(arr);
     else if (prev === undefined) obj[name] = arr;
     else ((fs ??= new FloatState()).pieces ??= new Map()).set(f, [prev, arr]);
