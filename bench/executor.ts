@@ -659,3 +659,7 @@ async function webOnly(): Promise<void> {
 }
 
 await (process.env.BENCH_WEB_ONLY ? webOnly() : main());
+// Every figure is printed: end here. Something the references started (onnxruntime's threads or a
+// worker) kept the process alive after main returned, so `npm run bench`, which runs this last,
+// never finished (seen 2026-11-28: the last line printed, then 20 minutes of nothing).
+process.exit(process.exitCode ?? 0);
