@@ -165,9 +165,10 @@ interface CompiledField {
   /** Index of the field's oneof group in its message (-1: none). */
   readonly oneof: number;
   readonly tagSize: number;
-  /** A repeated float or double: its value may be a lazily copied payload (LazyFloats). */
-  readonly floats: boolean;
-  /** How decodeRange reads it: K_SCALAR, K_REPEATED, K_FLOATS, K_MESSAGE, K_MESSAGES or K_MAP. */
+  /**
+   * How decodeRange reads it: K_SCALAR, K_REPEATED, K_FLOATS (a repeated float or double, whose
+   * value may be a lazily copied payload: LazyFloats), K_MESSAGE, K_MESSAGES or K_MAP.
+   */
   readonly kind: number;
   /**
    * This field's bit in the mask of fields a decode has set so far (see decodeRange), so that
@@ -220,14 +221,13 @@ function compile(typeName: string): CompiledMessage {
       message: d.kind === 'message' ? d.type : undefined,
       oneof: d.oneof ? groups.indexOf(d.oneof) : -1,
       tagSize: varintSize(d.no * 8),
-      floats: d.repeated && (scalar === 'float' || scalar === 'double'),
       kind: d.kind === 'map' ? K_MAP : d.kind === 'message' ? (d.repeated ? K_MESSAGES : K_MESSAGE) : !d.repeated ? K_SCALAR : scalar === 'float' || scalar === 'double' ? K_FLOATS : K_REPEATED,
       bit: 1 << (i & 31),
     };
     byNo[d.no] = f;
     return f;
   });
-  c = { desc, byNo, ordered: [...fields].sort((a, b) => a.no - b.no), oneofs: groups.map((g) => desc.oneofs[g]), arrays: fields.filter((f) => f.d.repeated && !f.floats).map((f) => f.name) };
+  c = { desc, byNo, ordered: [...fields].sort((a, b) => a.no - b.no), oneofs: groups.map((g) => desc.oneofs[g]), arrays: fields.filter((f) => f.kind === K_REPEATED || f.kind === K_MESSAGES).map((f) => f.name) };
   compiled.set(typeName, c);
   return c;
 }
@@ -650,7 +650,7 @@ class Encoder {
     const t = compile(typeName);
     let size = 0;
     for (const f of t.ordered) {
-      const raw = f.floats ? lazyPayload(obj, f.name) : undefined;
+      const raw = f.kind === K_FLOATS ? lazyPayload(obj, f.name) : undefined;
       if (raw) { size += f.tagSize + varintSize(raw.length) + raw.length; continue; }
       const v = obj[f.name];
       if (v !== undefined) size += this.fieldSize(f, v);
@@ -726,7 +726,7 @@ class Encoder {
     const t = compile(typeName);
     for (const f of t.ordered) {
       // A payload not copied yet is written from the input bytes it would be copied from.
-      const raw = f.floats ? lazyPayload(obj, f.name) : undefined;
+      const raw = f.kind === K_FLOATS ? lazyPayload(obj, f.name) : undefined;
       if (raw) { w.uint32((f.no * 8) | WIRE_LEN); w.uint32(raw.length); w.bytes(raw); continue; }
       const v = obj[f.name];
       if (v !== undefined) this.writeField(w, f, v);

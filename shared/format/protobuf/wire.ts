@@ -9,8 +9,6 @@ export const WIRE_EGROUP = 4;
 export const WIRE_I32 = 5;
 
 const TWO_32 = 4294967296;
-const SCRATCH = new DataView(new ArrayBuffer(8));
-const SCRATCH_BYTES = new Uint8Array(SCRATCH.buffer);
 
 /**
  * A cursor over a byte range. All reads check the range and throw DecodeError past its end.
@@ -142,16 +140,11 @@ export class WireReader {
   }
 
   float(): number {
-    const p = this.need(4);
-    const b = this.buf;
-    SCRATCH_BYTES[0] = b[p]; SCRATCH_BYTES[1] = b[p + 1]; SCRATCH_BYTES[2] = b[p + 2]; SCRATCH_BYTES[3] = b[p + 3];
-    return SCRATCH.getFloat32(0, true);
+    return this.view().getFloat32(this.need(4), true);
   }
 
   double(): number {
-    const p = this.need(8);
-    SCRATCH_BYTES.set(this.buf.subarray(p, p + 8));
-    return SCRATCH.getFloat64(0, true);
+    return this.view().getFloat64(this.need(8), true);
   }
 
   /** A length prefix followed by that many bytes; returns [start, end) of the payload. */
